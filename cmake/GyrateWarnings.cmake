@@ -1,0 +1,11 @@
+# Warning and sanitizer flags applied to gyrate's own targets (not to third-party headers).
+add_library(gyrate_warnings INTERFACE)
+target_compile_options(gyrate_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  -Woverloaded-virtual)
+if(GYRATE_WERROR)
+  target_compile_options(gyrate_warnings INTERFACE -Werror)
+endif()
+if(GYRATE_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,52 @@
+// decide(): turns one block's evaluated values and the request's balances into a rating decision
+// (eligibility, weight, grant, validity, threshold, price, caps and final-unit action). Shared by
+// every evaluator, so JIT and interpreter decisions differ only if their block values differ.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "gyrate/ruleslang/evaluator.hpp"
+
+namespace gyrate::lang {
+
+enum class Outcome : uint8_t {
+  kGranted,          // grant > 0 (may carry a final-unit action)
+  kNotEligible,      // eligibility rule false              -> 4010 END_USER_SERVICE_DENIED
+  kModelNotAllowed,  // model outside the allow list        -> 4010 END_USER_SERVICE_DENIED
+  kNoRule,           // the plan does not rate the service  -> 5031 RATING_FAILED
+  kExhausted,        // nothing can be granted              -> 4012 CREDIT_LIMIT_REACHED + action
+  kRatingFailed,     // a fault (overflow, division by zero) -> 5031 RATING_FAILED
+};
+const char* outcome_name(Outcome o);
+int result_code(Outcome o);  // the Diameter Result-Code for the outcome
+
+// What bounded the grant.
+enum class Limiter : uint8_t { kRule, kBalance, kUsageCap, kMemberCap, kWindow, kSpendCap, kNone };
+const char* limiter_name(Limiter l);
+
+struct Decision {
+  Outcome outcome = Outcome::kNoRule;
+  ir::EvalStatus fault = ir::EvalStatus::kOk;
+  Limiter limiter = Limiter::kNone;
+  int64_t weight = kFixedScale;       // ratio
+  int64_t grant = 0;                  // in the service unit, as the request counts it
+  int64_t debit = 0;                  // allowance units the grant reserves (grant * weight, rounded up)
+  int64_t validity_seconds = -1;      // -1: none
+  int64_t threshold = -1;             // units; -1: none
+  bool final_units = false;           // the grant is the last: send Final-Unit-Indication
+  const ir::Action* final_action = nullptr;
+  bool has_overage_price = false;     // overage applies when the balance is gone and the action is charge
+  int64_t overage_price = 0;          // money millionths per overage_block units
+  int64_t overage_block = 0;
+  int64_t fee = 0;                    // plan block only
+  int64_t allowance = -1;             // this period's allowance; -1 when the plan gives none
+};
+
+// Evaluates program.blocks[block] with `eval` and applies the balances in ctx.
+Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
+                const int64_t* ctx);
+
+std::string describe(const ir::Program& program, const Decision& d);  // one line, for tools
+
+}  // namespace gyrate::lang
