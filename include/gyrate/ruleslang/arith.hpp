@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "gyrate/ruleslang/int128.hpp"
 #include "gyrate/ruleslang/ir.hpp"
 
 namespace gyrate::lang::arith {
@@ -20,7 +21,7 @@ EvalStatus mul_scaled(int64_t a, int64_t b, int64_t scale, int64_t* out);  // ro
 EvalStatus div_scaled(int64_t a, int64_t scale, int64_t b, int64_t* out);  // round(a*scale/b)
 
 // round-half-away-from-zero of n / d for d != 0, in 128 bits.
-__int128 round_div(__int128 n, __int128 d);
+Int128 round_div(Int128 n, Int128 d);
 
 // Cost of `qty` units at `price` per `block` units, rounded up (money never under-charged).
 EvalStatus rate_cost(int64_t qty, int64_t price, int64_t block, int64_t* out);

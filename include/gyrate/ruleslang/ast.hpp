@@ -166,4 +166,8 @@ struct File {
   std::vector<PlanDecl> plans;
 };
 
+// Spellings of operators and actions as a tariff writes them, for messages and dumps.
+const char* op_spelling(Op op);             // "+", "==", "and"; "" for kNone
+const char* action_spelling(ActionKind k);  // "terminate", "redirect", ...
+
 }  // namespace gyrate::lang::ast

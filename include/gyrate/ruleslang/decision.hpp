@@ -26,6 +26,7 @@ enum class Limiter : uint8_t { kRule, kBalance, kUsageCap, kMemberCap, kWindow, 
 const char* limiter_name(Limiter l);
 
 struct Decision {
+  uint32_t block = 0;                 // the evaluated Program::blocks index (names plan and service)
   Outcome outcome = Outcome::kNoRule;
   ir::EvalStatus fault = ir::EvalStatus::kOk;
   Limiter limiter = Limiter::kNone;

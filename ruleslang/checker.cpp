@@ -1,0 +1,208 @@
+// The checker's entry point and shared machinery: diagnostics, node emission, constant folding.
+#include <algorithm>
+#include <utility>
+
+#include "checker_impl.hpp"
+#include "gyrate/ruleslang/interpreter.hpp"
+
+namespace gyrate::lang {
+namespace check_detail {
+
+Checker::Checker(const ast::File& file, const SourceFile& source, Diagnostics& diags,
+                 const ExtensionRegistry* extensions)
+    : file_(file), source_(source), diags_(diags), extensions_(extensions) {
+  prog_.source_name = source.name();
+  prog_.strings.push_back("");  // id 0: a string the catalog never mentions
+}
+
+std::optional<ir::Program> Checker::run() {
+  size_t first = diags_.items().size();
+  size_t errors_before = diags_.error_count();
+  check_currencies();
+  check_timezones();
+  check_services();
+  check_models();
+  check_attributes();
+  check_plans();
+  report_unused();
+  // Lowering visits items grouped by purpose; users read diagnostics in source order.
+  auto& items = diags_.items();
+  std::stable_sort(
+      items.begin() + static_cast<std::ptrdiff_t>(first), items.end(),
+      [](const Diagnostic& a, const Diagnostic& b) { return a.range.begin < b.range.begin; });
+  if (diags_.error_count() != errors_before) return std::nullopt;
+  prog_.context_slots = kSlotBuiltinCount + static_cast<uint32_t>(prog_.attributes.size());
+  return std::move(prog_);
+}
+
+void Checker::error(const char* code, SourceRange r, std::string message, std::string fix) {
+  diags_.error(code, r, std::move(message), std::move(fix));
+}
+
+void Checker::error_with_note(const char* code, SourceRange r, std::string message,
+                              SourceRange note, std::string note_message, std::string fix) {
+  add_diagnostic(Severity::kError, code, r, std::move(message), std::move(fix), note,
+                 std::move(note_message));
+}
+
+void Checker::warning(const char* code, SourceRange r, std::string message, std::string fix,
+                      std::optional<SourceRange> note, std::string note_message) {
+  add_diagnostic(Severity::kWarning, code, r, std::move(message), std::move(fix), note,
+                 std::move(note_message));
+}
+
+void Checker::add_diagnostic(Severity sev, const char* code, SourceRange r, std::string message,
+                             std::string fix, std::optional<SourceRange> note,
+                             std::string note_message) {
+  Diagnostic d;
+  d.severity = sev;
+  d.code = code;
+  d.range = r;
+  d.message = std::move(message);
+  d.fix = std::move(fix);
+  if (note) d.notes.push_back(DiagnosticNote{*note, true, std::move(note_message)});
+  diags_.add(std::move(d));
+}
+
+ir::ExprId Checker::emit(ir::OpCode op, Type type, int64_t imm, std::vector<ir::ExprId> args,
+                         SourceRange r, uint32_t count) {
+  if (prog_.nodes.size() >= kMaxNodes) {
+    // Past the limit nothing more is stored; the program is discarded because of the error.
+    if (!too_large_) {
+      too_large_ = true;
+      error(
+          "E0504", r,
+          "the catalog is too large: more than " + std::to_string(kMaxNodes) + " expression nodes",
+          "split the catalog into several files");
+    }
+    return 0;
+  }
+  ir::Node n;
+  n.op = op;
+  n.type = type;
+  n.imm = imm;
+  n.count = count;
+  n.args = std::move(args);
+  n.range = r;
+  prog_.nodes.push_back(std::move(n));
+  return static_cast<ir::ExprId>(prog_.nodes.size() - 1);
+}
+
+Value Checker::constant(Type type, int64_t v, SourceRange r) {
+  return Value{emit(ir::OpCode::kConst, type, v, {}, r), type, r};
+}
+
+bool Checker::is_runtime(ir::ExprId root) const {
+  if (root >= prog_.nodes.size()) return true;
+  std::vector<ir::ExprId> stack{root};
+  while (!stack.empty()) {
+    const ir::Node& n = prog_.nodes[stack.back()];
+    stack.pop_back();
+    if (n.op == ir::OpCode::kLoad || n.op == ir::OpCode::kCall) return true;
+    for (ir::ExprId a : n.args) stack.push_back(a);
+  }
+  return false;
+}
+
+std::optional<int64_t> Checker::fold(const Value& v, const char* what) {
+  if (!v.ok() || too_large_) return std::nullopt;
+  if (is_runtime(v.id)) {
+    error("E0309", v.range,
+          std::string("a constant is required for ") + what +
+              ", but this value depends on the request or the subscriber",
+          "write a literal such as `10M token` or `9.9 CNY`");
+    return std::nullopt;
+  }
+  const ir::Node& root = prog_.nodes[v.id];
+  if (root.op == ir::OpCode::kConst) return root.imm;
+  // Constant arithmetic (`10M token * 2`) folds with the reference interpreter, so overflow and
+  // rounding are exactly what the rule would do at run time.
+  std::vector<int64_t> zeros(kSlotBuiltinCount + prog_.attributes.size() + 1, 0);
+  Interpreter interp(prog_, extensions_);
+  int64_t out = 0;
+  ir::EvalStatus st = interp.evaluate_expr(v.id, zeros.data(), &out);
+  if (st != ir::EvalStatus::kOk) {
+    bool by_zero = st == ir::EvalStatus::kDivByZero;
+    error(by_zero ? "E0406" : "E0401", v.range,
+          by_zero ? "this constant divides by zero" : "this constant is too large (overflow)");
+    return std::nullopt;
+  }
+  return out;
+}
+
+int64_t Checker::intern(const std::string& s) {
+  auto it = string_ids_.find(s);
+  if (it != string_ids_.end()) return it->second;
+  int64_t id = static_cast<int64_t>(prog_.strings.size());
+  prog_.strings.push_back(s);
+  string_ids_.emplace(s, id);
+  return id;
+}
+
+std::string Checker::type_word(Type t) const {
+  switch (t.kind) {
+    case TypeKind::kQuantity:
+      return std::string(dim_name(t.dim)) + " quantity";
+    case TypeKind::kMoney:
+      if (t.currency < prog_.currencies.size()) return prog_.currencies[t.currency].name + " money";
+      return "money";
+    case TypeKind::kTimeOfDay:
+      return "time of day";
+    default:
+      return type_kind_name(t.kind);
+  }
+}
+
+std::string Checker::describe(Type t) const {
+  std::string w = type_word(t);
+  bool vowel = !w.empty() && std::string_view("aeiou").find(w[0]) != std::string_view::npos;
+  if (t.kind == TypeKind::kMoney) return w;
+  return (vowel ? "an " : "a ") + w;
+}
+
+std::string Checker::did_you_mean(std::string_view word, const std::vector<std::string>& cands) {
+  std::string best = closest_match(word, cands);
+  if (best.empty()) return {};
+  return "did you mean `" + best + "`?";
+}
+
+bool Checker::name_taken(const ast::Ident& name, const char* kind) {
+  // Attributes, models, builtins and weekday names share the expression namespace.
+  std::string prior;
+  SourceRange at{};
+  bool has_range = false;
+  if (builtin_slot(name.name) >= 0 || name.name == "first_period") {
+    prior = "a builtin name";
+  } else if (auto w = std::string_view(name.name); w == "mon" || w == "tue" || w == "wed" ||
+                                                   w == "thu" || w == "fri" || w == "sat" ||
+                                                   w == "sun") {
+    prior = "a weekday name";
+  } else if (auto a = attribute_index_.find(name.name); a != attribute_index_.end()) {
+    prior = "an attribute";
+    at = prog_.attributes[a->second].range;
+    has_range = true;
+  } else if (auto m = model_index_.find(name.name); m != model_index_.end()) {
+    prior = "a model";
+    at = prog_.models[m->second].range;
+    has_range = true;
+  } else {
+    return false;
+  }
+  std::string msg = std::string(kind) + " `" + name.name + "` is already " + prior;
+  if (has_range) {
+    error_with_note("E0202", name.range, msg, at, "first declared here", "choose another name");
+  } else {
+    error("E0202", name.range, msg, "choose another name");
+  }
+  return true;
+}
+
+}  // namespace check_detail
+
+std::optional<ir::Program> check(const ast::File& file, const SourceFile& source,
+                                 Diagnostics& diags, const ExtensionRegistry* extensions) {
+  check_detail::Checker c(file, source, diags, extensions);
+  return c.run();
+}
+
+}  // namespace gyrate::lang

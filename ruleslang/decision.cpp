@@ -1,0 +1,296 @@
+// decide(): the rating decision from one block's values and the request's balances, and its
+// one-line description. All arithmetic here saturates: a decision is never undefined behaviour.
+#include "gyrate/ruleslang/decision.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "gyrate/ruleslang/arith.hpp"
+#include "gyrate/ruleslang/int128.hpp"
+#include "gyrate/ruleslang/literal.hpp"
+
+namespace gyrate::lang {
+namespace {
+
+using ir::Role;
+
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+
+int64_t saturate(Int128 v) {
+  return v < kInt64Min ? kInt64Min : v > kInt64Max ? kInt64Max : static_cast<int64_t>(v);
+}
+
+// ceil(n / d) for d > 0.
+Int128 ceil_div(Int128 n, Int128 d) {
+  Int128 q = n / d;
+  return n % d > 0 ? q + 1 : q;
+}
+
+// floor(n / d) for d > 0.
+Int128 floor_div(Int128 n, Int128 d) {
+  Int128 q = n / d;
+  return n % d < 0 ? q - 1 : q;
+}
+
+// The matched values of a block, looked up by role.
+class Values {
+ public:
+  Values(const ir::Block& b, const BlockResult& r) : block_(b), result_(r) {}
+
+  // The function with this role and aux, when it exists (matched or not).
+  const ir::Function* function(Role role, uint16_t aux = 0) const {
+    size_t n = std::min(block_.functions.size(), ir::kMaxBlockFunctions);
+    for (size_t i = 0; i < n; ++i) {
+      const ir::Function& f = block_.functions[i];
+      if (f.role == role && f.aux == aux) return &f;
+    }
+    return nullptr;
+  }
+  // The value of that function when it exists and matched.
+  std::optional<int64_t> get(Role role, uint16_t aux = 0) const {
+    const ir::Function* f = function(role, aux);
+    if (f == nullptr) return std::nullopt;
+    size_t i = static_cast<size_t>(f - block_.functions.data());
+    if ((result_.matched >> i & 1) == 0) return std::nullopt;
+    return result_.values[i];
+  }
+
+ private:
+  const ir::Block& block_;
+  const BlockResult& result_;
+};
+
+const ir::Action* optional_action(const std::optional<ir::Action>& a) {
+  return a.has_value() ? &*a : nullptr;
+}
+
+// Lowers the grant to `room` when that is smaller; `limiter` and `action` follow the bound.
+struct GrantBound {
+  int64_t grant;
+  Limiter limiter = Limiter::kRule;
+  const ir::Action* action = nullptr;
+  void apply(int64_t room, Limiter l, const ir::Action* a) {
+    if (room < grant) {
+      grant = room;
+      limiter = l;
+      action = a;
+    }
+  }
+};
+
+int64_t room_under(int64_t limit, int64_t used) {
+  return saturate(std::max<Int128>(static_cast<Int128>(limit) - used, 0));
+}
+
+void decide_service(const ir::Program& program, const ir::Block& block, const Values& v,
+                    const int64_t* ctx, Decision& d) {
+  if (v.get(Role::kEligible) == 0) {
+    d.outcome = Outcome::kNotEligible;
+    return;
+  }
+  if (v.get(Role::kModelAllowed) == 0) {
+    d.outcome = Outcome::kModelNotAllowed;
+    return;
+  }
+  d.weight = std::max<int64_t>(v.get(Role::kWeight).value_or(kFixedScale), 0);
+  d.allowance = v.get(Role::kAllowance).value_or(-1);
+
+  int64_t requested = ctx[kSlotRequested];
+  int64_t quota = block.service < program.services.size() ? program.services[block.service].quota : 0;
+  int64_t rule = v.get(Role::kGrant).value_or(requested > 0 ? requested : quota);
+  GrantBound g{std::max<int64_t>(rule, 0)};
+
+  const ir::Action* exhaust = nullptr;
+  if (std::optional<int64_t> idx = v.get(Role::kExhaustAction);
+      idx && *idx >= 0 && static_cast<uint64_t>(*idx) < block.actions.size()) {
+    exhaust = &block.actions[static_cast<size_t>(*idx)];
+  }
+  bool charge = exhaust != nullptr && exhaust->kind == ast::ActionKind::kCharge;
+
+  std::optional<int64_t> price = v.get(Role::kOveragePrice);
+  std::optional<int64_t> pblock = v.get(Role::kOverageBlock);
+  if (price && pblock && *pblock > 0) {
+    d.has_overage_price = true;
+    d.overage_price = *price;
+    d.overage_block = *pblock;
+  }
+
+  // Balance: how many units the remaining allowance covers at this weight. With a charge action
+  // and a price, usage beyond the balance is sold as overage, so the balance does not bound it.
+  int64_t room = kInt64Max;
+  if (d.weight != 0) {
+    Int128 remaining = std::max<int64_t>(ctx[kSlotRemaining], 0);
+    room = saturate(floor_div(remaining * kFixedScale, d.weight));
+  }
+  if (!(charge && d.has_overage_price)) g.apply(room, Limiter::kBalance, exhaust);
+
+  if (std::optional<int64_t> cap = v.get(Role::kUsageCap)) {
+    g.apply(room_under(*cap, ctx[kSlotUsed]), Limiter::kUsageCap,
+            optional_action(block.usage_cap_action));
+  }
+  if (std::optional<int64_t> cap = v.get(Role::kMemberCap)) {
+    g.apply(room_under(*cap, ctx[kSlotMemberUsed]), Limiter::kMemberCap,
+            optional_action(block.member_cap_action));
+  }
+  for (uint16_t i = 0; i < kMaxWindowLimits; ++i) {
+    if (std::optional<int64_t> lim = v.get(Role::kWindowLimit, i)) {
+      g.apply(room_under(*lim, ctx[kSlotWindowUsed0 + i]), Limiter::kWindow, nullptr);
+    }
+  }
+  if (std::optional<int64_t> cap = v.get(Role::kSpendCap); cap && ctx[kSlotSpend] >= *cap) {
+    g.grant = 0;
+    g.limiter = Limiter::kSpendCap;
+    g.action = optional_action(block.spend_cap_action);
+  }
+
+  d.grant = g.grant;
+  d.limiter = g.limiter;
+  d.final_action = g.action;
+  if (g.grant == 0) {
+    d.outcome = Outcome::kExhausted;
+    d.final_units = true;
+  } else {
+    d.outcome = Outcome::kGranted;
+    bool charged = g.action != nullptr && g.action->kind == ast::ActionKind::kCharge;
+    d.final_units = g.limiter != Limiter::kRule && !charged;
+  }
+  d.debit = saturate(ceil_div(static_cast<Int128>(d.grant) * d.weight, kFixedScale));
+
+  if (std::optional<int64_t> validity = v.get(Role::kValidity)) {
+    d.validity_seconds = std::max<int64_t>(*validity, 0);
+  }
+  if (std::optional<int64_t> t = v.get(Role::kThreshold)) {
+    const ir::Function* f = v.function(Role::kThreshold);
+    d.threshold = f->type.kind == TypeKind::kRatio
+                      ? saturate(arith::round_div(static_cast<Int128>(d.grant) * *t, kFixedScale))
+                      : *t;
+  }
+}
+
+}  // namespace
+
+Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
+                const int64_t* ctx) {
+  Decision d;
+  d.block = block;
+  BlockResult r = eval.evaluate_block(block, ctx);
+  if (r.status != ir::EvalStatus::kOk) {
+    d.outcome = Outcome::kRatingFailed;
+    d.fault = r.status;
+    return d;
+  }
+  const ir::Block& b = program.blocks[block];
+  Values v(b, r);
+  d.fee = v.get(Role::kFee).value_or(0);
+  if (b.service == ir::kNoService) {
+    d.outcome = Outcome::kGranted;
+    d.grant = 0;
+    return d;
+  }
+  decide_service(program, b, v, ctx, d);
+  return d;
+}
+
+const char* outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::kGranted: return "granted";
+    case Outcome::kNotEligible: return "not_eligible";
+    case Outcome::kModelNotAllowed: return "model_not_allowed";
+    case Outcome::kNoRule: return "no_rule";
+    case Outcome::kExhausted: return "exhausted";
+    case Outcome::kRatingFailed: return "rating_failed";
+  }
+  return "?";
+}
+
+int result_code(Outcome o) {
+  switch (o) {
+    case Outcome::kGranted: return 2001;
+    case Outcome::kNotEligible: return 4010;
+    case Outcome::kModelNotAllowed: return 4010;
+    case Outcome::kNoRule: return 5031;
+    case Outcome::kExhausted: return 4012;
+    case Outcome::kRatingFailed: return 5031;
+  }
+  return 5031;
+}
+
+const char* limiter_name(Limiter l) {
+  switch (l) {
+    case Limiter::kRule: return "rule";
+    case Limiter::kBalance: return "balance";
+    case Limiter::kUsageCap: return "usage_cap";
+    case Limiter::kMemberCap: return "member_cap";
+    case Limiter::kWindow: return "window";
+    case Limiter::kSpendCap: return "spend_cap";
+    case Limiter::kNone: return "none";
+  }
+  return "?";
+}
+
+namespace {
+
+const char* action_kind_name(ast::ActionKind k) {
+  switch (k) {
+    case ast::ActionKind::kTerminate: return "terminate";
+    case ast::ActionKind::kRedirect: return "redirect";
+    case ast::ActionKind::kRestrict: return "restrict";
+    case ast::ActionKind::kBlock: return "block";
+    case ast::ActionKind::kCharge: return "charge";
+  }
+  return "?";
+}
+
+std::string action_text(const ir::Action* a) {
+  if (a == nullptr) return "none";
+  std::string s = action_kind_name(a->kind);
+  if (!a->argument.empty()) s += " " + a->argument;
+  return s;
+}
+
+std::string money_text(const ir::Program& program, const ir::Block& block, int64_t v) {
+  std::string s = literal::format_fixed(v);
+  if (block.plan < program.plans.size()) {
+    const std::optional<uint16_t>& cur = program.plans[block.plan].currency;
+    if (cur && *cur < program.currencies.size()) s += " " + program.currencies[*cur].name;
+  }
+  return s;
+}
+
+}  // namespace
+
+// Stable wording: golden files compare it. Example:
+//   granted 10000 token (weight 3.0, debit 30000) validity 3600s final=redirect https://x
+std::string describe(const ir::Program& program, const Decision& d) {
+  if (d.block >= program.blocks.size()) return outcome_name(d.outcome);
+  const ir::Block& b = program.blocks[d.block];
+  if (d.outcome == Outcome::kRatingFailed) {
+    return std::string("rating_failed: ") + ir::eval_status_name(d.fault);
+  }
+  if (b.service == ir::kNoService || b.service >= program.services.size()) {
+    return std::string(outcome_name(d.outcome)) + " plan fee " + money_text(program, b, d.fee);
+  }
+  std::string unit = dim_name(program.services[b.service].dim);
+  std::string s = outcome_name(d.outcome);
+  if (d.outcome == Outcome::kGranted) {
+    s += " " + std::to_string(d.grant) + " " + unit + " (weight " +
+         literal::format_fixed(d.weight) + ", debit " + std::to_string(d.debit) + ")";
+  } else if (d.outcome != Outcome::kExhausted) {
+    return s;
+  }
+  if (d.limiter != Limiter::kRule) s += std::string(" limit=") + limiter_name(d.limiter);
+  if (d.validity_seconds >= 0) s += " validity " + std::to_string(d.validity_seconds) + "s";
+  if (d.threshold >= 0) s += " threshold " + std::to_string(d.threshold);
+  if (d.has_overage_price) {
+    s += " overage " + money_text(program, b, d.overage_price) + " per " +
+         std::to_string(d.overage_block) + " " + unit;
+  }
+  if (d.fee != 0) s += " fee " + money_text(program, b, d.fee);
+  if (d.final_units) s += " final=" + action_text(d.final_action);
+  return s;
+}
+
+}  // namespace gyrate::lang

@@ -1,0 +1,206 @@
+// Diagnostics: collecting them, rendering them against the source (clang/rustc style), and
+// the "did you mean" suggestion shared by the parser and the checker.
+#include "gyrate/ruleslang/diagnostic.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
+namespace gyrate::lang {
+
+namespace {
+
+// Lines longer than this are echoed as a window around the caret, so a 4 MiB one-line file
+// (or binary garbage) does not produce a 4 MiB diagnostic.
+constexpr size_t kMaxEchoedColumns = 120;
+constexpr size_t kWindowLeadColumns = 40;  // context kept left of the caret in a window
+constexpr int kMinGutterWidth = 4;
+
+const char* severity_word(Severity s) {
+  switch (s) {
+    case Severity::kError: return "error";
+    case Severity::kWarning: return "warning";
+    case Severity::kNote: return "note";
+  }
+  return "error";
+}
+
+// Every byte is shown as exactly one character so the caret line stays aligned; a tab becomes
+// one space for the same reason.
+char shown(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (c == '\t') return ' ';
+  if (u < 0x20 || u >= 0x7f) return '?';
+  return c;
+}
+
+void append_location(std::string& out, const SourceFile& file, uint32_t offset) {
+  const LineColumn lc = file.position(offset);
+  out += file.name();
+  out += ':';
+  out += std::to_string(lc.line);
+  out += ':';
+  out += std::to_string(lc.column);
+  out += ": ";
+}
+
+// The source line with a gutter and the `^~~~` underline of the part of `r` on that line.
+void append_snippet(std::string& out, const SourceFile& file, SourceRange r) {
+  const LineColumn begin = file.position(r.begin);
+  const std::string_view line = file.line_text(begin.line);
+  const size_t start = begin.column - 1;  // 0-based byte index of the caret in the line
+  size_t length = 1;
+  if (r.end > r.begin) {
+    const LineColumn end = file.position(r.end);
+    const size_t stop = end.line == begin.line ? end.column - 1 : line.size();
+    length = std::max<size_t>(1, stop > start ? stop - start : 1);
+  }
+
+  size_t window_begin = 0;
+  size_t window_end = line.size();
+  if (line.size() > kMaxEchoedColumns) {
+    window_begin = start > kWindowLeadColumns ? start - kWindowLeadColumns : 0;
+    window_begin = std::min(window_begin, line.size() - kMaxEchoedColumns);
+    window_end = window_begin + kMaxEchoedColumns;
+  }
+  const bool cut_left = window_begin > 0;
+  const bool cut_right = window_end < line.size();
+
+  const std::string number = std::to_string(begin.line);
+  const size_t width = std::max<size_t>(kMinGutterWidth, number.size());
+  out.append(width - number.size(), ' ');
+  out += number;
+  out += " | ";
+  if (cut_left) out += "...";
+  for (size_t i = window_begin; i < window_end; ++i) out += shown(line[i]);
+  if (cut_right) out += "...";
+  out += '\n';
+
+  out.append(width, ' ');
+  out += " | ";
+  // The caret may sit one past the end of the line (a missing `;` at the end of a line or at
+  // the end of the file); keep it inside what is shown when the line was cut.
+  const size_t caret = std::min(start, window_end) - window_begin + (cut_left ? 3 : 0);
+  const size_t visible = start < window_end ? std::min(length, window_end - start) : 1;
+  out.append(caret, ' ');
+  out += '^';
+  out.append(visible - 1, '~');
+  out += '\n';
+}
+
+void append_entry(std::string& out, const SourceFile& file, SourceRange r, std::string_view label,
+                  std::string_view message) {
+  append_location(out, file, r.begin);
+  out += label;
+  out += ": ";
+  out += message;
+  out += '\n';
+  append_snippet(out, file, r);
+}
+
+std::string plural(size_t n, const char* word) {
+  std::string s = std::to_string(n) + " " + word;
+  if (n != 1) s += 's';
+  return s;
+}
+
+char fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return fold(x) == fold(y); });
+}
+
+// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions ("alowance",
+// "allowacne" are both one edit away from "allowance").
+size_t edit_distance(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  const size_t m = b.size();
+  std::vector<size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= m; ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      }
+    }
+    std::swap(prev2, prev);
+    std::swap(prev, cur);
+  }
+  return prev[m];
+}
+
+}  // namespace
+
+void Diagnostics::error(std::string code, SourceRange r, std::string message, std::string fix) {
+  add(Diagnostic{Severity::kError, std::move(code), r, std::move(message), {}, std::move(fix)});
+}
+
+void Diagnostics::warning(std::string code, SourceRange r, std::string message, std::string fix) {
+  add(Diagnostic{Severity::kWarning, std::move(code), r, std::move(message), {}, std::move(fix)});
+}
+
+bool Diagnostics::has_errors() const { return error_count() > 0; }
+
+size_t Diagnostics::error_count() const {
+  return static_cast<size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
+    return d.severity == Severity::kError;
+  }));
+}
+
+std::string render(const Diagnostic& d, const SourceFile& file) {
+  std::string label = severity_word(d.severity);
+  if (!d.code.empty()) label += "[" + d.code + "]";
+  std::string out;
+  append_entry(out, file, d.range, label, d.message);
+  for (const DiagnosticNote& note : d.notes) {
+    if (note.has_range) {
+      append_entry(out, file, note.range, "note", note.message);
+    } else {
+      out += "note: " + note.message + "\n";
+    }
+  }
+  if (!d.fix.empty()) out += "help: " + d.fix + "\n";
+  return out;
+}
+
+std::string render_all(const Diagnostics& ds, const SourceFile& file) {
+  std::string out;
+  size_t errors = 0;
+  size_t warnings = 0;
+  for (const Diagnostic& d : ds.items()) {
+    if (!out.empty()) out += '\n';
+    out += render(d, file);
+    errors += d.severity == Severity::kError ? 1 : 0;
+    warnings += d.severity == Severity::kWarning ? 1 : 0;
+  }
+  if (errors + warnings > 0) {
+    std::string summary;
+    if (errors > 0) summary = plural(errors, "error");
+    if (warnings > 0) summary += (summary.empty() ? "" : ", ") + plural(warnings, "warning");
+    out += summary + " generated.\n";
+  }
+  return out;
+}
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+  if (word.empty()) return {};
+  const size_t limit = std::max<size_t>(1, word.size() / 3);
+  std::string best;
+  size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    if (c == word) continue;  // suggesting the word itself helps nobody
+    // A difference in case only (`cny` for `CNY`) counts as one edit, whatever the length.
+    const size_t d = equal_ignoring_case(c, word) ? 1 : edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+}  // namespace gyrate::lang

@@ -1,0 +1,172 @@
+// The persistent object cache: a hit skips IR generation, a corrupt or foreign entry and an
+// unwritable directory cost a recompile and a warning, and results never change.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "gyrate/jit/jit.hpp"
+#include "jit_test_util.hpp"
+
+namespace gyrate::jittest {
+namespace {
+
+namespace fs = std::filesystem;
+using lang::ir::EvalStatus;
+
+// ctx[0] * 3 / 2 rounded, or no match when ctx[1] is 0.
+Ir sample_program(int64_t factor = 3) {
+  Ir ir;
+  ExprId v = ir.bin(OpCode::kMulScaled, ir.load(0), ir.c(factor), 2);
+  ir.block({ir.node(OpCode::kIf, {ir.load(1), v, ir.no_match()})});
+  return ir;
+}
+
+int64_t eval(const jit::JitCatalog& cat, int64_t x) {
+  std::vector<int64_t> ctx(lang::kSlotBuiltinCount, 0);
+  ctx[0] = x;
+  ctx[1] = 1;
+  lang::BlockResult r = cat.evaluate_block(0, ctx.data());
+  EXPECT_EQ(r.status, EvalStatus::kOk);
+  return r.values[0];
+}
+
+fs::path only_entry(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) files.push_back(e.path());
+  EXPECT_EQ(files.size(), 1u);
+  return files.empty() ? fs::path() : files[0];
+}
+
+bool any_warning_contains(const jit::CompileStats& s, const std::string& text) {
+  for (const std::string& w : s.warnings) {
+    if (w.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(JitCache, SecondLoadHitsWithoutGeneratingCode) {
+  TempDir dir;
+  Ir ir = sample_program();
+  jit::JitOptions opts{2, dir.str()};
+  auto first = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(first) << first.status().message();
+  EXPECT_FALSE((*first)->stats().cache_hit);
+  EXPECT_TRUE((*first)->stats().cache_written);
+  EXPECT_TRUE((*first)->stats().warnings.empty());
+  EXPECT_EQ(eval(**first, 5), 8);  // 7.5 -> 8
+
+  uint64_t generated = jit::counters().modules_generated;
+  uint64_t hits = jit::counters().cache_hits;
+  auto second = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE((*second)->stats().cache_hit);
+  EXPECT_EQ(jit::counters().modules_generated, generated);  // no IR generation, no optimization
+  EXPECT_EQ(jit::counters().cache_hits, hits + 1);
+  EXPECT_EQ((*second)->stats().ir_ms, 0.0);
+  EXPECT_EQ((*second)->stats().opt_ms, 0.0);
+  EXPECT_EQ(eval(**second, 5), 8);
+  EXPECT_EQ(eval(**second, -5), -8);
+}
+
+TEST(JitCache, KeyDependsOnProgramAndOptLevel) {
+  Ir a = sample_program(3);
+  Ir b = sample_program(5);
+  EXPECT_EQ(jit::cache_key(a.p, {2, ""}), jit::cache_key(sample_program(3).p, {2, ""}));
+  EXPECT_NE(jit::cache_key(a.p, {2, ""}), jit::cache_key(b.p, {2, ""}));
+  EXPECT_NE(jit::cache_key(a.p, {2, ""}), jit::cache_key(a.p, {0, ""}));
+  EXPECT_EQ(jit::cache_key(a.p, {2, ""}).size(), 64u);
+}
+
+void corrupt_and_reload(const std::function<void(const fs::path&)>& damage) {
+  TempDir dir;
+  Ir ir = sample_program();
+  jit::JitOptions opts{2, dir.str()};
+  ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, opts));
+  damage(only_entry(dir.path()));
+
+  uint64_t generated = jit::counters().modules_generated;
+  uint64_t errors = jit::counters().cache_errors;
+  auto again = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(again) << again.status().message();
+  EXPECT_FALSE((*again)->stats().cache_hit);
+  EXPECT_TRUE(any_warning_contains((*again)->stats(), "recompiling"));
+  EXPECT_EQ(jit::counters().modules_generated, generated + 1);
+  EXPECT_EQ(jit::counters().cache_errors, errors + 1);
+  EXPECT_EQ(eval(**again, 5), 8);
+  // The recompiled object replaced the bad entry.
+  auto third = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(third);
+  EXPECT_TRUE((*third)->stats().cache_hit);
+  EXPECT_EQ(eval(**third, 7), 11);  // 10.5 -> 11
+}
+
+TEST(JitCache, FlippedByteMeansRecompile) {
+  corrupt_and_reload([](const fs::path& p) {
+    std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(-100, std::ios::end);
+    char c = 0;
+    f.read(&c, 1);
+    f.seekp(-100, std::ios::end);
+    c = static_cast<char>(c ^ 0x5A);
+    f.write(&c, 1);
+  });
+}
+
+TEST(JitCache, TruncatedEntryMeansRecompile) {
+  corrupt_and_reload([](const fs::path& p) { fs::resize_file(p, fs::file_size(p) / 2); });
+}
+
+TEST(JitCache, GarbageEntryMeansRecompile) {
+  corrupt_and_reload([](const fs::path& p) {
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << "not an object at all";
+  });
+}
+
+TEST(JitCache, EmptyEntryMeansRecompile) {
+  corrupt_and_reload([](const fs::path& p) { fs::resize_file(p, 0); });
+}
+
+TEST(JitCache, EntryOfAnotherProgramIsNotUsed) {
+  TempDir dir;
+  jit::JitOptions opts{2, dir.str()};
+  Ir a = sample_program(3);
+  Ir b = sample_program(5);
+  ASSERT_TRUE(jit::JitCatalog::create(a.p, nullptr, opts));
+  fs::path entry_a = only_entry(dir.path());
+  // Plant a's (valid) object under b's key: b must not run a's code.
+  fs::copy_file(entry_a, dir.path() / (jit::cache_key(b.p, opts) + ".gjo"));
+  auto cat = jit::JitCatalog::create(b.p, nullptr, opts);
+  ASSERT_TRUE(cat);
+  EXPECT_FALSE((*cat)->stats().cache_hit);
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "another key"));
+  EXPECT_EQ(eval(**cat, 2), 5);
+}
+
+TEST(JitCache, UnwritableDirectoryWarnsAndStillCompiles) {
+  TempDir dir;
+  fs::path file = dir.path() / "a_file";
+  std::ofstream(file) << "x";
+  Ir ir = sample_program();
+  // A directory below a regular file can never be created, whatever our privileges.
+  auto cat = jit::JitCatalog::create(ir.p, nullptr, jit::JitOptions{2, (file / "cache").string()});
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_FALSE((*cat)->stats().cache_written);
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "cache"));
+  EXPECT_EQ(eval(**cat, 5), 8);
+}
+
+TEST(JitCache, EntryThatIsADirectoryIsNotFatal) {
+  TempDir dir;
+  Ir ir = sample_program();
+  jit::JitOptions opts{2, dir.str()};
+  fs::create_directories(dir.path() / (jit::cache_key(ir.p, opts) + ".gjo"));
+  auto cat = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_FALSE((*cat)->stats().warnings.empty());
+  EXPECT_EQ(eval(**cat, 5), 8);
+}
+
+}  // namespace
+}  // namespace gyrate::jittest

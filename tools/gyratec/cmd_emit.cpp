@@ -1,0 +1,52 @@
+// `gyratec --emit=ast|ir|llvm FILE`: prints one stage of the pipeline, for golden tests.
+#include <cstdio>
+
+#include "driver.hpp"
+#include "gyrate/ruleslang/dump.hpp"
+#include "gyrate/ruleslang/parser.hpp"
+#ifdef GYRATE_HAVE_JIT
+#include "gyrate/jit/jit.hpp"
+#endif
+
+namespace gyrate::tools {
+
+int cmd_emit(const Options& opts) {
+  if (opts.emit.empty() || opts.files.size() != 1) {
+    std::fputs("gyratec: --emit=ast|ir|llvm takes exactly one FILE\n", stderr);
+    return kExitUsage;
+  }
+  auto source = read_source(opts.files[0]);
+  if (!source) return kExitUsage;
+  if (opts.emit == "ast") {
+    lang::Diagnostics diags;
+    auto file = lang::parse(*source, diags);
+    if (!diags.items().empty()) std::fputs(lang::render_all(diags, *source).c_str(), stderr);
+    if (!file) return kExitDiagnostics;
+    std::fputs(lang::dump_ast(*file, *source).c_str(), stdout);
+    return kExitClean;
+  }
+  lang::ExtensionRegistry registry;
+  if (!load_extensions(opts, registry)) return kExitUsage;
+  auto program = load_program(*source, registry);
+  if (!program) return kExitDiagnostics;
+  if (opts.emit == "ir") {
+    std::fputs(lang::dump_ir(*program).c_str(), stdout);
+    return kExitClean;
+  }
+#ifdef GYRATE_HAVE_JIT
+  jit::JitOptions jopts;
+  jopts.opt_level = opts.opt_level;
+  auto text = jit::emit_llvm(*program, &registry, jopts);
+  if (!text) {
+    std::fprintf(stderr, "gyratec: %s\n", text.status().message().c_str());
+    return kExitUsage;
+  }
+  std::fputs(text->c_str(), stdout);
+  return kExitClean;
+#else
+  std::fputs("gyratec: this build has no JIT (--emit=llvm)\n", stderr);
+  return kExitUsage;
+#endif
+}
+
+}  // namespace gyrate::tools

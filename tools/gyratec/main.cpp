@@ -1,0 +1,55 @@
+// gyratec: check, dump, evaluate, compile and demo tariffs. See `gyratec help`.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "driver.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: gyratec <command> [options] FILE...
+
+commands:
+  check FILE...            check tariff files (exit 0 clean, 1 diagnostics, 2 usage or I/O error)
+  --emit=ast|ir|llvm FILE  print a stage of the pipeline (also: gyratec emit --emit=ir FILE)
+  eval FILE --plan P --service S [--model M] [--at 2026-05-01T21:30] [--set NAME=VALUE]...
+                           evaluate one decision and print it
+  compile FILE... [--cache DIR]
+                           JIT-compile the catalogs and fill the object cache
+  demo FILE                play a scripted month of usage against a catalog and print a report
+
+options:
+  --evaluator jit|interp   how decisions are evaluated (default jit, falls back to interp)
+  --opt 0|2                JIT optimisation level (default 2)
+  --plugin PATH            load an extension plugin (.so) before checking
+  --cache DIR              JIT object cache directory
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace gyrate::tools;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? kExitUsage : kExitClean;
+  }
+  std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command.rfind("--emit=", 0) == 0) {  // `gyratec --emit=ir FILE`
+    rest = args;
+    command = "emit";
+  }
+  Options opts;
+  if (auto err = parse_options(rest, opts)) {
+    std::fprintf(stderr, "gyratec: %s\n%s", err->c_str(), kUsage);
+    return kExitUsage;
+  }
+  if (command == "check") return cmd_check(opts);
+  if (command == "emit") return cmd_emit(opts);
+  if (command == "eval") return cmd_eval(opts);
+  if (command == "compile") return cmd_compile(opts);
+  if (command == "demo") return cmd_demo(opts);
+  std::fprintf(stderr, "gyratec: unknown command `%s`\n%s", command.c_str(), kUsage);
+  return kExitUsage;
+}
