@@ -127,6 +127,7 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
   return catalog;
 }
 
+GYRATE_CALLS_JIT_CODE
 lang::BlockResult JitCatalog::evaluate_block(uint32_t block, const int64_t* ctx) const {
   lang::BlockResult r;
   if (block >= blocks_.size()) return r;  // no such block: nothing matched

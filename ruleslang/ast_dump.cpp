@@ -9,27 +9,6 @@ namespace gyrate::lang {
 
 namespace {
 
-const char* op_text(ast::Op op) {
-  switch (op) {
-    case ast::Op::kNone: return "";
-    case ast::Op::kNeg: return "-";
-    case ast::Op::kNot: return "not";
-    case ast::Op::kAdd: return "+";
-    case ast::Op::kSub: return "-";
-    case ast::Op::kMul: return "*";
-    case ast::Op::kDiv: return "/";
-    case ast::Op::kEq: return "==";
-    case ast::Op::kNe: return "!=";
-    case ast::Op::kLt: return "<";
-    case ast::Op::kLe: return "<=";
-    case ast::Op::kGt: return ">";
-    case ast::Op::kGe: return ">=";
-    case ast::Op::kAnd: return "and";
-    case ast::Op::kOr: return "or";
-  }
-  return "?";
-}
-
 const char* item_kind_text(ast::ItemKind k) {
   switch (k) {
     case ast::ItemKind::kPeriod: return "period";
@@ -51,17 +30,6 @@ const char* item_kind_text(ast::ItemKind k) {
     case ast::ItemKind::kGrandfather: return "grandfather";
     case ast::ItemKind::kPack: return "pack";
     case ast::ItemKind::kPromo: return "promo";
-  }
-  return "?";
-}
-
-const char* action_text(ast::ActionKind k) {
-  switch (k) {
-    case ast::ActionKind::kTerminate: return "terminate";
-    case ast::ActionKind::kRedirect: return "redirect";
-    case ast::ActionKind::kRestrict: return "restrict";
-    case ast::ActionKind::kBlock: return "block";
-    case ast::ActionKind::kCharge: return "charge";
   }
   return "?";
 }
@@ -141,8 +109,8 @@ class Dumper {
       case ast::ExprKind::kName: head = "name " + e.text; break;
       case ast::ExprKind::kMember: head = "member ." + e.text; break;
       case ast::ExprKind::kCall: head = "call " + e.text; break;
-      case ast::ExprKind::kUnary: head = std::string("unary ") + op_text(e.op); break;
-      case ast::ExprKind::kBinary: head = std::string("binary ") + op_text(e.op); break;
+      case ast::ExprKind::kUnary: head = std::string("unary ") + ast::op_spelling(e.op); break;
+      case ast::ExprKind::kBinary: head = std::string("binary ") + ast::op_spelling(e.op); break;
       case ast::ExprKind::kIn:
         head = std::string(e.negated_in ? "not in" : "in") + (e.is_range ? " range" : " set");
         break;
@@ -187,7 +155,7 @@ class Dumper {
     if (it.rollover_periods) expr(in, "rollover_periods = ", *it.rollover_periods);
     if (it.when) expr(in, "when = ", *it.when);
     if (it.action) {
-      std::string text = std::string("action ") + action_text(it.action->kind);
+      std::string text = std::string("action ") + ast::action_spelling(it.action->kind);
       if (!it.action->argument.empty()) text += " " + quoted(it.action->argument);
       line(in, text + at(it.action->range));
     }

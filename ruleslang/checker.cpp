@@ -32,6 +32,7 @@ std::optional<ir::Program> Checker::run() {
       [](const Diagnostic& a, const Diagnostic& b) { return a.range.begin < b.range.begin; });
   if (diags_.error_count() != errors_before) return std::nullopt;
   prog_.context_slots = kSlotBuiltinCount + static_cast<uint32_t>(prog_.attributes.size());
+  ir::index_roles(prog_);
   return std::move(prog_);
 }
 

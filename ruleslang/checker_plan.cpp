@@ -511,7 +511,8 @@ void Checker::check_overage(const ast::PlanItem& item, ServiceRules& sr, uint16_
   bool guard_ok = guard_of(item, s, &g);
   if (!ok || !block || !guard_ok) return;
   SourceRange r = item.per ? item.per->range : item.range;
-  Value b = constant(Type::quantity(dim), *block, r);
+  // value_or, not *block: GCC 12 -O2 reports a false maybe-uninitialized here.
+  Value b = constant(Type::quantity(dim), block.value_or(0), r);
   sr.overage_price.push_back(Rule{g, price.id, item.range});
   sr.overage_block.push_back(Rule{g, b.id, item.range});
 }

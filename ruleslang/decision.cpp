@@ -35,32 +35,71 @@ Int128 floor_div(Int128 n, Int128 d) {
   return n % d < 0 ? q - 1 : q;
 }
 
-// The matched values of a block, looked up by role.
+// The helpers below compute exactly what their 128-bit forms do; they divide in 64 bits when the
+// operands fit, because a 128-bit division is a library call that dominated decide()'s cost.
+
+// saturate(ceil(a * b / kFixedScale)).
+int64_t scaled_ceil(int64_t a, int64_t b) {
+  int64_t p;
+  if (!__builtin_mul_overflow(a, b, &p)) {
+    // Truncation rounds toward zero: up for negatives already, so only a positive remainder adds.
+    return p / kFixedScale + (p % kFixedScale > 0 ? 1 : 0);
+  }
+  return saturate(ceil_div(static_cast<Int128>(a) * b, kFixedScale));
+}
+
+// saturate(floor(remaining * kFixedScale / weight)) for remaining >= 0 and weight > 0.
+int64_t balance_room(int64_t remaining, int64_t weight) {
+  if (remaining <= kInt64Max / kFixedScale) return remaining * kFixedScale / weight;
+  return saturate(floor_div(static_cast<Int128>(remaining) * kFixedScale, weight));
+}
+
+// saturate(max(limit - used, 0)).
+int64_t room_under(int64_t limit, int64_t used) {
+  int64_t room;
+  if (!__builtin_sub_overflow(limit, used, &room)) return std::max<int64_t>(room, 0);
+  return limit > used ? kInt64Max : 0;
+}
+
+// The matched values of a block, looked up by role through its role index: the one the checker
+// stored, or one built here for programs that did not come from the checker.
 class Values {
  public:
-  Values(const ir::Block& b, const BlockResult& r) : block_(b), result_(r) {}
-
-  // The function with this role and aux, when it exists (matched or not).
-  const ir::Function* function(Role role, uint16_t aux = 0) const {
-    size_t n = std::min(block_.functions.size(), ir::kMaxBlockFunctions);
-    for (size_t i = 0; i < n; ++i) {
-      const ir::Function& f = block_.functions[i];
-      if (f.role == role && f.aux == aux) return &f;
+  Values(const ir::Block& b, const BlockResult& r) : block_(b), result_(r) {
+    if (b.roles.function_count != static_cast<int32_t>(b.functions.size())) {
+      local_ = ir::index_functions(b.functions);
+      index_ = &local_;
     }
-    return nullptr;
+  }
+
+  // The function with this role and aux 0, when it exists (matched or not).
+  const ir::Function* function(Role role) const {
+    size_t r = static_cast<size_t>(role);
+    return r < ir::kRoleCount ? at(index_->role[r]) : nullptr;
   }
   // The value of that function when it exists and matched.
-  std::optional<int64_t> get(Role role, uint16_t aux = 0) const {
-    const ir::Function* f = function(role, aux);
-    if (f == nullptr) return std::nullopt;
-    size_t i = static_cast<size_t>(f - block_.functions.data());
+  std::optional<int64_t> get(Role role) const {
+    size_t r = static_cast<size_t>(role);
+    return r < ir::kRoleCount ? value(index_->role[r]) : std::nullopt;
+  }
+  // The value of rolling-window limit i when it exists and matched.
+  std::optional<int64_t> window(size_t i) const { return value(index_->window[i]); }
+
+ private:
+  const ir::Function* at(uint8_t entry) const {
+    return entry == 0 ? nullptr : &block_.functions[entry - 1u];
+  }
+  std::optional<int64_t> value(uint8_t entry) const {
+    if (entry == 0) return std::nullopt;
+    size_t i = entry - 1u;
     if ((result_.matched >> i & 1) == 0) return std::nullopt;
     return result_.values[i];
   }
 
- private:
   const ir::Block& block_;
   const BlockResult& result_;
+  const ir::RoleIndex* index_ = &block_.roles;
+  ir::RoleIndex local_;
 };
 
 const ir::Action* optional_action(const std::optional<ir::Action>& a) {
@@ -80,10 +119,6 @@ struct GrantBound {
     }
   }
 };
-
-int64_t room_under(int64_t limit, int64_t used) {
-  return saturate(std::max<Int128>(static_cast<Int128>(limit) - used, 0));
-}
 
 void decide_service(const ir::Program& program, const ir::Block& block, const Values& v,
                     const int64_t* ctx, Decision& d) {
@@ -121,10 +156,7 @@ void decide_service(const ir::Program& program, const ir::Block& block, const Va
   // Balance: how many units the remaining allowance covers at this weight. With a charge action
   // and a price, usage beyond the balance is sold as overage, so the balance does not bound it.
   int64_t room = kInt64Max;
-  if (d.weight != 0) {
-    Int128 remaining = std::max<int64_t>(ctx[kSlotRemaining], 0);
-    room = saturate(floor_div(remaining * kFixedScale, d.weight));
-  }
+  if (d.weight != 0) room = balance_room(std::max<int64_t>(ctx[kSlotRemaining], 0), d.weight);
   if (!(charge && d.has_overage_price)) g.apply(room, Limiter::kBalance, exhaust);
 
   if (std::optional<int64_t> cap = v.get(Role::kUsageCap)) {
@@ -135,8 +167,8 @@ void decide_service(const ir::Program& program, const ir::Block& block, const Va
     g.apply(room_under(*cap, ctx[kSlotMemberUsed]), Limiter::kMemberCap,
             optional_action(block.member_cap_action));
   }
-  for (uint16_t i = 0; i < kMaxWindowLimits; ++i) {
-    if (std::optional<int64_t> lim = v.get(Role::kWindowLimit, i)) {
+  for (size_t i = 0; i < kMaxWindowLimits; ++i) {
+    if (std::optional<int64_t> lim = v.window(i)) {
       g.apply(room_under(*lim, ctx[kSlotWindowUsed0 + i]), Limiter::kWindow, nullptr);
     }
   }
@@ -157,7 +189,7 @@ void decide_service(const ir::Program& program, const ir::Block& block, const Va
     bool charged = g.action != nullptr && g.action->kind == ast::ActionKind::kCharge;
     d.final_units = g.limiter != Limiter::kRule && !charged;
   }
-  d.debit = saturate(ceil_div(static_cast<Int128>(d.grant) * d.weight, kFixedScale));
+  d.debit = scaled_ceil(d.grant, d.weight);
 
   if (std::optional<int64_t> validity = v.get(Role::kValidity)) {
     d.validity_seconds = std::max<int64_t>(*validity, 0);
@@ -171,6 +203,29 @@ void decide_service(const ir::Program& program, const ir::Block& block, const Va
 }
 
 }  // namespace
+
+namespace ir {
+
+RoleIndex index_functions(const std::vector<Function>& functions) {
+  RoleIndex x;
+  size_t n = std::min(functions.size(), kMaxBlockFunctions);
+  // Walks backwards so that the first function of a (role, aux) wins, as a forward search would.
+  for (size_t i = n; i-- > 0;) {
+    const Function& f = functions[i];
+    size_t r = static_cast<size_t>(f.role);
+    auto entry = static_cast<uint8_t>(i + 1);
+    if (f.aux == 0 && r < kRoleCount) x.role[r] = entry;
+    if (f.role == Role::kWindowLimit && f.aux < kMaxWindowLimits) x.window[f.aux] = entry;
+  }
+  x.function_count = static_cast<int32_t>(functions.size());
+  return x;
+}
+
+void index_roles(Program& program) {
+  for (Block& b : program.blocks) b.roles = index_functions(b.functions);
+}
+
+}  // namespace ir
 
 Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
                 const int64_t* ctx) {
@@ -233,24 +288,6 @@ const char* limiter_name(Limiter l) {
 
 namespace {
 
-const char* action_kind_name(ast::ActionKind k) {
-  switch (k) {
-    case ast::ActionKind::kTerminate: return "terminate";
-    case ast::ActionKind::kRedirect: return "redirect";
-    case ast::ActionKind::kRestrict: return "restrict";
-    case ast::ActionKind::kBlock: return "block";
-    case ast::ActionKind::kCharge: return "charge";
-  }
-  return "?";
-}
-
-std::string action_text(const ir::Action* a) {
-  if (a == nullptr) return "none";
-  std::string s = action_kind_name(a->kind);
-  if (!a->argument.empty()) s += " " + a->argument;
-  return s;
-}
-
 std::string money_text(const ir::Program& program, const ir::Block& block, int64_t v) {
   std::string s = literal::format_fixed(v);
   if (block.plan < program.plans.size()) {
@@ -264,6 +301,13 @@ std::string money_text(const ir::Program& program, const ir::Block& block, int64
 
 // Stable wording: golden files compare it. Example:
 //   granted 10000 token (weight 3.0, debit 30000) validity 3600s final=redirect https://x
+std::string action_text(const ir::Action* a) {
+  if (a == nullptr) return "none";
+  std::string s = ast::action_spelling(a->kind);
+  if (!a->argument.empty()) s += " " + a->argument;
+  return s;
+}
+
 std::string describe(const ir::Program& program, const Decision& d) {
   if (d.block >= program.blocks.size()) return outcome_name(d.outcome);
   const ir::Block& b = program.blocks[d.block];

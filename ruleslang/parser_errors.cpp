@@ -242,7 +242,7 @@ void fail_tree_depth(SourceRange r) {
   d.range = r;
   d.message =
       "expression nested deeper than " + std::to_string(kMaxTreeDepth) + " levels of operators";
-  d.fix = "split the expression into smaller rules";
+  d.fix = "simplify the expression, or group its terms with parentheses";
   throw SyntaxError{std::move(d)};
 }
 

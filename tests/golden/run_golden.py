@@ -36,7 +36,8 @@ def text(data):
 def error_case(gyratec, source_dir, tariff):
     """Returns (expected file, actual text, problem or None)."""
     proc = run(gyratec, ["check", tariff], source_dir)
-    return os.path.splitext(tariff)[0] + ".expected", text(proc.stderr) + f"exit: {proc.returncode}\n", None
+    expected = os.path.splitext(tariff)[0] + ".expected"
+    return expected, text(proc.stderr) + f"exit: {proc.returncode}\n", None
 
 
 def emit_case(gyratec, source_dir, expected):
@@ -80,7 +81,8 @@ def run_case(gyratec, source_dir, case, regenerate):
         with open(path, encoding="utf-8", newline="") as f:
             want = f.read()
     except FileNotFoundError:
-        print(f"FAIL {case}: {expected} is missing (GYRATE_REGENERATE_GOLDEN=1 writes it)", file=sys.stderr)
+        print(f"FAIL {case}: {expected} is missing (GYRATE_REGENERATE_GOLDEN=1 writes it)",
+              file=sys.stderr)
         return False
     if want == actual:
         print(f"ok   {case}")
@@ -95,11 +97,14 @@ def run_case(gyratec, source_dir, case, regenerate):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gyratec", required=True, help="path of the gyratec binary")
-    parser.add_argument("--source-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."),
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser.add_argument("--source-dir", default=os.path.join(here, "..", ".."),
                         help="repository root (default: two levels above this script)")
-    parser.add_argument("cases", nargs="*", help="case paths relative to the source dir (default: all)")
+    parser.add_argument("cases", nargs="*",
+                        help="case paths relative to the source dir (default: all)")
     args = parser.parse_args()
     source_dir = os.path.abspath(args.source_dir)
     gyratec = os.path.abspath(args.gyratec)

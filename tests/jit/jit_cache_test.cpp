@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 #include "gyrate/jit/jit.hpp"
+#include "gyrate/ruleslang/interpreter.hpp"
 #include "jit_test_util.hpp"
 
 namespace gyrate::jittest {
@@ -68,6 +70,40 @@ TEST(JitCache, SecondLoadHitsWithoutGeneratingCode) {
   EXPECT_EQ((*second)->stats().opt_ms, 0.0);
   EXPECT_EQ(eval(**second, 5), 8);
   EXPECT_EQ(eval(**second, -5), -8);
+}
+
+TEST(JitCache, LargeCatalogsSplitIntoModulesAndCacheAsOne) {
+  // 200 blocks of ~50 nodes each: enough IR for one module per hardware thread.
+  Ir ir;
+  for (int b = 0; b < 200; ++b) {
+    ExprId e = ir.load(0);
+    for (int k = 0; k < 12; ++k) {
+      e = ir.bin(OpCode::kMulScaled, ir.bin(OpCode::kAdd, e, ir.c(b + k)), ir.c(3), 2);
+    }
+    ir.block({e});
+  }
+  TempDir dir;
+  jit::JitOptions opts{2, dir.str()};
+  uint64_t generated = jit::counters().modules_generated;
+  auto first = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(first) << first.status().message();
+  uint64_t modules = jit::counters().modules_generated - generated;
+  if (std::thread::hardware_concurrency() >= 2) {
+    EXPECT_GE(modules, 2u);
+  }
+  auto second = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE((*second)->stats().cache_hit);
+  lang::Interpreter interp(ir.p);
+  std::vector<int64_t> ctx(lang::kSlotBuiltinCount, 0);
+  for (int64_t x : {int64_t{0}, int64_t{1}, int64_t{-7}, int64_t{1000}, int64_t{1} << 60}) {
+    ctx[0] = x;
+    for (uint32_t b = 0; b < 200; ++b) {
+      lang::BlockResult want = interp.evaluate_block(b, ctx.data());
+      ASSERT_EQ(want, (*first)->evaluate_block(b, ctx.data())) << b;
+      ASSERT_EQ(want, (*second)->evaluate_block(b, ctx.data())) << b;
+    }
+  }
 }
 
 TEST(JitCache, KeyDependsOnProgramAndOptLevel) {

@@ -399,6 +399,72 @@ TEST_F(DecideTest, SaturatesInsteadOfOverflowing) {
   EXPECT_EQ(d.limiter, Limiter::kMemberCap);
 }
 
+TEST_F(DecideTest, BalanceRoomAtTheSixtyFourBitEdge) {
+  // remaining * 1e6 fits int64 up to 9'223'372'036'854 and not from 9'223'372'036'855 on.
+  ctx[kSlotRequested] = kMax;
+  fn(Role::kWeight, 3 * kFixedScale, 0, Type::of(TypeKind::kRatio));
+  ctx[kSlotRemaining] = 9'223'372'036'854;
+  Decision d = run();
+  EXPECT_EQ(d.grant, 3'074'457'345'618);  // exactly a third
+  EXPECT_EQ(d.debit, 9'223'372'036'854);
+  ctx[kSlotRemaining] = 9'223'372'036'855;
+  d = run();
+  EXPECT_EQ(d.grant, 3'074'457'345'618);  // a third, floored
+  EXPECT_EQ(d.debit, 9'223'372'036'854);
+  EXPECT_EQ(d.limiter, Limiter::kBalance);
+  b.blk(blk).functions.clear();
+  fn(Role::kWeight, 7);  // 0.000007: remaining * 1e6 and grant * weight both exceed int64
+  d = run();
+  EXPECT_EQ(d.grant, 1'317'624'576'693'571'428);  // floor(9'223'372'036'855e6 / 7)
+  EXPECT_EQ(d.debit, 9'223'372'036'855);          // ceil(9'223'372'036'854.999996)
+}
+
+TEST_F(DecideTest, DebitAndThresholdRoundAtEveryMagnitude) {
+  ctx[kSlotRequested] = 3;
+  fn(Role::kWeight, 1'000'001);
+  fn(Role::kThreshold, -500'000, 0, Type::of(TypeKind::kRatio));
+  Decision d = run();
+  EXPECT_EQ(d.debit, 4);       // ceil(3.000003)
+  EXPECT_EQ(d.threshold, -2);  // -1.5 rounds away from zero
+  // grant * weight no longer fits int64: the debit saturates only when the quotient does not fit.
+  ctx[kSlotRequested] = 4'000'000'000'000'000'000;
+  b.blk(blk).functions.clear();
+  fn(Role::kWeight, 2 * kFixedScale);
+  fn(Role::kThreshold, 250'000, 0, Type::of(TypeKind::kRatio));
+  d = run();
+  EXPECT_EQ(d.grant, 500'000'000);  // the balance (1e9 units at weight 2)
+  EXPECT_EQ(d.threshold, 125'000'000);
+  ctx[kSlotRemaining] = kMax;
+  d = run();
+  EXPECT_EQ(d.grant, 4'000'000'000'000'000'000);
+  EXPECT_EQ(d.debit, 8'000'000'000'000'000'000);      // the 128-bit product, divided back
+  EXPECT_EQ(d.threshold, 1'000'000'000'000'000'000);  // likewise
+}
+
+// The checker stores a role index per block; decisions must not depend on whether it is there,
+// and an index left stale by editing the functions afterwards must not be trusted.
+TEST_F(DecideTest, RoleIndexGivesTheSameDecisionAsASearch) {
+  ctx[kSlotRequested] = 2'500;
+  fn(Role::kGrant, 9, 1);  // aux 1 is not the grant
+  fn(Role::kGrant, 700);
+  fn(Role::kGrant, 5);     // a second grant function: the first one counts
+  fn(Role::kWindowLimit, 600, 1);
+  ctx[kSlotWindowUsed1] = 50;
+  Decision unindexed = run();
+  EXPECT_EQ(unindexed.grant, 550);
+  EXPECT_EQ(unindexed.limiter, Limiter::kWindow);
+  ir::index_roles(b.program);
+  EXPECT_EQ(b.blk(blk).roles.function_count, 4);
+  EXPECT_EQ(b.blk(blk).roles.role[static_cast<size_t>(Role::kGrant)], 2);  // functions[1], plus one
+  Decision indexed = run();
+  EXPECT_EQ(text(indexed), text(unindexed));
+  EXPECT_EQ(indexed.limiter, Limiter::kWindow);
+  fn(Role::kUsageCap, 100);  // the stored index no longer covers this function
+  Decision edited = run();
+  EXPECT_EQ(edited.grant, 100);
+  EXPECT_EQ(edited.limiter, Limiter::kUsageCap);
+}
+
 TEST(DecisionNames, AreSnakeCase) {
   EXPECT_STREQ(outcome_name(Outcome::kGranted), "granted");
   EXPECT_STREQ(outcome_name(Outcome::kNotEligible), "not_eligible");

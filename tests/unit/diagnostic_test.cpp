@@ -76,30 +76,31 @@ TEST(Render, NonPrintableAndNonAsciiBytesShowAsQuestionMarks) {
             "     |       ^~~\n");
 }
 
-TEST(Render, CaretAtEndOfFileWithoutTrailingNewline) {
-  SourceFile f("a.tariff", "plan p {\n  fee 1 CNY;");
-  const auto end = static_cast<uint32_t>(f.text().size());
-  EXPECT_EQ(render(error_at(end, end, "expected `}`"), f),
-            "a.tariff:2:13: error[E0101]: expected `}`\n"
-            "   2 |   fee 1 CNY;\n"
-            "     |             ^\n");
-}
-
-TEST(Render, CaretAtEndOfFileAfterTrailingNewline) {
-  SourceFile f("a.tariff", "plan p {\n");
-  const auto end = static_cast<uint32_t>(f.text().size());
-  EXPECT_EQ(render(error_at(end, end, "expected `}`"), f),
-            "a.tariff:2:1: error[E0101]: expected `}`\n"
-            "   2 | \n"
-            "     | ^\n");
-}
-
-TEST(Render, EmptyFile) {
-  SourceFile f("a.tariff", "");
-  EXPECT_EQ(render(error_at(0, 0, "no plan"), f),
-            "a.tariff:1:1: error[E0101]: no plan\n"
-            "   1 | \n"
-            "     | ^\n");
+// A caret at offset == size: after the last character, or on the empty line after a final
+// newline, or in an empty file.
+TEST(Render, CaretAtEndOfFile) {
+  const struct {
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"plan p {\n  fee 1 CNY;",
+       "a.tariff:2:13: error[E0101]: at the end\n"
+       "   2 |   fee 1 CNY;\n"
+       "     |             ^\n"},
+      {"plan p {\n",
+       "a.tariff:2:1: error[E0101]: at the end\n"
+       "   2 | \n"
+       "     | ^\n"},
+      {"",
+       "a.tariff:1:1: error[E0101]: at the end\n"
+       "   1 | \n"
+       "     | ^\n"},
+  };
+  for (const auto& c : cases) {
+    SourceFile f("a.tariff", c.text);
+    const auto end = static_cast<uint32_t>(f.text().size());
+    EXPECT_EQ(render(error_at(end, end, "at the end"), f), c.expected) << c.text;
+  }
 }
 
 TEST(Render, MultiLineRangeIsUnderlinedToTheEndOfItsFirstLine) {

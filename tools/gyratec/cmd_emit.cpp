@@ -4,9 +4,7 @@
 #include "driver.hpp"
 #include "gyrate/ruleslang/dump.hpp"
 #include "gyrate/ruleslang/parser.hpp"
-#ifdef GYRATE_HAVE_JIT
 #include "gyrate/jit/jit.hpp"
-#endif
 
 namespace gyrate::tools {
 
@@ -33,7 +31,6 @@ int cmd_emit(const Options& opts) {
     std::fputs(lang::dump_ir(*program).c_str(), stdout);
     return kExitClean;
   }
-#ifdef GYRATE_HAVE_JIT
   jit::JitOptions jopts;
   jopts.opt_level = opts.opt_level;
   auto text = jit::emit_llvm(*program, &registry, jopts);
@@ -43,10 +40,6 @@ int cmd_emit(const Options& opts) {
   }
   std::fputs(text->c_str(), stdout);
   return kExitClean;
-#else
-  std::fputs("gyratec: this build has no JIT (--emit=llvm)\n", stderr);
-  return kExitUsage;
-#endif
 }
 
 }  // namespace gyrate::tools

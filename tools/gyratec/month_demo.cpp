@@ -38,18 +38,6 @@ int64_t window_used(const std::deque<std::pair<int64_t, int64_t>>& w) {
   return sum;
 }
 
-std::string action_text(const lang::ir::Action* a) {
-  if (a == nullptr) return "no action";
-  switch (a->kind) {
-    case lang::ast::ActionKind::kTerminate: return "terminate";
-    case lang::ast::ActionKind::kRedirect: return "redirect " + a->argument;
-    case lang::ast::ActionKind::kRestrict: return "restrict " + a->argument;
-    case lang::ast::ActionKind::kBlock: return "block";
-    case lang::ast::ActionKind::kCharge: return "charge";
-  }
-  return "?";
-}
-
 // Evaluates the plan block (fee, promos) once at the start of the period.
 void open_period(const Program& program, const lang::Evaluator& eval, const lang::ir::Plan& plan,
                  const int64_t* ctx, SubscriberReport& report, std::vector<ServiceState>& states) {
@@ -228,7 +216,7 @@ std::vector<SubscriberReport> play_month(const Program& program, const lang::Eva
               s.report.first_exhausted_day = static_cast<int>(day - span.start);
               s.report.exhausted_how = std::to_string(lang::result_code(d.outcome)) + " " +
                                        lang::outcome_name(d.outcome);
-              if (d.final_action != nullptr) s.report.exhausted_how += ", " + action_text(d.final_action);
+              if (d.final_action != nullptr) s.report.exhausted_how += ", " + lang::action_text(d.final_action);
             }
             continue;
           }

@@ -20,8 +20,10 @@ namespace gyrate::jit {
 inline constexpr uint32_t kCodegenVersion = 1;
 
 struct JitOptions {
-  int opt_level = 2;      // 0..3, the LLVM pipeline and codegen level
-  std::string cache_dir;  // persistent object cache; empty: none
+  int opt_level = 2;  // 0..3: the LLVM IR pipeline (O0 = as generated)
+  // Persistent object cache; empty: none. Entries are checksummed against damage, not signed:
+  // they are machine code, so the directory must be writable only by the service's own user.
+  std::string cache_dir;
 };
 
 // What one compilation did and cost. Cache problems are warnings: the catalog still loads.
@@ -45,8 +47,8 @@ struct JitCounters {
   uint64_t cache_misses = 0;
   uint64_t cache_writes = 0;
   uint64_t cache_errors = 0;       // corrupt, unreadable or unwritable cache entries
-  uint64_t versions_loaded = 0;    // catalog versions linked into a session
-  uint64_t versions_unloaded = 0;  // catalog versions whose code was removed
+  uint64_t versions_loaded = 0;    // catalog version dylibs created in a session
+  uint64_t versions_unloaded = 0;  // catalog version dylibs removed (with their code)
 };
 JitCounters counters();
 
@@ -56,7 +58,8 @@ JitCounters counters();
 class JitSession {
  public:
   static Expected<std::shared_ptr<JitSession>> create();
-  // A session created on first use and never destroyed (LLVM must outlive every catalog).
+  // A session created on first use and never destroyed (LLVM must outlive every catalog);
+  // null when the host has no usable JIT target.
   static std::shared_ptr<JitSession> shared();
   ~JitSession();
   JitSession(const JitSession&) = delete;
@@ -65,6 +68,7 @@ class JitSession {
   size_t loaded_versions() const;  // versions whose code is still linked
   const std::string& cpu() const;  // host CPU name as LLVM sees it (part of cache keys)
 
+  // Internals (LLVM types), defined and used only inside jit/.
   struct Impl;
   explicit JitSession(std::unique_ptr<Impl> impl);
   Impl& impl() const { return *impl_; }
@@ -79,7 +83,8 @@ class JitSession {
 class JitCatalog final : public lang::Evaluator {
  public:
   // The native entry of one block: writes values[i] for matched functions and returns
-  // matched | status << 32 | failed_function << 40.
+  // matched | status << 32 | failed_function << 40. (A caller built with clang's
+  // -fsanitize=function must exempt the call: JIT code has no UBSan type prefix.)
   using BlockFn = uint64_t (*)(const int64_t* ctx, int64_t* values);
 
   // `extensions` resolves Program::extensions by name, as for the interpreter: a call to an

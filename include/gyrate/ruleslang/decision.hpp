@@ -49,5 +49,7 @@ Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t bloc
                 const int64_t* ctx);
 
 std::string describe(const ir::Program& program, const Decision& d);  // one line, for tools
+// "redirect https://...", "terminate", ...; "none" for a null action.
+std::string action_text(const ir::Action* a);
 
 }  // namespace gyrate::lang

@@ -3,6 +3,7 @@
 // whose semantics (overflow, division by zero, rounding) are defined here, once.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -81,6 +82,7 @@ enum class Role : uint8_t {
   kPromoEligible,   // bool: promo aux applies to this subscriber (plan block only)
 };
 const char* role_name(Role r);
+inline constexpr size_t kRoleCount = 16;  // every Role value is below this
 
 struct Function {
   Role role = Role::kEligible;
@@ -107,6 +109,15 @@ enum class BucketOrigin : uint8_t { kPromo, kRollover, kAllowance, kPack, kPoole
 inline constexpr uint16_t kNoService = 0xFFFF;
 inline constexpr size_t kMaxBlockFunctions = 32;
 
+// Where a block's roles are, so that decide() finds them without a search: entries are the index
+// in Block::functions (among the first kMaxBlockFunctions) of the first function with that role
+// and aux 0, plus one; 0 when there is none. Derived data: rebuild it after editing functions.
+struct RoleIndex {
+  std::array<uint8_t, kRoleCount> role{};            // (role, aux 0)
+  std::array<uint8_t, kMaxWindowLimits> window{};    // (kWindowLimit, aux i)
+  int32_t function_count = -1;                       // functions.size() when built; -1: never
+};
+
 struct Block {
   uint16_t plan = 0;
   uint16_t service = kNoService;
@@ -122,6 +133,7 @@ struct Block {
   std::vector<int64_t> notify_ratios;    // thresholds as ratios (millionths) of the allowance
   std::vector<int64_t> notify_amounts;   // thresholds as absolute quantities
   std::vector<BucketOrigin> order;       // consumption order (empty: soonest expiry, promos first)
+  RoleIndex roles;                       // filled by index_roles(); decide() checks function_count
 };
 
 enum class PeriodKind : uint8_t { kDaily, kWeekly, kMonthly, kAnnual, kOnce };
@@ -231,5 +243,10 @@ struct Program {
   // The block of (plan, service) or -1 when the plan does not offer that service.
   int service_block(uint32_t plan, uint16_t service) const;
 };
+
+// The role index of these functions (defined with decide(), its user).
+RoleIndex index_functions(const std::vector<Function>& functions);
+// Fills Block::roles of every block; the checker calls it on each program it returns.
+void index_roles(Program& program);
 
 }  // namespace gyrate::lang::ir
