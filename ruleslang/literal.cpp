@@ -195,7 +195,12 @@ std::string format_fixed(int64_t value, int decimals) {
   }
   while (frac.size() > 1 && frac.back() == '0') frac.pop_back();
   if (frac.empty()) frac = "0";
-  return (value < 0 ? "-" : "") + whole + "." + frac;
+  // Appended step by step: GCC 12 -O2 reports a false -Wrestrict on chained string operator+.
+  std::string out = value < 0 ? "-" : "";
+  out += whole;
+  out += '.';
+  out += frac;
+  return out;
 }
 
 const UnitInfo* find_unit(std::string_view name) {
