@@ -133,6 +133,21 @@ void run_decisions(benchmark::State& state, const lang::Evaluator& e) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
+// decide() without Evaluator::decide_fast: evaluate_block into a BlockResult, then the decision
+// logic. Shows what the JIT's direct path saves.
+void run_generic_decisions(benchmark::State& state, const lang::Evaluator& e) {
+  const Fixture& f = fixture();
+  size_t i = 0;
+  for (auto _ : state) {
+    lang::BlockResult r = e.evaluate_block(f.mix.blocks[i], f.mix.contexts[i].data());
+    lang::Decision d = lang::decide_values(f.program, f.mix.blocks[i], r.status, r.matched,
+                                           r.values.data(), f.mix.contexts[i].data());
+    benchmark::DoNotOptimize(d);
+    i = (i + 1) & (kMixSize - 1);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
 void run_blocks(benchmark::State& state, const lang::Evaluator& e) {
   const Fixture& f = fixture();
   size_t i = 0;
@@ -146,6 +161,7 @@ void run_blocks(benchmark::State& state, const lang::Evaluator& e) {
 
 void BM_Decision_Interpreter(benchmark::State& s) { run_decisions(s, *fixture().interp); }
 void BM_Decision_Jit(benchmark::State& s) { run_decisions(s, *fixture().jit); }
+void BM_DecisionGeneric_Jit(benchmark::State& s) { run_generic_decisions(s, *fixture().jit); }
 void BM_Block_Interpreter(benchmark::State& s) { run_blocks(s, *fixture().interp); }
 void BM_Block_Jit(benchmark::State& s) { run_blocks(s, *fixture().jit); }
 
@@ -186,6 +202,7 @@ void BM_CachedLoadExampleCatalog_Jit(benchmark::State& s) {
 
 BENCHMARK(BM_Decision_Interpreter);
 BENCHMARK(BM_Decision_Jit);
+BENCHMARK(BM_DecisionGeneric_Jit);
 BENCHMARK(BM_Block_Interpreter);
 BENCHMARK(BM_Block_Jit);
 // Compilation uses a thread per core: wall-clock time is what a reload costs.

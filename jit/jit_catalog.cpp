@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "gyrate/ruleslang/decision.hpp"
 #include "internal.hpp"
 
 namespace gyrate::jit {
@@ -127,15 +128,34 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
   return catalog;
 }
 
+namespace {
+lang::ir::EvalStatus packed_status(uint64_t packed) {
+  return static_cast<lang::ir::EvalStatus>((packed >> detail::kStatusShift) & 0xFFu);
+}
+}  // namespace
+
 GYRATE_CALLS_JIT_CODE
 lang::BlockResult JitCatalog::evaluate_block(uint32_t block, const int64_t* ctx) const {
   lang::BlockResult r;
   if (block >= blocks_.size()) return r;  // no such block: nothing matched
   uint64_t packed = blocks_[block](ctx, r.values.data());
   r.matched = packed & 0xFFFF'FFFFu;
-  r.status = static_cast<lang::ir::EvalStatus>((packed >> detail::kStatusShift) & 0xFFu);
+  r.status = packed_status(packed);
   r.failed_function = static_cast<uint32_t>(packed >> detail::kFailedShift);
   return r;
+}
+
+GYRATE_CALLS_JIT_CODE
+bool JitCatalog::decide_fast(const lang::ir::Program& program, uint32_t block, const int64_t* ctx,
+                             lang::Decision* out) const {
+  if (block >= blocks_.size() || block >= program.blocks.size()) return false;
+  // Not zeroed, unlike a BlockResult: the block writes values[i] of each function that matched,
+  // and decide_values reads no other.
+  std::array<int64_t, lang::ir::kMaxBlockFunctions> values;
+  uint64_t packed = blocks_[block](ctx, values.data());
+  *out = lang::decide_values(program, block, packed_status(packed), packed & 0xFFFF'FFFFu,
+                             values.data(), ctx);
+  return true;
 }
 
 Expected<std::string> emit_llvm(const lang::ir::Program& program,

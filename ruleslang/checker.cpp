@@ -114,20 +114,34 @@ std::optional<int64_t> Checker::fold(const Value& v, const char* what) {
           "write a literal such as `10M token` or `9.9 CNY`");
     return std::nullopt;
   }
-  const ir::Node& root = prog_.nodes[v.id];
-  if (root.op == ir::OpCode::kConst) return root.imm;
-  // Constant arithmetic (`10M token * 2`) folds with the reference interpreter, so overflow and
-  // rounding are exactly what the rule would do at run time.
-  std::vector<int64_t> zeros(kSlotBuiltinCount + prog_.attributes.size() + 1, 0);
-  Interpreter interp(prog_, extensions_);
   int64_t out = 0;
-  ir::EvalStatus st = interp.evaluate_expr(v.id, zeros.data(), &out);
+  ir::EvalStatus st = evaluate_constant(v.id, &out);
   if (st != ir::EvalStatus::kOk) {
     bool by_zero = st == ir::EvalStatus::kDivByZero;
     error(by_zero ? "E0406" : "E0401", v.range,
           by_zero ? "this constant divides by zero" : "this constant is too large (overflow)");
     return std::nullopt;
   }
+  return out;
+}
+
+ir::EvalStatus Checker::evaluate_constant(ir::ExprId e, int64_t* out) const {
+  const ir::Node& root = prog_.nodes[e];
+  if (root.op == ir::OpCode::kConst) {
+    *out = root.imm;
+    return ir::EvalStatus::kOk;
+  }
+  // Constant arithmetic (`10M token * 2`) folds with the reference interpreter, so overflow and
+  // rounding are exactly what the rule would do at run time.
+  std::vector<int64_t> zeros(kSlotBuiltinCount + prog_.attributes.size() + 1, 0);
+  Interpreter interp(prog_, extensions_);
+  return interp.evaluate_expr(e, zeros.data(), out);
+}
+
+std::optional<int64_t> Checker::peek_constant(ir::ExprId e) const {
+  if (too_large_ || e >= prog_.nodes.size() || is_runtime(e)) return std::nullopt;
+  int64_t out = 0;
+  if (evaluate_constant(e, &out) != ir::EvalStatus::kOk) return std::nullopt;
   return out;
 }
 

@@ -158,13 +158,13 @@ void Checker::assemble_plan() {
 
 void Checker::report_unused() {
   for (size_t i = 0; i < prog_.attributes.size(); ++i) {
-    if (attribute_used_[i]) continue;
+    if (attribute_used_[i] || offered_attributes_.count(prog_.attributes[i].name)) continue;
     warning("W0602", prog_.attributes[i].range,
             "attribute `" + prog_.attributes[i].name + "` is declared but never used",
             "use it in a rule or remove it");
   }
   for (size_t i = 0; i < prog_.services.size(); ++i) {
-    if (service_used_[i]) continue;
+    if (service_used_[i] || offered_services_.count(prog_.services[i].name)) continue;
     warning("W0602", prog_.services[i].range,
             "service `" + prog_.services[i].name + "` is not offered by any plan",
             "name it in a plan item (e.g. `allowance " + prog_.services[i].name +

@@ -56,6 +56,14 @@ std::optional<int64_t> parse_offset(std::string_view t) {
   return t[0] == '-' ? -*hm : *hm;
 }
 
+// Where the offset is written inside `timezone +15:00;` (the declaration keeps its whole range).
+SourceRange offset_range(const SourceFile& source, const ast::TimezoneDecl& tz) {
+  size_t at = source.slice(tz.range).rfind(tz.offset);
+  if (tz.offset.empty() || at == std::string_view::npos) return tz.range;
+  uint32_t begin = tz.range.begin + static_cast<uint32_t>(at);
+  return SourceRange{begin, begin + static_cast<uint32_t>(tz.offset.size())};
+}
+
 // The value of a field that takes exactly one.
 const ast::Expr* single_value(Checker& c, const ast::Field& f) {
   if (f.values.size() == 1) return &f.values[0];
@@ -89,6 +97,7 @@ std::optional<int64_t> Checker::constant_of(const ast::Expr& e, Type want, const
   Scope s;
   s.declaration = true;
   s.item = what;
+  s.money = want.kind == TypeKind::kMoney;
   Value v = lower(e, s);
   if (!v.ok() || !expect(v, want, what)) return std::nullopt;
   return fold(v, what);
@@ -137,7 +146,7 @@ void Checker::check_timezones() {
     first_range = tz.range;
     auto minutes = parse_offset(tz.offset);
     if (!minutes || *minutes > kMaxTimezoneMinutes || *minutes < -kMaxTimezoneMinutes) {
-      error("E0408", tz.range,
+      error("E0408", offset_range(source_, tz),
             "`" + tz.offset + "` is not a timezone offset between -14:00 and +14:00",
             "write an offset such as `+08:00`");
       continue;
@@ -323,11 +332,8 @@ void Checker::check_attributes() {
       } else if (auto c = currency_index_.find(d.currency->name); c != currency_index_.end()) {
         t = Type::money(c->second);
       } else {
-        std::vector<std::string> names;
-        for (const ir::Currency& cur : prog_.currencies) names.push_back(cur.name);
         error("E0204", d.currency->range, "unknown currency `" + d.currency->name + "`",
-              names.empty() ? "declare it: `currency " + d.currency->name + " minor 2;`"
-                            : did_you_mean(d.currency->name, names));
+              currency_fix(d.currency->name));
       }
     } else if (const literal::UnitInfo* u = literal::find_unit(w)) {
       t = Type::quantity(u->dim);

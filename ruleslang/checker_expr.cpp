@@ -1,6 +1,7 @@
 // Expression lowering, part one: literals, names, members and calls. Operators are in
 // checker_ops.cpp.
 #include <algorithm>
+#include <cctype>
 
 #include "checker_impl.hpp"
 #include "gyrate/ruleslang/calendar.hpp"
@@ -14,6 +15,30 @@ constexpr const char* kWeekdayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat
 bool service_relative(uint16_t slot) { return builtin_slot_info(slot).kind == TypeKind::kQuantity; }
 
 std::string plural(std::string_view unit) { return std::string(unit) + "s"; }
+
+// The name of a call (`minimum` in `minimum(a, b)`), where an unknown function is reported.
+SourceRange call_name_range(const SourceFile& source, const ast::Expr& call) {
+  SourceRange r{call.range.begin, call.range.begin + static_cast<uint32_t>(call.text.size())};
+  if (r.end > call.range.end || source.slice(r) != call.text) return call.range;
+  return r;
+}
+
+// "did you mean" for a function: a close spelling, else a name the word starts with or that
+// starts with the word (`minimum` -> `min`, `max_of` -> `max`).
+std::string function_fix(const std::string& fn, const std::vector<std::string>& cands) {
+  std::string best = closest_match(fn, cands);
+  for (size_t i = 0; i < cands.size() && best.empty(); ++i) {
+    size_t common = std::min(fn.size(), cands[i].size());
+    if (common >= 3 && fn.compare(0, common, cands[i], 0, common) == 0) best = cands[i];
+  }
+  return best.empty() ? std::string() : "did you mean `" + best + "`?";
+}
+
+std::vector<std::string> currency_names(const ir::Program& p) {
+  std::vector<std::string> out;
+  for (const ir::Currency& c : p.currencies) out.push_back(c.name);
+  return out;
+}
 
 }  // namespace
 
@@ -101,7 +126,9 @@ Value Checker::lower(const ast::Expr& e, const Scope& s) {
 }
 
 Value Checker::lower_condition(const ast::Expr& e, const Scope& s, const char* what) {
-  Value v = lower(e, s);
+  Scope cond = s;
+  cond.money = false;  // a fee's `when` is a condition, whatever the fee wants
+  Value v = lower(e, cond);
   if (v.ok() && v.type.kind != TypeKind::kBool) {
     error("E0304", e.range, std::string(what) + " must be a bool, found " + describe(v.type),
           "compare it, e.g. `x == ...` or `x > ...`");
@@ -110,7 +137,7 @@ Value Checker::lower_condition(const ast::Expr& e, const Scope& s, const char* w
   return v;
 }
 
-Value Checker::lower_number(const ast::Expr& e, const Scope& /*s*/) {
+Value Checker::lower_number(const ast::Expr& e, const Scope& s) {
   Value bad{0, Type::error(), e.range};
   std::string token = e.text;
   bool percent_suffix = e.suffix == "%";
@@ -169,17 +196,52 @@ Value Checker::lower_number(const ast::Expr& e, const Scope& /*s*/) {
     if (mismatch) return bad;
     return constant(Type::money(c->second), f.value, e.range);
   }
-  std::vector<std::string> cands = unit_words();
-  for (const ir::Currency& c : prog_.currencies) cands.push_back(c.name);
-  std::string fix = did_you_mean(e.suffix, cands);
-  bool looks_like_currency =
-      e.suffix.size() == 3 &&
-      std::all_of(e.suffix.begin(), e.suffix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-  if (fix.empty() && looks_like_currency) {
-    fix = "declare the currency: `currency " + e.suffix + " minor 2;`";
-  }
-  error("E0203", e.suffix_range, "unknown unit or currency `" + e.suffix + "`", fix);
+  error("E0203", e.suffix_range, "unknown unit or currency `" + e.suffix + "`",
+        unknown_suffix_fix(e.suffix, s.money));
   return bad;
+}
+
+std::string Checker::unknown_suffix_fix(const std::string& suffix, bool money) const {
+  bool looks_like_currency =
+      suffix.size() == 3 &&
+      std::all_of(suffix.begin(), suffix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+  std::vector<std::string> units = unit_words();
+  if (!money && !looks_like_currency) {
+    std::vector<std::string> cands = currency_names(prog_);
+    cands.insert(cands.begin(), units.begin(), units.end());
+    return did_you_mean(suffix, cands);
+  }
+  // Where money is due, or for an ISO-looking code, `RMB` is a currency, not a typo of `MB`.
+  if (!money) {
+    // Unless no currency is close and it is a unit in capitals (`KIB` for `KiB`).
+    auto same_letters = [&](const std::string& unit) {
+      return unit.size() == suffix.size() &&
+             std::equal(unit.begin(), unit.end(), suffix.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) ==
+                      std::tolower(static_cast<unsigned char>(b));
+             });
+    };
+    auto unit = std::find_if(units.begin(), units.end(), same_letters);
+    if (unit != units.end() && closest_match(suffix, currency_names(prog_)).empty()) {
+      return "did you mean `" + *unit + "`?";
+    }
+  }
+  return currency_fix(suffix);
+}
+
+std::string Checker::currency_fix(const std::string& name) const {
+  std::vector<std::string> names = currency_names(prog_);
+  std::string fix = did_you_mean(name, names);
+  if (!fix.empty()) return fix;
+  std::string declare = "declare it: `currency " + name + " minor 2;`";
+  if (names.empty()) return declare;
+  std::string listed;
+  constexpr size_t kListed = 4;
+  for (size_t i = 0; i < names.size() && i < kListed; ++i) {
+    listed += (i ? ", `" : "`") + names[i] + "`";
+  }
+  if (names.size() > kListed) listed += ", ...";
+  return "use a declared currency (" + listed + ") or " + declare;
 }
 
 Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
@@ -243,7 +305,10 @@ Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
   if (auto w = literal::parse_weekday(name)) {
     return constant(Type::of(TypeKind::kWeekday), *w, e.range);
   }
-  error("E0201", e.range, "unknown name `" + name + "`", did_you_mean(name, expression_names()));
+  std::string best = closest_match(name, expression_names());
+  if (attribute_index_.count(best)) offered_attributes_.insert(best);
+  error("E0201", e.range, "unknown name `" + name + "`",
+        best.empty() ? std::string() : "did you mean `" + best + "`?");
   return bad;
 }
 
@@ -338,7 +403,8 @@ Value Checker::lower_call(const ast::Expr& e, const Scope& s) {
     if (extensions_) {
       for (const ExtensionDecl& d : extensions_->all()) cands.push_back(d.name);
     }
-    error("E0207", e.range, "unknown function `" + fn + "`", did_you_mean(fn, cands));
+    error("E0207", call_name_range(source_, e), "unknown function `" + fn + "`",
+          function_fix(fn, cands));
     return bad;
   }
   if (args.size() != decl->params.size()) {

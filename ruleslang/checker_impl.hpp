@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "gyrate/ruleslang/ast.hpp"
@@ -34,6 +35,7 @@ struct Scope {
   uint16_t service = ir::kNoService;  // service the rule is for; kNoService: plan-level item
   bool declaration = false;           // outside plans: constants only
   const char* item = "";              // the item's keyword, for messages ("fee", "eligible")
+  bool money = false;                 // the item wants money: an unknown suffix is a currency
 };
 
 // One rule of a guard chain: `value when guard` (no guard: the unconditional default).
@@ -101,6 +103,10 @@ class Checker {
   bool is_runtime(ir::ExprId e) const;  // reads the context or calls an extension
   // The value of a constant expression, or E0309 (what: "a rollover cap") and nullopt.
   std::optional<int64_t> fold(const Value& v, const char* what);
+  // The value of a constant expression, silently: nullopt when it depends on the request or
+  // faults (callers that need a constant report that themselves, through fold()).
+  std::optional<int64_t> peek_constant(ir::ExprId e) const;
+  ir::EvalStatus evaluate_constant(ir::ExprId e, int64_t* out) const;
   int64_t intern(const std::string& s);
   std::string describe(Type t) const;   // "a token quantity", "money (CNY)", "an int"
   std::string type_word(Type t) const;  // "token quantity", "CNY money", "int"
@@ -128,6 +134,10 @@ class Checker {
   void note_money(uint16_t currency, SourceRange r, bool* mismatch);
   std::vector<std::string> expression_names() const;
   Type service_quantity(uint16_t service) const;
+  // The help of E0203 for a number's unknown suffix; money: the item wants money.
+  std::string unknown_suffix_fix(const std::string& suffix, bool money) const;
+  // "did you mean" among the declared currencies, else how to declare the currency.
+  std::string currency_fix(const std::string& name) const;
 
   // ---- checker_ops.cpp: operators and typing rules ----
   Value lower_unary(const ast::Expr& e, const Scope& s);
@@ -137,6 +147,13 @@ class Checker {
   Value lower_in(const ast::Expr& e, const Scope& s);
   Value lower_if(const ast::Expr& e, const Scope& s);
   Value to_ratio(const Value& v);
+
+  // ---- checker_ranges.cpp: constants a builtin never takes (E0406) ----
+  // `builtin op constant` (either side may be the builtin); op kEq for set elements and bounds.
+  void check_compared_constant(ast::Op op, const Value& a, const Value& b);
+  void check_builtin_value(const Value& builtin, int64_t value, SourceRange at, ast::Op op,
+                           const std::string& help = {});
+  void check_range_bounds(const Value& builtin, const Value& lo, const Value& hi);
   // Brings a and b to one type (int/ratio -> ratio). Reports code_other / E0302 / E0303 at r.
   bool unify(Value& a, Value& b, SourceRange r, const char* code_other, const char* what);
   // Checks v against the type an item wants (int promotes to ratio); E0302/E0303/E0305.
@@ -199,6 +216,10 @@ class Checker {
   std::vector<std::vector<uint32_t>> service_models_;  // per service, its models in order
   std::vector<bool> service_used_;
   std::vector<bool> attribute_used_;
+  // Names offered as "did you mean" for an unknown name: the user meant them, so they are not
+  // reported as unused (W0602) next to the E0201/E0205 that suggests them.
+  std::unordered_set<std::string> offered_attributes_;
+  std::unordered_set<std::string> offered_services_;
   std::unordered_map<std::string, int64_t> string_ids_;
   std::vector<std::optional<ir::ExprId>> weight_chains_;  // model.weight per service (cache)
   std::optional<ir::ExprId> all_weights_chain_;           // model.weight in plan-level items

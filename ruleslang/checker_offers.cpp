@@ -76,7 +76,7 @@ void Checker::check_pack(const ast::PlanItem& item) {
       if (!once(seen, "price", f.key.range, "`price`")) continue;
       const ast::Expr* e = one_value(*this, f);
       if (!e) continue;
-      Scope s{ir::kNoService, true, "price"};
+      Scope s{ir::kNoService, true, "price", true};
       Value v = lower(*e, s);
       if (!expect_money(v, "a pack price")) continue;
       auto price = fold(v, "a pack price");

@@ -92,6 +92,10 @@ bool Checker::expect(Value& v, Type want, const std::string& what) {
     std::string fix;
     if (want.kind == TypeKind::kMoney && v.type.kind == TypeKind::kQuantity) {
       fix = "convert quantities to money with an overage price";
+    } else if (want.kind == TypeKind::kQuantity && want.dim == Dim::kSecond &&
+               v.type.kind == TypeKind::kInt) {
+      // A bare number of seconds is never what a validity or a window means.
+      fix = "give it a unit, e.g. `" + std::string(source_.slice(v.range)) + " days`";
     } else if (want.kind == TypeKind::kQuantity && v.type.kind == TypeKind::kInt) {
       fix = std::string("add the unit, e.g. `") + std::string(source_.slice(v.range)) + " " +
             dim_name(want.dim) + "`";
@@ -154,6 +158,7 @@ Value Checker::lower_compare(ast::Op op, Value a, Value b, SourceRange r) {
           "compare with `==`, `!=` or `in`");
     return bad;
   }
+  check_compared_constant(op, a, b);
   Type t = Type::of(TypeKind::kBool);
   return Value{emit(compare_code(op), t, 0, {a.id, b.id}, r), t, r};
 }
@@ -233,8 +238,23 @@ Value Checker::lower_in(const ast::Expr& e, const Scope& s) {
             "use a set: `x in [a, b]`");
       return bad;
     }
+    size_t errors_before = diags_.error_count();
+    if (k == TypeKind::kInt) check_range_bounds(v, lo, hi);
     // Times of day and weekdays wrap: `22:00..06:00` spans midnight, `fri..mon` the weekend.
     bool wrap = k == TypeKind::kTimeOfDay || k == TypeKind::kWeekday;
+    std::optional<int64_t> lo_value = peek_constant(lo.id);
+    std::optional<int64_t> hi_value = peek_constant(hi.id);
+    bool bounds_reported = diags_.error_count() != errors_before;
+    if (!wrap && !bounds_reported && lo_value && hi_value && *lo_value > *hi_value) {
+      // Other ranges do not wrap, so `hour in 22..6` would never hold: say so instead.
+      std::string a(source_.slice(e.args[1].range)), z(source_.slice(e.args[2].range));
+      std::string x(source_.slice(e.args[0].range));
+      error("E0406", SourceRange{e.args[1].range.begin, e.args[2].range.end},
+            "the range " + a + ".." + z + " is empty: its lower bound is above its upper bound",
+            "only times of day and weekdays wrap; write `" + x + " >= " + a + " or " + x +
+                " <= " + z + "`");
+      return bad;
+    }
     result =
         emit(wrap ? OpCode::kInRangeWrap : OpCode::kInRange, b, 0, {v.id, lo.id, hi.id}, e.range);
   } else {
@@ -256,6 +276,7 @@ Value Checker::lower_in(const ast::Expr& e, const Scope& s) {
       auto c = fold(el, "a set element");
       if (!c) return bad;
       values.push_back(*c);
+      if (v.type.kind == TypeKind::kInt) check_builtin_value(v, *c, el.range, ast::Op::kEq);
     }
     uint32_t start = static_cast<uint32_t>(prog_.set_values.size());
     prog_.set_values.insert(prog_.set_values.end(), values.begin(), values.end());

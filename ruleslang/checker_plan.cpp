@@ -1,6 +1,9 @@
 // Plan items: each item is checked and lowered into the rule lists of its plan or service, in
 // source order; checker_blocks.cpp assembles those lists into blocks afterwards.
 #include <algorithm>
+#include <cctype>
+#include <string_view>
+#include <utility>
 
 #include "checker_impl.hpp"
 
@@ -10,6 +13,25 @@ namespace {
 // The largest plan count the IR can address (Block::plan is a uint16_t).
 constexpr size_t kPlanLimit = std::min<size_t>(kMaxPlans, 0xFFFF);
 constexpr int64_t kMaxNotifyRatio = 10 * kFixedScale;  // 1000%
+
+// "did you mean" for a period word: the words designers reach for (`yearly`, `one_time`), then
+// close spellings (`montly`).
+std::string period_fix(const std::string& word, const std::vector<std::string>& kinds) {
+  static const std::pair<std::string_view, std::string_view> kSynonyms[] = {
+      {"yearly", "annual"},   {"year", "annual"},     {"years", "annual"},
+      {"annually", "annual"}, {"month", "monthly"},   {"months", "monthly"},
+      {"week", "weekly"},     {"weeks", "weekly"},    {"day", "daily"},
+      {"days", "daily"},      {"one_off", "once"},    {"one-off", "once"},
+      {"oneoff", "once"},     {"one_time", "once"},   {"one-time", "once"},
+      {"onetime", "once"},    {"single", "once"},
+  };
+  std::string lower = word;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [synonym, kind] : kSynonyms) {
+    if (lower == synonym) return "did you mean `" + std::string(kind) + "`?";
+  }
+  return Checker::did_you_mean(word, kinds);
+}
 
 std::vector<std::string> service_names(const ir::Program& p) {
   std::vector<std::string> out;
@@ -135,7 +157,9 @@ std::optional<uint16_t> Checker::resolve_service(const ast::Ident& name) {
     if (plan_) service_used_[it->second] = true;
     return it->second;
   }
-  std::string fix = did_you_mean(name.name, service_names(prog_));
+  std::string best = closest_match(name.name, service_names(prog_));
+  if (!best.empty()) offered_services_.insert(best);
+  std::string fix = best.empty() ? std::string() : "did you mean `" + best + "`?";
   if (fix.empty()) fix = "declare it: `service " + name.name + " { unit token; }`";
   error("E0205", name.range, "unknown service `" + name.name + "`", fix);
   return std::nullopt;
@@ -219,7 +243,7 @@ void Checker::check_item(const ast::PlanItem& item) {
     case K::kPromo:
       return check_promo(item);
     case K::kFee: {
-      Scope s{ir::kNoService, false, "fee"};
+      Scope s{ir::kNoService, false, "fee", true};
       if (!item.value) return;
       Value v = lower(*item.value, s);
       std::optional<ir::ExprId> g;
@@ -228,7 +252,7 @@ void Checker::check_item(const ast::PlanItem& item) {
       return;
     }
     case K::kCapSpend: {
-      Scope s{ir::kNoService, false, "cap spend"};
+      Scope s{ir::kNoService, false, "cap spend", true};
       bool first = once(st.seen, "cap spend", item.keyword_range, "`cap spend`");
       if (!item.value) return;
       Value v = lower(*item.value, s);
@@ -312,7 +336,7 @@ void Checker::check_period(const ast::PlanItem& item) {
     const std::string& w = item.word->name;
     auto it = std::find(kKinds.begin(), kKinds.end(), w);
     if (it == kKinds.end()) {
-      error("E0201", item.word->range, "unknown period `" + w + "`", did_you_mean(w, kKinds));
+      error("E0201", item.word->range, "unknown period `" + w + "`", period_fix(w, kKinds));
     } else {
       p.kind = static_cast<ir::PeriodKind>(it - kKinds.begin());
     }
@@ -407,6 +431,13 @@ void Checker::check_ruled_item(const ast::PlanItem& item, ServiceRules& sr, uint
           ok = false;
         }
         if (ok) sr.threshold_type = v.type;
+        // A ratio threshold is a share of the grant: above 100% it could never trigger.
+        auto ratio = ok && v.type.kind == TypeKind::kRatio ? peek_constant(v.id) : std::nullopt;
+        if (ratio && (*ratio <= 0 || *ratio > kFixedScale)) {
+          error("E0406", v.range, "a threshold ratio must be above 0% and at most 100%",
+                "the threshold is a share of the grant, e.g. `20%`");
+          ok = false;
+        }
       }
       break;
   }
@@ -496,23 +527,27 @@ void Checker::check_models_item(const ast::PlanItem& item, ServiceRules& sr, uin
 }
 
 void Checker::check_overage(const ast::PlanItem& item, ServiceRules& sr, uint16_t svc) {
-  Scope s{svc, false, "overage"};
+  Scope s{svc, false, "overage", true};
   if (!item.value) return;
   Value price = lower(*item.value, s);
   bool ok = expect_money(price, "an overage price");
-  std::optional<int64_t> block = 1;
+  // A plain int64 and a flag, not std::optional: GCC 12 -O2 reports a false maybe-uninitialized
+  // on the optional's payload here.
+  int64_t block = 1;
+  bool block_ok = true;
   Dim dim = prog_.services[svc].dim;
   if (item.per && dim != Dim::kNone) {
-    block = positive_quantity(*item.per, dim, "an overage block");
+    std::optional<int64_t> per = positive_quantity(*item.per, dim, "an overage block");
+    block_ok = per.has_value();
+    if (per) block = *per;
   } else if (dim == Dim::kNone) {
-    block.reset();
+    block_ok = false;
   }
   std::optional<ir::ExprId> g;
   bool guard_ok = guard_of(item, s, &g);
-  if (!ok || !block || !guard_ok) return;
+  if (!ok || !block_ok || !guard_ok) return;
   SourceRange r = item.per ? item.per->range : item.range;
-  // value_or, not *block: GCC 12 -O2 reports a false maybe-uninitialized here.
-  Value b = constant(Type::quantity(dim), block.value_or(0), r);
+  Value b = constant(Type::quantity(dim), block, r);
   sr.overage_price.push_back(Rule{g, price.id, item.range});
   sr.overage_block.push_back(Rule{g, b.id, item.range});
 }

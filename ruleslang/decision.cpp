@@ -65,7 +65,8 @@ int64_t room_under(int64_t limit, int64_t used) {
 // stored, or one built here for programs that did not come from the checker.
 class Values {
  public:
-  Values(const ir::Block& b, const BlockResult& r) : block_(b), result_(r) {
+  Values(const ir::Block& b, uint64_t matched, const int64_t* values)
+      : block_(b), matched_(matched), values_(values) {
     if (b.roles.function_count != static_cast<int32_t>(b.functions.size())) {
       local_ = ir::index_functions(b.functions);
       index_ = &local_;
@@ -92,12 +93,13 @@ class Values {
   std::optional<int64_t> value(uint8_t entry) const {
     if (entry == 0) return std::nullopt;
     size_t i = entry - 1u;
-    if ((result_.matched >> i & 1) == 0) return std::nullopt;
-    return result_.values[i];
+    if ((matched_ >> i & 1) == 0) return std::nullopt;
+    return values_[i];
   }
 
   const ir::Block& block_;
-  const BlockResult& result_;
+  uint64_t matched_;
+  const int64_t* values_;
   const ir::RoleIndex* index_ = &block_.roles;
   ir::RoleIndex local_;
 };
@@ -230,15 +232,22 @@ void index_roles(Program& program) {
 Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
                 const int64_t* ctx) {
   Decision d;
-  d.block = block;
+  if (eval.decide_fast(program, block, ctx, &d)) return d;
   BlockResult r = eval.evaluate_block(block, ctx);
-  if (r.status != ir::EvalStatus::kOk) {
+  return decide_values(program, block, r.status, r.matched, r.values.data(), ctx);
+}
+
+Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatus status,
+                       uint64_t matched, const int64_t* values, const int64_t* ctx) {
+  Decision d;
+  d.block = block;
+  if (status != ir::EvalStatus::kOk) {
     d.outcome = Outcome::kRatingFailed;
-    d.fault = r.status;
+    d.fault = status;
     return d;
   }
   const ir::Block& b = program.blocks[block];
-  Values v(b, r);
+  Values v(b, matched, values);
   d.fee = v.get(Role::kFee).value_or(0);
   if (b.service == ir::kNoService) {
     d.outcome = Outcome::kGranted;
@@ -320,8 +329,16 @@ std::string describe(const ir::Program& program, const Decision& d) {
   std::string unit = dim_name(program.services[b.service].dim);
   std::string s = outcome_name(d.outcome);
   if (d.outcome == Outcome::kGranted) {
-    s += " " + std::to_string(d.grant) + " " + unit + " (weight " +
-         literal::format_fixed(d.weight) + ", debit " + std::to_string(d.debit) + ")";
+    // Appended piece by piece: GCC 12 -O3 reports a false -Wrestrict on this chain of operator+.
+    s += ' ';
+    s += std::to_string(d.grant);
+    s += ' ';
+    s += unit;
+    s += " (weight ";
+    s += literal::format_fixed(d.weight);
+    s += ", debit ";
+    s += std::to_string(d.debit);
+    s += ')';
   } else if (d.outcome != Outcome::kExhausted) {
     return s;
   }

@@ -194,13 +194,8 @@ std::string format_fixed(int64_t value, int decimals) {
     rest %= pow;
   }
   while (frac.size() > 1 && frac.back() == '0') frac.pop_back();
-  if (frac.empty()) frac = "0";
-  // Appended step by step: GCC 12 -O2 reports a false -Wrestrict on chained string operator+.
-  std::string out = value < 0 ? "-" : "";
-  out += whole;
-  out += '.';
-  out += frac;
-  return out;
+  if (frac.empty()) frac.push_back('0');  // push_back, not = "0": GCC 12 -Wrestrict false positive
+  return (value < 0 ? "-" : "") + whole + "." + frac;
 }
 
 const UnitInfo* find_unit(std::string_view name) {

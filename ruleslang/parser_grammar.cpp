@@ -156,7 +156,8 @@ struct Guard : x3::unary_parser<Subject, Guard<Subject>> {
   template <typename It, typename Ctx, typename RCtx, typename Attr>
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
     ParseState& s = state_of(ctx);
-    if (s.depth >= kMaxNestingDepth) fail_nesting(s, first);
+    // The outermost expression is level 0; each bracket or prefix operator inside adds one.
+    if (s.depth > kMaxNestingDepth) fail_nesting(s, first);
     ++s.depth;
     const bool ok = this->subject.parse(first, last, ctx, rctx, attr);
     --s.depth;  // on a SyntaxError the state is discarded, so no restore is needed there
@@ -600,6 +601,7 @@ const Token<bool, decltype(&match_in_operator)> in_op(match_in_operator);
 const Check no_chain(no_chain_match);
 const Check end_of_input(end_of_input_match);
 const Token<ast::TimezoneDecl, decltype(&match_utc_offset)> utc_offset(match_utc_offset);
+const Token<ast::Ident, decltype(&match_period_word)> period_word(match_period_word);
 
 // `p, p, ...` with each element handed to `act`; an element must follow every comma.
 template <typename P, typename Act>
@@ -738,7 +740,7 @@ auto const anchor = (Kw("billing_day") | Kw("activation"))[SetWord<&PI::anchor_w
     | expr[SetAnchorDate()];
 
 auto const period_item_def = Kw("period")[Begin<ItemKind::kPeriod>()]
-    > need(name, kPeriodKind)[Set<&PI::word>()]
+    > need(period_word, kPeriodKind)[Set<&PI::word>()]
     > -(Kw("anchor") > need(anchor, kAnchor))
     > need(semicolon, semi("`;` after the period"));
 

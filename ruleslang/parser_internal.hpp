@@ -100,6 +100,8 @@ const char* match_literal(const ParseState& s, const char* first, Node& out);
 const char* match_integer(const ParseState& s, const char* first, Node& out);
 const char* match_date(const ParseState& s, const char* first, Node& out);
 const char* match_string(const ParseState& s, const char* first, Node& out);
+// A period word; `one-off` stays one word so that the checker can name it and suggest `once`.
+const char* match_period_word(const ParseState& s, const char* first, ast::Ident& out);
 const char* match_utc_offset(const ParseState& s, const char* first, ast::TimezoneDecl& out);
 // `in` or `not in`.
 const char* match_in_operator(const ParseState& s, const char* first, bool& negated);

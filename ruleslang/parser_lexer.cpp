@@ -225,6 +225,19 @@ const char* match_in_operator(const ParseState& s, const char* first, bool& nega
   return match_keyword(s, negated ? after_not : first, "in");
 }
 
+const char* match_period_word(const ParseState& s, const char* first, ast::Ident& out) {
+  const char* q = match_name(s, first, NameMode::kPlain, out);
+  // Glued `-word` parts only: `one-off` and `one-time` are one word to the designer. No period
+  // has a hyphen, so the checker rejects the word with a hint instead of a syntax error at `-`.
+  while (q != nullptr && s.end - q >= 2 && q[0] == '-' && is_ident_start(q[1])) {
+    const char* e = scan_word(q + 1, s.end);
+    out.name.append(q, e);
+    out.range.end = s.offset(e);
+    q = e;
+  }
+  return q;
+}
+
 const char* match_utc_offset(const ParseState& s, const char* first, ast::TimezoneDecl& out) {
   const char* p = skip_trivia(first, s.end);
   if (p == s.end || (*p != '+' && *p != '-')) return nullptr;

@@ -149,13 +149,15 @@ bool prescan(const SourceFile& source, Diagnostics& diags) {
       if (i == 0) return false;
       continue;
     }
-    if (c == '(' || c == '[' || c == '{') {
+    // Only expression brackets count: the braces of declarations do not nest in the grammar, so
+    // 64 parentheses are allowed inside a plan as the reference says.
+    if (c == '(' || c == '[') {
       if (++depth > kMaxNestingDepth) {
         diags.error("E0104", {static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1)},
                     "brackets nested deeper than " + std::to_string(kMaxNestingDepth) + " levels");
         return false;
       }
-    } else if (c == ')' || c == ']' || c == '}') {
+    } else if (c == ')' || c == ']') {
       depth = depth > 0 ? depth - 1 : 0;
     } else if (!is_text_byte(c) && c != '\n' && c != '\r') {
       bad_byte(text, i, diags);

@@ -1,6 +1,6 @@
 // Differential test: every example tariff (and the plugin example) x many generated contexts,
 // evaluated by the interpreter and by the JIT at O0 and O2. Block results and the decisions
-// built on them must agree exactly.
+// built on them (interpreter + decide() against the JIT's decide_fast path) must agree exactly.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -90,18 +90,6 @@ class ContextGen {
   std::mt19937_64 rng_;
 };
 
-std::string decision_text(const Decision& d) {
-  std::ostringstream os;
-  os << "outcome=" << static_cast<int>(d.outcome) << " fault=" << static_cast<int>(d.fault)
-     << " limiter=" << static_cast<int>(d.limiter) << " weight=" << d.weight
-     << " grant=" << d.grant << " debit=" << d.debit << " validity=" << d.validity_seconds
-     << " threshold=" << d.threshold << " final=" << d.final_units
-     << " action=" << static_cast<const void*>(d.final_action)
-     << " overage=" << d.has_overage_price << "/" << d.overage_price << "/" << d.overage_block
-     << " fee=" << d.fee << " allowance=" << d.allowance;
-  return os.str();
-}
-
 TEST(DifferentialExamples, InterpreterAndJitAgreeOnEveryExampleTariff) {
   const std::vector<fs::path> files = tariff_files();
   ASSERT_GE(files.size(), 15u);
@@ -140,9 +128,15 @@ TEST(DifferentialExamples, InterpreterAndJitAgreeOnEveryExampleTariff) {
                             << describe(want) << "\n O0 " << describe(r0);
         ASSERT_EQ(want, r2) << path << " block " << b << " context " << c << "\n interp "
                             << describe(want) << "\n O2 " << describe(r2);
+        // decide() takes the JIT's decide_fast path; decide_generic the BlockResult path.
         Decision di = lang::decide(p, interp, b, ctx.data());
-        Decision dj = lang::decide(p, **o2, b, ctx.data());
-        ASSERT_EQ(decision_text(di), decision_text(dj)) << path << " block " << b;
+        const std::string want_text = decision_text(di);
+        ASSERT_EQ(want_text, decision_text(lang::decide(p, **o2, b, ctx.data())))
+            << path << " block " << b << " context " << c << " (O2)";
+        ASSERT_EQ(want_text, decision_text(lang::decide(p, **o0, b, ctx.data())))
+            << path << " block " << b << " context " << c << " (O0)";
+        ASSERT_EQ(want_text, decision_text(decide_generic(p, **o2, b, ctx.data())))
+            << path << " block " << b << " context " << c << " (O2, generic)";
         granted += di.outcome == lang::Outcome::kGranted ? 1 : 0;
       }
     }

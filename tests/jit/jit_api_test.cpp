@@ -1,7 +1,10 @@
 // The JIT's tool-facing API: LLVM IR emission, the evaluator choice with its interpreter fallback.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "gyrate/jit/jit.hpp"
+#include "gyrate/ruleslang/decision.hpp"
 #include "jit_test_util.hpp"
 
 namespace gyrate::jittest {
@@ -73,6 +76,33 @@ TEST(JitApi, MakeEvaluatorPicksTheJitAndFallsBackToTheInterpreter) {
   auto bad_level = jit::make_evaluator(ir.p, nullptr, jit::EvaluatorKind::kJit, {9, {}});
   EXPECT_STREQ(bad_level.evaluator->name(), "interp");
   EXPECT_FALSE(bad_level.warning.empty());
+}
+
+TEST(JitApi, DecideFastGivesTheDecisionAndDeclinesUnknownBlocks) {
+  Ir ir = small_program();
+  ir.p.blocks[1].functions[0].role = lang::ir::Role::kGrant;  // grant = ctx[0] * ctx[1]
+  std::vector<int64_t> ctx(ir.p.context_slots, 0);
+  ctx[0] = 6;
+  ctx[1] = 7;
+  ctx[lang::kSlotRemaining] = 1'000;
+  auto c = jit::JitCatalog::create(ir.p, nullptr);
+  ASSERT_TRUE(c) << c.status().message();
+  lang::Decision d;
+  ASSERT_TRUE((*c)->decide_fast(ir.p, 1, ctx.data(), &d));
+  EXPECT_EQ(d.block, 1u);
+  EXPECT_EQ(d.outcome, lang::Outcome::kGranted);
+  EXPECT_EQ(d.grant, 42);
+  EXPECT_EQ(d.limiter, lang::Limiter::kRule);
+  ctx[lang::kSlotRemaining] = 40;  // the balance now bounds the grant
+  ASSERT_TRUE((*c)->decide_fast(ir.p, 1, ctx.data(), &d));
+  EXPECT_EQ(d.grant, 40);
+  EXPECT_EQ(d.limiter, lang::Limiter::kBalance);
+  EXPECT_EQ(lang::decide(ir.p, **c, 1, ctx.data()).grant, 40);
+  ctx[0] = std::numeric_limits<int64_t>::max();  // the product overflows: a fault
+  ASSERT_TRUE((*c)->decide_fast(ir.p, 1, ctx.data(), &d));
+  EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
+  EXPECT_EQ(d.fault, lang::ir::EvalStatus::kOverflow);
+  EXPECT_FALSE((*c)->decide_fast(ir.p, 2, ctx.data(), &d));  // no such block: decide() decides
 }
 
 TEST(JitApi, StatsReportTheWork) {

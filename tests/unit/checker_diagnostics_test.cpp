@@ -216,6 +216,116 @@ TEST(CheckerDiagnostics, E0406ValueOutOfRange) {
   EXPECT_EQ(n.where("E0406"), "6:20") << n.rendered();
 }
 
+TEST(CheckerDiagnostics, E0406BuiltinComparedWithAValueItNeverTakes) {
+  Compiled c = with_items("grant llm = 1k token when hour in 25..6;");
+  EXPECT_FALSE(c.program);
+  EXPECT_EQ(c.where("E0406"), "6:35") << c.rendered();  // at the constant, not the builtin
+  EXPECT_EQ(c.find("E0406")->message, "`hour` is 0..23; 25 is never reached");
+  for (const char* cond : {"minute == 60", "day in [0, 5]", "month in 1..13", "billing_day == 32",
+                           "period_index == -1", "days_left < -3", "13 < month", "hour >= 24",
+                           "hour != 24", "month < 0"}) {
+    Compiled o = with_items(std::string("grant llm = 1k token when ") + cond + ";");
+    EXPECT_EQ(o.diags.error_count(), 1u) << cond << "\n" << o.rendered();
+    EXPECT_NE(o.where("E0406"), "") << cond;
+  }
+  // In range, a natural exclusive bound one past an end, or not a constant: no diagnostic.
+  for (const char* cond : {"hour in 0..23", "minute in [0, 59]", "hour < 24", "day <= 31",
+                           "days_left > -1", "period_index > 1000", "month > 0", "hour == day",
+                           "weekday in [sat, sun]", "hour in [1.5, 3]", "days_left >= 0"}) {
+    Compiled ok = with_items(std::string("grant llm = 1k token when ") + cond + ";");
+    EXPECT_TRUE(ok.program.has_value()) << cond << "\n" << ok.rendered();
+  }
+}
+
+TEST(CheckerDiagnostics, E0406ThresholdRatioAbove100Percent) {
+  Compiled c = with_items("threshold llm = 150%;");
+  EXPECT_EQ(c.where("E0406"), "6:17") << c.rendered();
+  EXPECT_EQ(with_items("threshold llm = 0%;").where("E0406"), "6:17");
+  EXPECT_TRUE(with_items("threshold llm = 100%;").program.has_value());
+  EXPECT_TRUE(with_items("threshold llm = 0.2;").program.has_value());
+  EXPECT_TRUE(with_items("threshold llm = 500k token;").program.has_value());  // not a ratio
+}
+
+TEST(CheckerDiagnostics, E0203UnknownCurrencyWhereMoneyIsDue) {
+  // `RMB` is one edit from the byte unit `MB`, but a fee wants money.
+  Compiled c = with_items("fee 29 RMB;");
+  EXPECT_EQ(c.where("E0203"), "6:8") << c.rendered();
+  EXPECT_EQ(c.find("E0203")->fix,
+            "use a declared currency (`CNY`) or declare it: `currency RMB minor 2;`");
+  // A close currency wins in every money item.
+  for (const char* item : {"fee 2 CYN;", "cap spend 5 CYN then block;",
+                           "pack a { price 1 CYN; grant llm 1k token; }",
+                           "overage llm 1 CYN per 1M token;"}) {
+    Compiled m = with_items(item);
+    ASSERT_NE(m.find("E0203"), nullptr) << item;
+    EXPECT_EQ(m.find("E0203")->fix, "did you mean `CNY`?") << item;
+  }
+  // Outside money, an ISO-looking code still prefers currencies, but a unit in capitals is a unit.
+  EXPECT_EQ(with_items("eligible when spend < 5 RMB;").find("E0203")->fix,
+            "use a declared currency (`CNY`) or declare it: `currency RMB minor 2;`");
+  EXPECT_EQ(with_items("allowance llm 5 KIB;").find("E0203")->fix, "did you mean `KiB`?");
+  EXPECT_EQ(with_items("allowance llm 5 MBB;").find("E0203")->fix,
+            "use a declared currency (`CNY`) or declare it: `currency MBB minor 2;`");
+  // A fee's condition is not money: a unit typo there is still a unit typo.
+  EXPECT_EQ(with_items("fee 1 CNY when spend > 1 CNY and 5 tokns > 1 token;").find("E0203")->fix,
+            "did you mean `tokens`?");
+  Compiled attr = compile(
+      "currency CNY minor 2;\nservice llm { unit token; }\n"
+      "attribute budget: money CNY = 5 RMB;\nplan p { eligible llm when budget > 1 CNY; }\n");
+  EXPECT_EQ(attr.find("E0203")->fix,
+            "use a declared currency (`CNY`) or declare it: `currency RMB minor 2;`");
+}
+
+TEST(CheckerDiagnostics, W0602NotReportedForTheSuggestedName) {
+  Compiled c = compile(
+      "service llm { unit token; }\nservice data { unit byte; }\n"
+      "attribute region: string = \"sh\";\n"
+      "plan p { allowance llm 1k token; allowance dta 1 GiB; eligible when regoin == \"sh\"; }\n");
+  EXPECT_EQ(c.find("E0201")->fix, "did you mean `region`?") << c.rendered();
+  EXPECT_EQ(c.find("E0205")->fix, "did you mean `data`?") << c.rendered();
+  EXPECT_EQ(c.where("W0602"), "") << c.rendered();
+  // A declaration nobody refers to, not even by a misspelling, still warns.
+  Compiled unused = compile(
+      "service llm { unit token; }\nattribute region: string = \"sh\";\n"
+      "plan p { allowance llm 1k token; eligible when segmnt == \"x\"; }\n");
+  EXPECT_EQ(unused.where("W0602"), "2:11") << unused.rendered();
+}
+
+TEST(CheckerDiagnostics, E0207UnknownFunctionAtItsName) {
+  Compiled c = with_items("grant llm = minimum(requested, 50k token);");
+  EXPECT_EQ(c.where("E0207"), "6:13") << c.rendered();
+  const Diagnostic* d = c.find("E0207");
+  EXPECT_EQ(c.source->slice(d->range), "minimum");
+  EXPECT_EQ(d->fix, "did you mean `min`?");
+  EXPECT_EQ(with_items("grant llm = maximum(requested, 1k token);").find("E0207")->fix,
+            "did you mean `max`?");
+  EXPECT_EQ(with_items("grant llm = average(requested, 1k token);").find("E0207")->fix, "");
+}
+
+TEST(CheckerDiagnostics, E0201PeriodSynonyms) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"yearly", "annual"}, {"Yearly", "annual"}, {"month", "monthly"}, {"montly", "monthly"},
+      {"week", "weekly"},   {"day", "daily"},     {"one_time", "once"}, {"one_off", "once"},
+      {"one-off", "once"},  {"one-time", "once"},
+  };
+  for (const auto& [word, kind] : cases) {
+    Compiled c = with_items(std::string("period ") + word + ";\nallowance llm 1k token;");
+    ASSERT_NE(c.find("E0201"), nullptr) << word << "\n" << c.rendered();
+    EXPECT_EQ(c.where("E0201"), "6:8") << word;
+    EXPECT_EQ(c.find("E0201")->fix, std::string("did you mean `") + kind + "`?") << word;
+  }
+}
+
+TEST(CheckerDiagnostics, E0305DurationWithoutUnitSuggestsDays) {
+  Compiled p = with_items("pack a { price 1 CNY; grant llm 1k token; valid 90; }");
+  EXPECT_EQ(p.where("E0305"), "6:49") << p.rendered();
+  EXPECT_EQ(p.find("E0305")->fix, "give it a unit, e.g. `90 days`");
+  Compiled promo = with_items("promo b { grant llm 1k token; valid 30; }");
+  EXPECT_EQ(promo.find("E0305")->fix, "give it a unit, e.g. `30 days`") << promo.rendered();
+  // Other quantities keep their own unit in the hint.
+  EXPECT_EQ(with_items("allowance llm 5;").find("E0305")->fix, "add the unit, e.g. `5 token`");
+}
+
 TEST(CheckerDiagnostics, E0407ValueMustBePositive) {
   Compiled c = with_items("pack a { price 0 CNY; grant llm 1k token; }");
   EXPECT_EQ(c.where("E0407"), "6:16") << c.rendered();
@@ -226,7 +336,8 @@ TEST(CheckerDiagnostics, E0407ValueMustBePositive) {
 TEST(CheckerDiagnostics, E0408BadTimezone) {
   Compiled c =
       compile("timezone +15:00;\nservice llm { unit token; }\nplan p { allowance llm 1 token; }\n");
-  EXPECT_EQ(c.where("E0408"), "1:1") << c.rendered();
+  EXPECT_EQ(c.where("E0408"), "1:10") << c.rendered();  // at the offset, not the keyword
+  EXPECT_EQ(c.source->slice(c.find("E0408")->range), "+15:00");
 }
 
 TEST(CheckerDiagnostics, E0501NoPlan) {
@@ -324,6 +435,31 @@ TEST(CheckerDiagnostics, DiagnosticsComeInSourceOrder) {
   for (size_t i = 1; i < c.diags.items().size(); ++i) {
     EXPECT_LE(c.diags.items()[i - 1].range.begin, c.diags.items()[i].range.begin);
   }
+}
+
+}  // namespace
+}  // namespace gyrate::lang::checker_test
+
+namespace gyrate::lang::checker_test {
+namespace {
+
+TEST(CheckerDiagnostics, E0406EmptyIntRangeDoesNotWrap) {
+  Compiled c = compile(
+      "currency CNY minor 2;\n"
+      "service llm { unit token; }\n"
+      "plan p { allowance llm 1M token; weight llm = 2 when hour in 22..6; }\n");
+  EXPECT_FALSE(c.program);
+  EXPECT_EQ(c.where("E0406"), "3:62") << c.rendered();
+  const Diagnostic* d = c.find("E0406");
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->message.find("is empty"), std::string::npos) << d->message;
+  EXPECT_EQ(d->fix, "only times of day and weekdays wrap; write `hour >= 22 or hour <= 6`");
+  // Wrapping kinds keep working.
+  Compiled night = compile(
+      "currency CNY minor 2;\n"
+      "service llm { unit token; }\n"
+      "plan p { allowance llm 1M token; weight llm = 2 when time in 22:00..05:59; }\n");
+  EXPECT_TRUE(night.program) << night.rendered();
 }
 
 }  // namespace

@@ -774,6 +774,18 @@ TEST(SyntaxErrors, UnterminatedStringRangeCoversTheRestOfTheLine) {
   EXPECT_EQ(p.source->slice(p.error().range), "\"abc;");
 }
 
+TEST(SyntaxErrors, HyphenatedPeriodWordIsOneWordForTheChecker) {
+  // `one-off` reaches the checker whole (it suggests `once`); a spaced or numeric `-` does not.
+  Parsed p = parse_text("plan p { period one-off anchor billing_day; }");
+  ASSERT_TRUE(p.ok()) << p.rendered();
+  const ast::PlanItem it = only_item(p);
+  ASSERT_TRUE(it.word.has_value());
+  EXPECT_EQ(it.word->name, "one-off");
+  EXPECT_EQ(p.span(it.word->range), "1:17-1:24");
+  EXPECT_FALSE(parse_text("plan p { period one - off; }").ok());
+  EXPECT_FALSE(parse_text("plan p { period monthly-1; }").ok());
+}
+
 // ---- nesting limits ----
 
 std::string fee_plan(const std::string& value) { return "plan p {\n  fee " + value + ";\n}\n"; }
@@ -785,13 +797,30 @@ std::string repeat(const std::string& s, size_t n) {
 }
 
 TEST(Nesting, ParenthesesUpToTheLimitParse) {
-  // The plan's `{` is one level, so 63 parentheses reach the limit of 64.
-  EXPECT_TRUE(parse_text(fee_plan(repeat("(", 63) + "1" + repeat(")", 63))).ok());
-  Parsed p = parse_text(fee_plan(repeat("(", 64) + "1" + repeat(")", 64)));
+  // The limit and its message agree: 64 levels parse (the plan's `{` is not one), 65 do not.
+  EXPECT_TRUE(parse_text(fee_plan(repeat("(", 64) + "1" + repeat(")", 64))).ok());
+  EXPECT_TRUE(parse_text(fee_plan("min(" + repeat("(", 63) + "1" + repeat(")", 63) + ", 2)")).ok());
+  EXPECT_EQ(parse_text(fee_plan("min(" + repeat("(", 64) + "1" + repeat(")", 64) + ", 2)"))
+                .error()
+                .code,
+            "E0104");
+  Parsed p = parse_text(fee_plan(repeat("(", 65) + "1" + repeat(")", 65)));
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().code, "E0104");
   EXPECT_EQ(p.error().message, "brackets nested deeper than 64 levels");
-  EXPECT_EQ(p.where(p.error().range), "2:70");  // the 64th `(`
+  EXPECT_EQ(p.where(p.error().range), "2:71");  // the 65th `(`
+}
+
+TEST(Nesting, DeclarationBracesAreNotExpressionLevels) {
+  // Inside a pack (two braces deep) the expression still gets all 64 levels.
+  EXPECT_TRUE(parse_text("plan p { pack a { price " + repeat("(", 64) + "1 CNY" + repeat(")", 64) +
+                         "; } }")
+                  .ok());
+  // Stray braces are a syntax error at the second one, not a nesting error.
+  Parsed p = parse_text("plan p " + repeat("{", 100'000));
+  ASSERT_FALSE(p.ok());
+  ASSERT_EQ(p.diags.items().size(), 1u);
+  EXPECT_EQ(p.error().code, "E0101");
 }
 
 TEST(Nesting, HostileDepthsGiveE0104) {
@@ -811,8 +840,11 @@ TEST(Nesting, HostileDepthsGiveE0104) {
 }
 
 TEST(Nesting, PrefixOperatorsCountAsLevels) {
-  EXPECT_TRUE(parse_text(fee_plan(repeat("-", 63) + "1")).ok());
-  Parsed p = parse_text(fee_plan(repeat("-", 64) + "1"));
+  EXPECT_TRUE(parse_text(fee_plan(repeat("-", 64) + "1")).ok());
+  EXPECT_TRUE(parse_text(fee_plan(repeat("not ", 64) + "x")).ok());
+  EXPECT_TRUE(parse_text(fee_plan(repeat("-(", 32) + "1" + repeat(")", 32))).ok());
+  EXPECT_FALSE(parse_text(fee_plan(repeat("-(", 32) + "-1" + repeat(")", 32))).ok());
+  Parsed p = parse_text(fee_plan(repeat("-", 65) + "1"));
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().code, "E0104");
   EXPECT_EQ(p.error().message, "expression nested deeper than 64 levels");

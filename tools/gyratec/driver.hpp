@@ -1,6 +1,7 @@
 // Shared plumbing of gyratec's subcommands: argument parsing, loading and checking tariff files.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,12 @@ std::optional<lang::SourceFile> read_source(const std::string& path);
 // Parses and checks; prints diagnostics to stderr. nullopt when the file has errors.
 std::optional<lang::ir::Program> load_program(const lang::SourceFile& source,
                                               const lang::ExtensionRegistry& registry);
+
+// Loads plugins, then checks every FILE of opts and calls `fn` on each checked program. Returns
+// the worst status: kExitUsage (usage or I/O, or fn's own), kExitDiagnostics, else kExitClean.
+int for_each_program(const Options& opts, const char* verb,
+                     const std::function<int(const std::string& path, const lang::ir::Program&,
+                                             const lang::ExtensionRegistry&)>& fn);
 
 // The evaluator the options ask for (JIT by default, the interpreter as a fallback with a warning).
 std::unique_ptr<lang::Evaluator> make_evaluator(const lang::ir::Program& program,

@@ -37,6 +37,26 @@ std::optional<lang::ir::Program> load_program(const lang::SourceFile& source,
   return program;
 }
 
+int for_each_program(const Options& opts, const char* verb,
+                     const std::function<int(const std::string& path, const lang::ir::Program&,
+                                             const lang::ExtensionRegistry&)>& fn) {
+  if (opts.files.empty()) {
+    std::fprintf(stderr, "gyratec: %s needs at least one FILE\n", verb);
+    return kExitUsage;
+  }
+  lang::ExtensionRegistry registry;
+  if (!load_extensions(opts, registry)) return kExitUsage;
+  int status = kExitClean;
+  for (const auto& path : opts.files) {
+    auto source = read_source(path);
+    auto program = source ? load_program(*source, registry) : std::nullopt;
+    int result = !source ? kExitUsage : !program ? kExitDiagnostics : fn(path, *program, registry);
+    // Usage/I/O problems outrank diagnostics, which outrank a clean file.
+    if (result == kExitUsage || (result == kExitDiagnostics && status == kExitClean)) status = result;
+  }
+  return status;
+}
+
 std::optional<int64_t> parse_time(const std::string& text, int32_t offset_minutes) {
   if (!text.empty() && text[0] == '@') {
     char* end = nullptr;

@@ -102,6 +102,9 @@ class JitCatalog final : public lang::Evaluator {
   JitCatalog& operator=(const JitCatalog&) = delete;
 
   lang::BlockResult evaluate_block(uint32_t block, const int64_t* ctx) const override;
+  // The block's native code, then lang::decide_values on its values without a BlockResult.
+  bool decide_fast(const lang::ir::Program& program, uint32_t block, const int64_t* ctx,
+                   lang::Decision* out) const override;
   const char* name() const override { return "jit"; }
 
   const CompileStats& stats() const { return stats_; }

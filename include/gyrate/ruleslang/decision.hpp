@@ -48,6 +48,13 @@ struct Decision {
 Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
                 const int64_t* ctx);
 
+// The decision logic alone, on values an evaluator has produced for program.blocks[block]: the
+// block's status, its `matched` bits and values[i] (read only where bit i is set). decide() is
+// evaluate_block followed by this; Evaluator::decide_fast implementations call it too, so that
+// the logic exists once.
+Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatus status,
+                       uint64_t matched, const int64_t* values, const int64_t* ctx);
+
 std::string describe(const ir::Program& program, const Decision& d);  // one line, for tools
 // "redirect https://...", "terminate", ...; "none" for a null action.
 std::string action_text(const ir::Action* a);

@@ -9,6 +9,8 @@
 
 namespace gyrate::lang {
 
+struct Decision;  // decision.hpp
+
 // The values of one block's functions, in Block::functions order.
 struct BlockResult {
   ir::EvalStatus status = ir::EvalStatus::kOk;  // first fault, or kOk
@@ -25,6 +27,13 @@ class Evaluator {
   // and goes on; a fault stops at once (later bits clear, later values zero).
   virtual BlockResult evaluate_block(uint32_t block, const int64_t* ctx) const = 0;
   virtual const char* name() const = 0;
+  // decide() asks this first. An evaluator with a faster way to the whole decision of
+  // program.blocks[block] (`program` being the one it was built from) writes exactly what decide()
+  // would into *out and returns true; the default declines, and decide() uses evaluate_block.
+  virtual bool decide_fast(const ir::Program& /*program*/, uint32_t /*block*/,
+                           const int64_t* /*ctx*/, Decision* /*out*/) const {
+    return false;
+  }
 };
 
 }  // namespace gyrate::lang

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""gyratec's command line, end to end: exit codes, eval with both evaluators, compile and the
+object cache, the demo report and plugins. Run by ctest (label golden) with the binaries' paths."""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ARGS = None
+
+
+def gyratec(*args, cwd=None):
+    return subprocess.run([ARGS.gyratec, *args], cwd=cwd or ARGS.source_dir, capture_output=True,
+                          text=True, timeout=120)
+
+
+class ExitCodes(unittest.TestCase):
+    def test_clean_file_exits_0(self):
+        r = gyratec("check", "examples/catalog.tariff")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+
+    def test_diagnostics_exit_1_and_name_the_place(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".tariff", delete=False) as f:
+            f.write("currency CNY minor 2;\nplan p {\n  fee 9.9 CNX;\n}\n")
+        r = gyratec("check", f.name)
+        os.unlink(f.name)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{f.name}:3:11: error[E0203]", r.stderr)
+        self.assertIn("did you mean `CNY`?", r.stderr)
+
+    def test_missing_file_and_bad_usage_exit_2(self):
+        self.assertEqual(gyratec("check", "no/such/file.tariff").returncode, 2)
+        self.assertEqual(gyratec("check").returncode, 2)
+        self.assertEqual(gyratec("frobnicate").returncode, 2)
+        self.assertEqual(gyratec("check", "--emit=xml", "examples/catalog.tariff").returncode, 2)
+        r = gyratec("eval", "examples/catalog.tariff", "--plan", "nope", "--service", "llm")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no plan `nope`", r.stderr)
+
+
+class Eval(unittest.TestCase):
+    ARGS = ["eval", "examples/catalog.tariff", "--plan", "team_pro", "--service", "llm",
+            "--model", "qwen_max", "--at", "2026-11-04T02:00", "--set", "seats=3",
+            "--set", "requested=500k", "--set", "remaining=1M"]
+
+    def test_interpreter_and_jit_print_the_same_decision(self):
+        interp = gyratec(*self.ARGS, "--evaluator", "interp")
+        jit = gyratec(*self.ARGS, "--evaluator", "jit")
+        self.assertEqual(interp.returncode, 0, interp.stderr)
+        self.assertEqual(jit.returncode, 0, jit.stderr)
+        strip = lambda out: out.replace("evaluator interp", "").replace("evaluator jit", "")
+        self.assertEqual(strip(interp.stdout), strip(jit.stdout))
+        # 3 seats at 99 CNY in the first period; qwen_max weighs 3 at night; grant capped at 200k.
+        self.assertIn("fee: 297.00 CNY", jit.stdout)
+        self.assertIn("granted 200000 token (weight 3.0, debit 600000)", jit.stdout)
+
+    def test_daytime_weight_and_exhaustion(self):
+        day = gyratec(*[a if a != "2026-11-04T02:00" else "2026-11-04T15:00" for a in self.ARGS])
+        self.assertIn("weight 4.0", day.stdout)
+        empty = gyratec("eval", "examples/catalog.tariff", "--plan", "token_starter", "--service",
+                        "llm", "--set", "remaining=0", "--set", "requested=10k")
+        self.assertIn("exhausted", empty.stdout)
+        self.assertIn("redirect https://topup.example.cn/tokens", empty.stdout)
+
+    def test_bad_set_value_is_a_usage_error(self):
+        r = gyratec("eval", "examples/catalog.tariff", "--plan", "team_pro", "--service", "llm",
+                    "--set", "seats=many")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--set seats=many", r.stderr)
+
+
+class CompileAndCache(unittest.TestCase):
+    def test_second_compile_hits_the_cache(self):
+        with tempfile.TemporaryDirectory() as cache:
+            first = gyratec("compile", "examples/catalog.tariff", "--cache", cache)
+            second = gyratec("compile", "examples/catalog.tariff", "--cache", cache)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            self.assertIn("(compiled, cached)", first.stdout)
+            self.assertIn("(cache hit)", second.stdout)
+            # A corrupt cache entry is a warning and a recompile, never a failure.
+            for name in os.listdir(cache):
+                with open(os.path.join(cache, name), "r+b") as f:
+                    f.seek(0)
+                    f.write(b"garbage!")
+            third = gyratec("compile", "examples/catalog.tariff", "--cache", cache)
+            self.assertEqual(third.returncode, 0, third.stderr)
+            self.assertIn("warning", third.stderr)
+            self.assertIn("(compiled", third.stdout)
+
+    def test_emit_llvm_defines_one_function_per_block(self):
+        r = gyratec("--emit=llvm", "examples/tariffs/t02_monthly_cap.tariff")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("define", r.stdout)
+        self.assertIn("@gyrate_block_0", r.stdout)
+
+
+class Demo(unittest.TestCase):
+    def test_demo_reports_every_subscriber_with_both_evaluators(self):
+        outputs = {}
+        for evaluator in ("jit", "interp"):
+            r = gyratec("demo", "examples/catalog.tariff", "--evaluator", evaluator)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for who in ("alice", "bob", "carol", "dave", "erin", "frank", "grace"):
+                self.assertIn(who, r.stdout)
+            self.assertIn("effective price (T12)", r.stdout)
+            # Everything but the timing lines must be identical between evaluators.
+            outputs[evaluator] = [l for l in r.stdout.splitlines()
+                                  if "decisions" not in l and "checked and loaded" not in l]
+        self.assertEqual(outputs["jit"], outputs["interp"])
+
+
+class Plugins(unittest.TestCase):
+    def test_holiday_tariff_needs_and_uses_the_plugin(self):
+        tariff = "plugins/ext_cn_calendar/holiday_offpeak.tariff"
+        without = gyratec("check", tariff)
+        self.assertEqual(without.returncode, 1)
+        self.assertIn("E0207", without.stderr)
+        base = ["eval", tariff, "--plugin", ARGS.plugin, "--plan", "holiday_tokens", "--service",
+                "llm", "--set", "remaining=0", "--set", "requested=10k"]
+        holiday = gyratec(*base, "--at", "2026-10-01T12:00")   # National Day
+        workday = gyratec(*base, "--at", "2026-10-13T12:00")   # a Tuesday
+        self.assertEqual(holiday.returncode, 0, holiday.stderr)
+        self.assertNotEqual(holiday.stdout, workday.stdout)
+        bad = gyratec("check", tariff, "--plugin", "/nonexistent/plugin.so")
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("cannot load plugin", bad.stderr)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--gyratec", required=True)
+    parser.add_argument("--plugin", required=True)
+    parser.add_argument("--source-dir", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
