@@ -66,7 +66,7 @@ int cmd_demo(const Options& opts) {
   auto t2 = std::chrono::steady_clock::now();
 
   std::printf("%-7s %-14s %-17s %-5s %14s %14s %7s %6s  %s\n", "who", "plan", "period", "svc",
-              "used", "quota", "grants", "denied", "quota ran out");
+              "used", "quota", "grants", "denied", "first refusal");
   for (const auto& r : reports) {
     for (const auto& s : r.services) {
       std::string ran_out = "-";
