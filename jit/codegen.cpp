@@ -174,26 +174,9 @@ class BlockEmitter {
   llvm::Value* scaled(llvm::Value* x, llvm::Value* y, llvm::Function* helper, llvm::Value* ha,
                       llvm::Value* hb, llvm::Value* hc, Fast fast) {
     llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smul_with_overflow, x, y);
-    llvm::BasicBlock* slow_bb = new_block("wide");
-    llvm::BasicBlock* fast_bb = new_block("narrow");
-    llvm::BasicBlock* join = new_block("scaled");
-    b_.CreateCondBr(b_.CreateExtractValue(pair, 1), slow_bb, fast_bb, unlikely_);
-
-    b_.SetInsertPoint(fast_bb);
-    llvm::Value* fast_v = fast(b_.CreateExtractValue(pair, 0));
-    llvm::BasicBlock* fast_end = b_.GetInsertBlock();
-    b_.CreateBr(join);
-
-    b_.SetInsertPoint(slow_bb);
-    llvm::Value* slow_v = call_helper(helper, ha, hb, hc);
-    llvm::BasicBlock* slow_end = b_.GetInsertBlock();
-    b_.CreateBr(join);
-
-    b_.SetInsertPoint(join);
-    llvm::PHINode* phi = b_.CreatePHI(i64_, 2);
-    phi->addIncoming(fast_v, fast_end);
-    phi->addIncoming(slow_v, slow_end);
-    return phi;
+    return branch(
+        b_.CreateExtractValue(pair, 1), [&] { return call_helper(helper, ha, hb, hc); },
+        [&] { return fast(b_.CreateExtractValue(pair, 0)); }, unlikely_);
   }
 
   // Faults kDivByZero / kOverflow like arith::div, then rounds.
@@ -207,13 +190,15 @@ class BlockEmitter {
 
   llvm::Value* bool_value(llvm::Value* i1) { return b_.CreateZExt(i1, i64_); }
 
-  // A lazy two-way choice: evaluates `cond`, then only the chosen side.
+  // A lazy two-way choice: evaluates `cond`, then only the chosen side. `weights` marks a side
+  // as unlikely (the 128-bit path of scaled()).
   template <typename Then, typename Else>
-  llvm::Value* branch(llvm::Value* cond, Then then_fn, Else else_fn) {
+  llvm::Value* branch(llvm::Value* cond, Then then_fn, Else else_fn,
+                      llvm::MDNode* weights = nullptr) {
     llvm::BasicBlock* then_bb = new_block("then");
     llvm::BasicBlock* else_bb = new_block("else");
     llvm::BasicBlock* join = new_block("join");
-    b_.CreateCondBr(cond, then_bb, else_bb);
+    b_.CreateCondBr(cond, then_bb, else_bb, weights);
     b_.SetInsertPoint(then_bb);
     llvm::Value* tv = then_fn();
     llvm::BasicBlock* then_end = b_.GetInsertBlock();

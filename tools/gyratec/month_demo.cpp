@@ -43,8 +43,9 @@ void open_period(const Program& program, const lang::Evaluator& eval, const lang
                  const int64_t* ctx, SubscriberReport& report, std::vector<ServiceState>& states) {
   const auto& block = program.blocks[plan.plan_block];
   lang::BlockResult r = eval.evaluate_block(plan.plan_block, ctx);
-  lang::Decision fee = lang::decide(program, eval, plan.plan_block, ctx);
-  report.fee = fee.fee;
+  // One evaluation serves both the fee (through the shared decision logic) and the promos.
+  report.fee =
+      lang::decide_values(program, plan.plan_block, r.status, r.matched, r.values.data(), ctx).fee;
   for (size_t p = 0; p < plan.promos.size(); ++p) {
     bool eligible = true;
     for (size_t i = 0; i < block.functions.size(); ++i) {
@@ -167,14 +168,21 @@ std::vector<SubscriberReport> play_month(const Program& program, const lang::Eva
     }
     open_period(program, eval, plan, base.context().data(), report, states);
 
+    // The state of each usage pattern, resolved once rather than per day (nullptr: unknown service).
+    std::vector<ServiceState*> state_of_usage;
+    for (const auto& u : sub.usage) {
+      int svc = program.find_service(u.service);
+      auto it = std::find_if(states.begin(), states.end(),
+                             [&](const ServiceState& s) { return s.service == svc; });
+      state_of_usage.push_back(it == states.end() ? nullptr : &*it);
+    }
+
     int64_t spend = 0;
     for (int64_t day = span.start; day < span.end; ++day) {
-      for (const auto& u : sub.usage) {
-        auto it = std::find_if(states.begin(), states.end(), [&](const ServiceState& s) {
-          return s.service == program.find_service(u.service);
-        });
-        if (it == states.end()) continue;
-        ServiceState& s = *it;
+      for (size_t ui = 0; ui < sub.usage.size(); ++ui) {
+        const UsagePattern& u = sub.usage[ui];
+        if (state_of_usage[ui] == nullptr) continue;
+        ServiceState& s = *state_of_usage[ui];
         for (int k = 0; k < u.requests_per_day; ++k) {
           int span_minutes = (u.last_hour - u.first_hour + 1) * 60;
           int64_t minute = u.first_hour * 60 + (k * span_minutes) / std::max(1, u.requests_per_day);
