@@ -122,8 +122,28 @@ const Fixture& fixture() {
   return f;
 }
 
-void run_decisions(benchmark::State& state, const lang::Evaluator& e) {
-  const Fixture& f = fixture();
+// 1,000 generated plans: machine code at level None (kOptimizedMachineCodeMaxNodes), and a
+// request mix spread over 3,000 blocks, so code and context no longer sit in the L1 caches.
+struct LargeFixture {
+  lang::ir::Program program;
+  std::unique_ptr<lang::Interpreter> interp;
+  std::unique_ptr<jit::JitCatalog> jit;
+  RequestMix mix;
+
+  LargeFixture()
+      : program(compile_or_die("generated.tariff", generate_plans(1000, 7))),
+        interp(std::make_unique<lang::Interpreter>(program)),
+        jit(jit_or_die(program, {})),
+        mix(make_mix(program, 42)) {}
+};
+
+const LargeFixture& large_fixture() {
+  static const LargeFixture f;
+  return f;
+}
+
+template <typename F>
+void run_decisions(benchmark::State& state, const F& f, const lang::Evaluator& e) {
   size_t i = 0;
   for (auto _ : state) {
     lang::Decision d = lang::decide(f.program, e, f.mix.blocks[i], f.mix.contexts[i].data());
@@ -159,8 +179,14 @@ void run_blocks(benchmark::State& state, const lang::Evaluator& e) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
-void BM_Decision_Interpreter(benchmark::State& s) { run_decisions(s, *fixture().interp); }
-void BM_Decision_Jit(benchmark::State& s) { run_decisions(s, *fixture().jit); }
+void BM_Decision_Interpreter(benchmark::State& s) { run_decisions(s, fixture(), *fixture().interp); }
+void BM_Decision_Jit(benchmark::State& s) { run_decisions(s, fixture(), *fixture().jit); }
+void BM_DecisionLargeCatalog_Interpreter(benchmark::State& s) {
+  run_decisions(s, large_fixture(), *large_fixture().interp);
+}
+void BM_DecisionLargeCatalog_Jit(benchmark::State& s) {
+  run_decisions(s, large_fixture(), *large_fixture().jit);
+}
 void BM_DecisionGeneric_Jit(benchmark::State& s) { run_generic_decisions(s, *fixture().jit); }
 void BM_Block_Interpreter(benchmark::State& s) { run_blocks(s, *fixture().interp); }
 void BM_Block_Jit(benchmark::State& s) { run_blocks(s, *fixture().jit); }
@@ -179,6 +205,8 @@ void compile_text(benchmark::State& state, const std::string& name, const std::s
   state.counters["opt_ms"] = last.opt_ms;
   state.counters["codegen_ms"] = last.codegen_ms;
   state.counters["cache_hit"] = last.cache_hit ? 1 : 0;
+  state.counters["ir_nodes"] = static_cast<double>(last.ir_nodes);
+  state.counters["mc_optimized"] = last.machine_code_optimized ? 1 : 0;
 }
 
 void BM_CompileExampleCatalog_Jit(benchmark::State& s) {
@@ -202,6 +230,8 @@ void BM_CachedLoadExampleCatalog_Jit(benchmark::State& s) {
 
 BENCHMARK(BM_Decision_Interpreter);
 BENCHMARK(BM_Decision_Jit);
+BENCHMARK(BM_DecisionLargeCatalog_Interpreter);
+BENCHMARK(BM_DecisionLargeCatalog_Jit);
 BENCHMARK(BM_DecisionGeneric_Jit);
 BENCHMARK(BM_Block_Interpreter);
 BENCHMARK(BM_Block_Jit);

@@ -1,9 +1,13 @@
 // Code generation: checked IR -> LLVM IR, one native function per block with the interpreter's
-// exact semantics (checked int64 arithmetic, round half away from zero, faults end the block).
+// exact semantics (checked int64 arithmetic, round half away from zero, faults end the block),
+// ending in the block's decision (decision_codegen.cpp).
 #include "codegen.hpp"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
+#include "decision_codegen.hpp"
 #include "internal.hpp"
 
 #include <llvm/IR/BasicBlock.h>
@@ -46,19 +50,21 @@ class BlockEmitter {
 
   void emit_block(uint32_t index) {
     const lang::ir::Block& block = program_.blocks[index];
-    auto* type = llvm::FunctionType::get(i64_, {ptr_, ptr_}, false);
+    auto* type = llvm::FunctionType::get(i64_, {ptr_, ptr_, ptr_}, false);
     fn_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, block_symbol(index),
                                  module_);
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
-    for (unsigned a = 0; a < 2; ++a) {
+    for (unsigned a = 0; a < 3; ++a) {
       fn_->addParamAttr(a, llvm::Attribute::NoAlias);
       fn_->addParamAttr(a, llvm::Attribute::NoCapture);
     }
     fn_->addParamAttr(0, llvm::Attribute::ReadOnly);
     ctx_arg_ = fn_->getArg(0);
     values_arg_ = fn_->getArg(1);
+    llvm::Value* out = fn_->getArg(2);
     ctx_arg_->setName("ctx");
     values_arg_->setName("values");
+    out->setName("out");
 
     // Allocas live in the entry block (so mem2reg promotes them); it branches on at the end.
     entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
@@ -66,6 +72,11 @@ class BlockEmitter {
     matched_ = b_.CreateAlloca(i64_, nullptr, "matched");
     scratch_ = b_.CreateAlloca(i64_, nullptr, "scratch");
     b_.CreateStore(b_.getInt64(0), matched_);
+    // Each function's value also lives in a local (a register after mem2reg), zero until it
+    // matches, for the decision, which must never read an undefined value.
+    locals_type_ = llvm::ArrayType::get(i64_, std::max<size_t>(block.functions.size(), 1));
+    locals_ = b_.CreateAlloca(locals_type_, nullptr, "locals");
+    for (size_t i = 0; i < block.functions.size(); ++i) b_.CreateStore(b_.getInt64(0), local(i));
 
     llvm::BasicBlock* next = llvm::BasicBlock::Create(ctx_, "fn0", fn_);
     llvm::BasicBlock* first = next;
@@ -79,18 +90,29 @@ class BlockEmitter {
       b_.SetInsertPoint(start);
       llvm::Value* v = emit(block.functions[i].body);
       b_.CreateAlignedStore(v, b_.CreateConstInBoundsGEP1_64(i64_, values_arg_, i), kAlign);
+      b_.CreateAlignedStore(v, local(i), kAlign);
       llvm::Value* m = b_.CreateLoad(i64_, matched_);
       b_.CreateStore(b_.CreateOr(m, b_.getInt64(uint64_t{1} << i)), matched_);
       b_.CreateBr(next);
     }
+    // Every function ran without a fault: the decision, and its action code beside the bits.
     b_.SetInsertPoint(next);
-    b_.CreateRet(b_.CreateLoad(i64_, matched_));
+    llvm::Value* matched = b_.CreateLoad(i64_, matched_);
+    std::vector<llvm::Value*> args = {ctx_arg_, out, matched};
+    for (size_t i = 0; i < block.functions.size(); ++i) {
+      args.push_back(b_.CreateAlignedLoad(i64_, local(i), kAlign));
+    }
+    llvm::Value* action = b_.CreateCall(declare_decision(program_, index, module_), args);
+    llvm::Value* action_bits = b_.CreateShl(b_.CreateAdd(action, b_.getInt64(1)), kActionShift);
+    b_.CreateRet(b_.CreateOr(matched, action_bits));
 
     b_.SetInsertPoint(entry_);
     b_.CreateBr(first);
   }
 
  private:
+  llvm::Value* local(size_t i) { return b_.CreateConstInBoundsGEP2_64(locals_type_, locals_, 0, i); }
+
   llvm::Function* declare_helper(const char* name) {
     auto* type = llvm::FunctionType::get(i32_, {i64_, i64_, i64_, ptr_}, false);
     auto* f = llvm::Function::Create(type, llvm::Function::ExternalLinkage, name, module_);
@@ -365,6 +387,8 @@ class BlockEmitter {
   llvm::Function* fn_ = nullptr;
   llvm::Value* ctx_arg_ = nullptr;
   llvm::Value* values_arg_ = nullptr;
+  llvm::ArrayType* locals_type_ = nullptr;
+  llvm::Value* locals_ = nullptr;
   llvm::BasicBlock* entry_ = nullptr;
   llvm::AllocaInst* matched_ = nullptr;
   llvm::AllocaInst* scratch_ = nullptr;
@@ -376,12 +400,7 @@ class BlockEmitter {
   llvm::PHINode* fault_status_ = nullptr;
 };
 
-}  // namespace
-
-Status generate_blocks(const Program& program, llvm::Module& module, uint32_t first_block,
-                       uint32_t end_block) {
-  BlockEmitter emitter(program, module);
-  for (uint32_t i = first_block; i < end_block; ++i) emitter.emit_block(i);
+Status verify(const llvm::Module& module) {
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(module, &os)) {
@@ -389,6 +408,29 @@ Status generate_blocks(const Program& program, llvm::Module& module, uint32_t fi
     return Status::error("generated LLVM IR does not verify (a JIT bug): " + problems);
   }
   return Status::ok();
+}
+
+}  // namespace
+
+Status generate_blocks(const Program& program, llvm::Module& module, uint32_t first_block,
+                       uint32_t end_block) {
+  BlockEmitter emitter(program, module);
+  for (uint32_t i = first_block; i < end_block; ++i) emitter.emit_block(i);
+  return verify(module);
+}
+
+Status generate_decisions(const Program& program, llvm::Module& module, uint32_t first_block,
+                          uint32_t end_block) {
+  for (uint32_t i = first_block; i < end_block; ++i) {
+    llvm::Function* decl = module.getFunction(decision_symbol(i));
+    // Gone when the pipeline proved that every path of the block faults before its decision.
+    if (decl == nullptr) continue;
+    if (!decl->isDeclaration()) {
+      return Status::error("block " + std::to_string(i) + " has two decisions (a JIT bug)");
+    }
+    expand_decision(program, i, decl);
+  }
+  return verify(module);
 }
 
 }  // namespace gyrate::jit::detail

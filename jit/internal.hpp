@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gyrate/jit/jit.hpp"
+#include "gyrate/ruleslang/ir.hpp"
 
 namespace gyrate::jit {
 
@@ -37,13 +39,41 @@ namespace gyrate::jit::detail {
 // Symbol names shared by the code generator (which references them) and the linker (which
 // defines them). The block entry names are fixed so that a cached object links unchanged.
 std::string block_symbol(uint32_t block);      // gyrate_block_<N>
+std::string decision_symbol(uint32_t block);   // gyrate_decision_<N>, internal to its module
 std::string extension_symbol(uint32_t index);  // gyrate_ext_<N>, N indexes Program::extensions
 inline constexpr const char* kRtMulScaled = "gyrate_rt_mul_scaled";
 inline constexpr const char* kRtDivScaled = "gyrate_rt_div_scaled";
 
+// A generated decision returns its final action as a code, because cached code cannot hold a
+// pointer into the Program: kNoActionCode, i for Block::actions[i], or actions.size() plus a
+// cap code for that cap's action.
+inline constexpr int64_t kNoActionCode = -1;
+inline constexpr int64_t kUsageCapCode = 0;
+inline constexpr int64_t kMemberCapCode = 1;
+inline constexpr int64_t kSpendCapCode = 2;
+inline constexpr int64_t kMaxActionCode = 0xFFFD;
+// Returned instead of an action code when the decision needs 128-bit arithmetic (a balance or
+// a product beyond int64): the host then runs lang::decide_values() on the block's values.
+inline constexpr int64_t kDecideOnHostCode = 0xFFFE;
+// Inline: it runs once per decision.
+inline const lang::ir::Action* action_for_code(const lang::ir::Block& block, int64_t code) {
+  if (code < 0) return nullptr;
+  auto n = static_cast<int64_t>(block.actions.size());
+  if (code < n) return &block.actions[static_cast<size_t>(code)];
+  const std::optional<lang::ir::Action>* cap = nullptr;
+  switch (code - n) {
+    case kUsageCapCode: cap = &block.usage_cap_action; break;
+    case kMemberCapCode: cap = &block.member_cap_action; break;
+    case kSpendCapCode: cap = &block.spend_cap_action; break;
+    default: return nullptr;
+  }
+  return cap->has_value() ? &**cap : nullptr;
+}
+
 // Packing of a block function's return value (see JitCatalog::BlockFn).
 inline constexpr unsigned kStatusShift = 32;
 inline constexpr unsigned kFailedShift = 40;
+inline constexpr unsigned kActionShift = 48;  // the action code plus one, 16 bits
 
 // Every symbol a catalog's code may resolve: gyrate's runtime helpers, the few memory functions
 // LLVM may emit on its own, and the program's extension functions (an unresolved extension
@@ -64,6 +94,8 @@ struct HostTarget {
 const HostTarget& host_target(const JitSession& session);
 
 struct CompileTimings {
+  bool machine_code_optimized = false;
+  uint64_t ir_nodes = 0;
   double ir_ms = 0;
   double opt_ms = 0;
   double codegen_ms = 0;
@@ -84,6 +116,15 @@ Expected<std::string> emit_ir_text(const JitSession& session, const lang::ir::Pr
 std::vector<uint32_t> partition_blocks(const lang::ir::Program& program, unsigned parts);
 // How many threads a compilation may use: the hardware's, at most 8.
 unsigned compile_threads();
+// The IR nodes code generation emits for the whole program (what partition_blocks balances).
+uint64_t program_weight(const lang::ir::Program& program);
+
+// Machine code is optimized (LLVM's Less level: SelectionDAG instruction selection, greedy
+// register allocation) up to this many IR nodes, and generated at level None beyond. Optimized
+// machine code makes a decision about a fifth faster but takes about four times as long to
+// generate: well under a second up to here (the example catalog has ~250 nodes), seconds more
+// for a 1,000-plan catalog (~68,500 nodes), which would then miss its load-time target.
+inline constexpr uint64_t kOptimizedMachineCodeMaxNodes = 8'000;
 
 struct LinkedCatalog {
   std::unique_ptr<JitCatalog::Version> version;  // unloads the code when destroyed
@@ -115,6 +156,7 @@ enum class Counter : uint8_t {
   kModulesGenerated, kCacheHits, kCacheMisses, kCacheWrites, kCacheErrors,
   kVersionsLoaded,    // a version's dylib was created (counted again when it is removed)
   kVersionsUnloaded,
+  kHostDecisions,
   kCount,
 };
 void bump(Counter c);

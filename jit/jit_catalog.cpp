@@ -1,5 +1,5 @@
 // JitCatalog: compiles (or loads from the object cache) one catalog version and evaluates its
-// blocks through one indirect call each.
+// blocks, or decides them, through one indirect call each.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -40,6 +40,7 @@ JitCounters counters() {
   c.cache_errors = get(detail::Counter::kCacheErrors);
   c.versions_loaded = get(detail::Counter::kVersionsLoaded);
   c.versions_unloaded = get(detail::Counter::kVersionsUnloaded);
+  c.host_decisions = get(detail::Counter::kHostDecisions);
   return c;
 }
 
@@ -109,6 +110,8 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
   st.ir_ms = timings.ir_ms;
   st.opt_ms = timings.opt_ms;
   st.codegen_ms = timings.codegen_ms;
+  st.ir_nodes = timings.ir_nodes;
+  st.machine_code_optimized = timings.machine_code_optimized;
   for (const std::string& o : *objects) st.object_bytes += o.size();
   if (use_cache) {
     std::string warning;
@@ -138,10 +141,11 @@ GYRATE_CALLS_JIT_CODE
 lang::BlockResult JitCatalog::evaluate_block(uint32_t block, const int64_t* ctx) const {
   lang::BlockResult r;
   if (block >= blocks_.size()) return r;  // no such block: nothing matched
-  uint64_t packed = blocks_[block](ctx, r.values.data());
+  lang::Decision unused;
+  uint64_t packed = blocks_[block](ctx, r.values.data(), &unused);
   r.matched = packed & 0xFFFF'FFFFu;
   r.status = packed_status(packed);
-  r.failed_function = static_cast<uint32_t>(packed >> detail::kFailedShift);
+  r.failed_function = static_cast<uint32_t>((packed >> detail::kFailedShift) & 0xFFu);
   return r;
 }
 
@@ -149,12 +153,25 @@ GYRATE_CALLS_JIT_CODE
 bool JitCatalog::decide_fast(const lang::ir::Program& program, uint32_t block, const int64_t* ctx,
                              lang::Decision* out) const {
   if (block >= blocks_.size() || block >= program.blocks.size()) return false;
-  // Not zeroed, unlike a BlockResult: the block writes values[i] of each function that matched,
-  // and decide_values reads no other.
+  // Not zeroed, unlike a BlockResult: decide_values reads only the values that matched.
   std::array<int64_t, lang::ir::kMaxBlockFunctions> values;
-  uint64_t packed = blocks_[block](ctx, values.data());
-  *out = lang::decide_values(program, block, packed_status(packed), packed & 0xFFFF'FFFFu,
-                             values.data(), ctx);
+  uint64_t packed = blocks_[block](ctx, values.data(), out);
+  constexpr lang::ir::EvalStatus status_ok = lang::ir::EvalStatus::kOk;
+  if (lang::ir::EvalStatus status = packed_status(packed); status != status_ok) {
+    // A fault leaves *out alone: the decision is decide_values()'s for a fault.
+    *out = lang::Decision{};
+    out->block = block;
+    out->outcome = lang::Outcome::kRatingFailed;
+    out->fault = status;
+    return true;
+  }
+  auto code = static_cast<int64_t>(packed >> detail::kActionShift) - 1;
+  if (code == detail::kDecideOnHostCode) {  // rare: 128-bit arithmetic, done here
+    detail::bump(detail::Counter::kHostDecisions);
+    *out = lang::decide_values(program, block, status_ok, packed & 0xFFFF'FFFFu, values.data(), ctx);
+    return true;
+  }
+  out->final_action = detail::action_for_code(program.blocks[block], code);
   return true;
 }
 

@@ -90,36 +90,43 @@ void init_llvm_once() {
   });
 }
 
-// The opt level chooses the IR pipeline; machine code generation always runs at level None
-// (fast instruction selection and register allocation). Block functions are small and already
-// optimized by the IR pipeline: on the 1,000-plan catalog this cut code generation from ~2.2 s
-// to ~0.3 s, and decision times did not change measurably (docs/benchmarks.md).
-Expected<std::unique_ptr<llvm::TargetMachine>> make_target_machine(const JitSession& session) {
+// The opt level chooses the IR pipeline; machine code is generated at level Less when
+// `optimized`, else at level None (fast instruction selection and register allocation), which
+// keeps large catalogs quick to load (kOptimizedMachineCodeMaxNodes).
+Expected<std::unique_ptr<llvm::TargetMachine>> make_target_machine(const JitSession& session,
+                                                                   bool optimized) {
   llvm::orc::JITTargetMachineBuilder jtmb = session.impl().jtmb;
-  jtmb.setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+  jtmb.setCodeGenOptLevel(optimized ? llvm::CodeGenOptLevel::Less : llvm::CodeGenOptLevel::None);
   auto tm = jtmb.createTargetMachine();
   if (!tm) return to_status(tm.takeError(), "cannot create the target machine");
   return std::move(*tm);
 }
 
-// The standard per-module pipeline of the level (O1..O3); O0 leaves the IR as generated.
-void optimize(llvm::Module& module, llvm::TargetMachine& tm, int opt_level) {
-  if (opt_level <= 0) return;
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::OptimizationLevel level = opt_level == 1   ? llvm::OptimizationLevel::O1
-                                  : opt_level == 2 ? llvm::OptimizationLevel::O2
-                                                   : llvm::OptimizationLevel::O3;
-  llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
-  mpm.run(module, mam);
+// The blocks [first, end) of a module generate_blocks() made, made ready for machine code: the
+// standard per-module pipeline of the level (O1..O3; O0 leaves the IR as generated) runs over
+// the tariff's code, then the decisions are expanded in place (decision_codegen.hpp says why
+// after it). Their code is emitted already simplified: an InstCombine + SimplifyCFG pass over it
+// made decisions no faster and cost ~0.8 s per 1,000 plans.
+Status optimize(llvm::Module& module, llvm::TargetMachine& tm, const lang::ir::Program& program,
+                uint32_t first, uint32_t end, int opt_level) {
+  if (opt_level > 0) {
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    llvm::PassBuilder pb(&tm);
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    llvm::OptimizationLevel level = opt_level == 1   ? llvm::OptimizationLevel::O1
+                                    : opt_level == 2 ? llvm::OptimizationLevel::O2
+                                                     : llvm::OptimizationLevel::O3;
+    llvm::ModulePassManager mpm = pb.buildPerModuleDefaultPipeline(level);
+    mpm.run(module, mam);
+  }
+  return generate_decisions(program, module, first, end);
 }
 
 void prepare(llvm::Module& module, const llvm::TargetMachine& tm) {
@@ -180,9 +187,9 @@ namespace {
 
 // One partition's module, from IR generation to an object, in its own LLVMContext.
 Expected<std::string> compile_partition(const JitSession& session, const lang::ir::Program& program,
-                                        int opt_level, uint32_t first, uint32_t end,
-                                        CompileTimings* timings) {
-  auto tm = make_target_machine(session);
+                                        int opt_level, bool optimized_machine_code,
+                                        uint32_t first, uint32_t end, CompileTimings* timings) {
+  auto tm = make_target_machine(session, optimized_machine_code);
   if (!tm) return tm.status();
   llvm::LLVMContext context;
   auto t0 = std::chrono::steady_clock::now();
@@ -193,7 +200,7 @@ Expected<std::string> compile_partition(const JitSession& session, const lang::i
   timings->ir_ms = ms_since(t0);
 
   t0 = std::chrono::steady_clock::now();
-  optimize(module, **tm, opt_level);
+  if (Status s = optimize(module, **tm, program, first, end, opt_level); !s) return s;
   timings->opt_ms = ms_since(t0);
 
   t0 = std::chrono::steady_clock::now();
@@ -210,11 +217,15 @@ Expected<std::vector<std::string>> compile_objects(const JitSession& session,
                                                    const lang::ir::Program& program, int opt_level,
                                                    CompileTimings* timings) {
   std::vector<uint32_t> bounds = partition_blocks(program, compile_threads());
+  timings->ir_nodes = program_weight(program);
+  timings->machine_code_optimized =
+      opt_level > 0 && timings->ir_nodes <= kOptimizedMachineCodeMaxNodes;
   size_t parts = bounds.size() - 1;
   std::vector<Expected<std::string>> results(parts, Status::error("not compiled"));
   std::vector<CompileTimings> times(parts);
   auto run = [&](size_t i) {
-    results[i] = compile_partition(session, program, opt_level, bounds[i], bounds[i + 1], &times[i]);
+    results[i] = compile_partition(session, program, opt_level, timings->machine_code_optimized,
+                                   bounds[i], bounds[i + 1], &times[i]);
   };
   // Partition 0 runs on this thread; a thread that cannot start runs here too, after the others.
   std::vector<std::thread> threads;
@@ -242,7 +253,7 @@ Expected<std::vector<std::string>> compile_objects(const JitSession& session,
 
 Expected<std::string> emit_ir_text(const JitSession& session, const lang::ir::Program& program,
                                    int opt_level) {
-  auto tm = make_target_machine(session);
+  auto tm = make_target_machine(session, false);
   if (!tm) return tm.status();
   llvm::LLVMContext context;
   llvm::Module module("gyrate_catalog", context);
@@ -252,7 +263,11 @@ Expected<std::string> emit_ir_text(const JitSession& session, const lang::ir::Pr
     return s;
   }
   bump(Counter::kModulesGenerated);
-  optimize(module, **tm, opt_level);
+  if (Status s = optimize(module, **tm, program, 0, static_cast<uint32_t>(program.blocks.size()),
+                          opt_level);
+      !s) {
+    return s;
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   module.print(os, nullptr);
@@ -302,7 +317,7 @@ Expected<LinkedCatalog> link_objects(const std::shared_ptr<JitSession>& session,
 GYRATE_CALLS_JIT_CODE
 Expected<int64_t> run_ir_text(const std::shared_ptr<JitSession>& session, std::string_view ir_text,
                               std::string_view entry) {
-  auto tm = make_target_machine(*session);
+  auto tm = make_target_machine(*session, false);
   if (!tm) return tm.status();
   llvm::LLVMContext context;
   llvm::SMDiagnostic diag;

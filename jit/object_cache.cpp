@@ -4,12 +4,15 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 #include <unistd.h>
 
 #include "gyrate/ruleslang/context.hpp"
+#include "gyrate/ruleslang/decision.hpp"
 #include "internal.hpp"
 
 #include <llvm/ADT/ArrayRef.h>
@@ -114,10 +117,33 @@ std::string compute_cache_key(const lang::ir::Program& program, int opt_level,
   w.str(host.features);
   // Only what code generation reads: names, ranges and plan metadata do not shape the code.
   w.u64(program.context_slots);
+  // The generated decisions store lang::Decision by offset: a layout change must miss.
+  for (size_t offset : {sizeof(lang::Decision), offsetof(lang::Decision, outcome),
+                        offsetof(lang::Decision, fault), offsetof(lang::Decision, limiter),
+                        offsetof(lang::Decision, weight), offsetof(lang::Decision, final_units),
+                        offsetof(lang::Decision, has_overage_price), offsetof(lang::Decision, allowance)}) {
+    w.u64(offset);
+  }
   w.u64(program.blocks.size());
   for (const lang::ir::Block& b : program.blocks) {
     w.u64(b.functions.size());
-    for (const lang::ir::Function& f : b.functions) w.u64(f.body);
+    for (const lang::ir::Function& f : b.functions) {
+      w.u64(f.body);
+      // What the decision logic reads of a function: which role it serves, and a threshold's type.
+      w.u64(static_cast<uint64_t>(f.role) | uint64_t{f.aux} << 8 |
+            static_cast<uint64_t>(f.type.kind) << 24);
+    }
+    w.u64(static_cast<uint64_t>(b.roles.function_count));
+    for (uint8_t e : b.roles.role) w.u64(e);
+    for (uint8_t e : b.roles.window) w.u64(e);
+    w.u64(b.service);
+    w.u64(static_cast<uint64_t>(b.service < program.services.size() ? program.services[b.service].quota : 0));
+    w.u64(b.actions.size());
+    for (const lang::ir::Action& a : b.actions) w.u64(static_cast<uint64_t>(a.kind));
+    for (const std::optional<lang::ir::Action>* cap :
+         {&b.usage_cap_action, &b.member_cap_action, &b.spend_cap_action}) {
+      w.u64(cap->has_value() ? static_cast<uint64_t>((*cap)->kind) + 1 : 0);
+    }
   }
   w.u64(program.nodes.size());
   for (const lang::ir::Node& n : program.nodes) {

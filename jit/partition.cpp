@@ -29,6 +29,13 @@ uint64_t block_weight(const lang::ir::Program& p, const lang::ir::Block& b,
 
 }  // namespace
 
+uint64_t program_weight(const lang::ir::Program& program) {
+  std::vector<lang::ir::ExprId> stack;
+  uint64_t total = 0;
+  for (const lang::ir::Block& b : program.blocks) total += block_weight(program, b, stack);
+  return total;
+}
+
 unsigned compile_threads() {
   unsigned hw = std::thread::hardware_concurrency();
   return std::clamp(hw, 1u, 8u);

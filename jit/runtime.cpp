@@ -35,6 +35,7 @@ const void* address_of(Fn* fn) {
 namespace gyrate::jit::detail {
 
 std::string block_symbol(uint32_t block) { return "gyrate_block_" + std::to_string(block); }
+std::string decision_symbol(uint32_t block) { return "gyrate_decision_" + std::to_string(block); }
 std::string extension_symbol(uint32_t index) { return "gyrate_ext_" + std::to_string(index); }
 
 std::vector<LinkSymbol> link_symbols(const lang::ir::Program& program,

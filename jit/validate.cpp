@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gyrate/jit/jit.hpp"
+#include "internal.hpp"
 
 namespace gyrate::jit {
 namespace {
@@ -114,6 +115,11 @@ Status validate_program(const Program& program) {
     if (program.blocks[i].functions.size() > lang::ir::kMaxBlockFunctions) {
       return Status::error("block " + std::to_string(i) + " has more than " +
                            std::to_string(lang::ir::kMaxBlockFunctions) + " functions");
+    }
+    // The block function returns its decision's action code in 16 bits (internal.hpp).
+    if (static_cast<int64_t>(program.blocks[i].actions.size()) + detail::kSpendCapCode >
+        detail::kMaxActionCode) {
+      return Status::error("block " + std::to_string(i) + " has too many actions");
     }
   }
   for (size_t i = 0; i < program.nodes.size(); ++i) {

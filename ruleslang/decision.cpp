@@ -3,6 +3,7 @@
 #include "gyrate/ruleslang/decision.hpp"
 
 #include <algorithm>
+#include <new>
 #include <limits>
 #include <optional>
 #include <string>
@@ -229,12 +230,12 @@ void index_roles(Program& program) {
 
 }  // namespace ir
 
-Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
-                const int64_t* ctx) {
-  Decision d;
-  if (eval.decide_fast(program, block, ctx, &d)) return d;
+void decide_generic(const ir::Program& program, const Evaluator& eval, uint32_t block,
+                    const int64_t* ctx, Decision* out) {
   BlockResult r = eval.evaluate_block(block, ctx);
-  return decide_values(program, block, r.status, r.matched, r.values.data(), ctx);
+  // Built in place: copying a decision just stored field by field stalls on store forwarding.
+  ::new (static_cast<void*>(out))
+      Decision(decide_values(program, block, r.status, r.matched, r.values.data(), ctx));
 }
 
 Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatus status,

@@ -9,6 +9,7 @@
 
 #include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/evaluator.hpp"
+#include "decision_text.hpp"
 
 namespace gyrate::difftest {
 
@@ -38,24 +39,15 @@ inline std::string describe(const lang::BlockResult& r) {
 }
 
 // Every field of a decision, so that comparing two texts compares the decisions.
-inline std::string decision_text(const lang::Decision& d) {
-  std::ostringstream os;
-  os << "block=" << d.block << " outcome=" << static_cast<int>(d.outcome)
-     << " fault=" << static_cast<int>(d.fault) << " limiter=" << static_cast<int>(d.limiter)
-     << " weight=" << d.weight << " grant=" << d.grant << " debit=" << d.debit
-     << " validity=" << d.validity_seconds << " threshold=" << d.threshold
-     << " final=" << d.final_units << " action=" << static_cast<const void*>(d.final_action)
-     << " overage=" << d.has_overage_price << "/" << d.overage_price << "/" << d.overage_block
-     << " fee=" << d.fee << " allowance=" << d.allowance;
-  return os.str();
-}
+using testsupport::decision_text;
 
 // The decision through the evaluator's generic path (evaluate_block, then decide_values), which
 // decide() takes when Evaluator::decide_fast declines.
-inline lang::Decision decide_generic(const lang::ir::Program& p, const lang::Evaluator& e,
-                                     uint32_t block, const int64_t* ctx) {
-  lang::BlockResult r = e.evaluate_block(block, ctx);
-  return lang::decide_values(p, block, r.status, r.matched, r.values.data(), ctx);
+inline lang::Decision generic_decision(const lang::ir::Program& p, const lang::Evaluator& e,
+                                       uint32_t block, const int64_t* ctx) {
+  lang::Decision d;
+  lang::decide_generic(p, e, block, ctx, &d);
+  return d;
 }
 
 }  // namespace gyrate::difftest

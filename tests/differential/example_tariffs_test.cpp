@@ -128,14 +128,14 @@ TEST(DifferentialExamples, InterpreterAndJitAgreeOnEveryExampleTariff) {
                             << describe(want) << "\n O0 " << describe(r0);
         ASSERT_EQ(want, r2) << path << " block " << b << " context " << c << "\n interp "
                             << describe(want) << "\n O2 " << describe(r2);
-        // decide() takes the JIT's decide_fast path; decide_generic the BlockResult path.
+        // decide() takes the JIT's decide_fast path; generic_decision the BlockResult path.
         Decision di = lang::decide(p, interp, b, ctx.data());
         const std::string want_text = decision_text(di);
         ASSERT_EQ(want_text, decision_text(lang::decide(p, **o2, b, ctx.data())))
             << path << " block " << b << " context " << c << " (O2)";
         ASSERT_EQ(want_text, decision_text(lang::decide(p, **o0, b, ctx.data())))
             << path << " block " << b << " context " << c << " (O0)";
-        ASSERT_EQ(want_text, decision_text(decide_generic(p, **o2, b, ctx.data())))
+        ASSERT_EQ(want_text, decision_text(generic_decision(p, **o2, b, ctx.data())))
             << path << " block " << b << " context " << c << " (O2, generic)";
         granted += di.outcome == lang::Outcome::kGranted ? 1 : 0;
       }

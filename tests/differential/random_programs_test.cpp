@@ -166,6 +166,7 @@ TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
   uint64_t done = 0;
   uint64_t programs = 0;
   uint64_t by_outcome[6] = {};
+  const uint64_t host_before = jit::counters().host_decisions;
   while (done < pairs) {
     const uint64_t seed = seed0 + programs++;
     ProgramGenerator gen(seed);
@@ -191,19 +192,23 @@ TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
             << "seed " << seed << " block " << b << " context " << c << " (O0)";
         ASSERT_EQ(want_text, decision_text(lang::decide(p, **o2, b, ctx.data())))
             << "seed " << seed << " block " << b << " context " << c << " (O2)";
-        ASSERT_EQ(want_text, decision_text(decide_generic(p, **o2, b, ctx.data())))
+        ASSERT_EQ(want_text, decision_text(generic_decision(p, **o2, b, ctx.data())))
             << "seed " << seed << " block " << b << " context " << c << " (O2, generic)";
       }
     }
   }
+  const uint64_t host = jit::counters().host_decisions - host_before;
   std::printf("differential random decisions: %llu pairs, %llu programs; granted %llu, "
-              "not eligible %llu, model not allowed %llu, exhausted %llu, rating failed %llu\n",
+              "not eligible %llu, model not allowed %llu, exhausted %llu, rating failed %llu; "
+              "JIT decisions left to the host (128-bit) %llu\n",
               static_cast<unsigned long long>(done), static_cast<unsigned long long>(programs),
               static_cast<unsigned long long>(by_outcome[0]),
               static_cast<unsigned long long>(by_outcome[1]),
               static_cast<unsigned long long>(by_outcome[2]),
               static_cast<unsigned long long>(by_outcome[4]),
-              static_cast<unsigned long long>(by_outcome[5]));
+              static_cast<unsigned long long>(by_outcome[5]), static_cast<unsigned long long>(host));
+  // The generated decisions' 128-bit fallback must be exercised too.
+  EXPECT_GT(host, 0u);
   // Every outcome must occur, or agreement would prove little. Ineligibility needs a rule whose
   // random value is exactly 0, hence rarer.
   for (int o : {0, 4, 5}) EXPECT_GT(by_outcome[o], done / 20) << "outcome " << o;

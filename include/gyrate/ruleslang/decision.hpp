@@ -26,27 +26,61 @@ enum class Limiter : uint8_t { kRule, kBalance, kUsageCap, kMemberCap, kWindow, 
 const char* limiter_name(Limiter l);
 
 struct Decision {
-  uint32_t block = 0;                 // the evaluated Program::blocks index (names plan and service)
-  Outcome outcome = Outcome::kNoRule;
-  ir::EvalStatus fault = ir::EvalStatus::kOk;
-  Limiter limiter = Limiter::kNone;
-  int64_t weight = kFixedScale;       // ratio
-  int64_t grant = 0;                  // in the service unit, as the request counts it
-  int64_t debit = 0;                  // allowance units the grant reserves (grant * weight, rounded up)
-  int64_t validity_seconds = -1;      // -1: none
-  int64_t threshold = -1;             // units; -1: none
-  bool final_units = false;           // the grant is the last: send Final-Unit-Indication
-  const ir::Action* final_action = nullptr;
-  bool has_overage_price = false;     // overage applies when the balance is gone and the action is charge
-  int64_t overage_price = 0;          // money millionths per overage_block units
-  int64_t overage_block = 0;
-  int64_t fee = 0;                    // plan block only
-  int64_t allowance = -1;             // this period's allowance; -1 when the plan gives none
+  Decision()
+      : block(0),
+        outcome(Outcome::kNoRule),
+        fault(ir::EvalStatus::kOk),
+        limiter(Limiter::kNone),
+        weight(kFixedScale),
+        grant(0),
+        debit(0),
+        validity_seconds(-1),
+        threshold(-1),
+        final_units(false),
+        final_action(nullptr),
+        has_overage_price(false),
+        overage_price(0),
+        overage_block(0),
+        fee(0),
+        allowance(-1) {}
+  // Every field indeterminate, for a decision that is about to be written whole
+  // (Evaluator::decide_fast): decide() saves the stores of the defaults.
+  enum class Uninitialized { kTag };
+  explicit Decision(Uninitialized) {}
+
+  uint32_t block;                // the evaluated Program::blocks index (names plan and service)
+  Outcome outcome;
+  ir::EvalStatus fault;
+  Limiter limiter;
+  int64_t weight;                // ratio
+  int64_t grant;                 // in the service unit, as the request counts it
+  int64_t debit;                 // allowance units the grant reserves (grant * weight, rounded up)
+  int64_t validity_seconds;      // -1: none
+  int64_t threshold;             // units; -1: none
+  bool final_units;              // the grant is the last: send Final-Unit-Indication
+  const ir::Action* final_action;
+  bool has_overage_price;        // overage applies when the balance is gone and the action is charge
+  int64_t overage_price;         // money millionths per overage_block units
+  int64_t overage_block;
+  int64_t fee;                   // plan block only
+  int64_t allowance;             // this period's allowance; -1 when the plan gives none
 };
 
-// Evaluates program.blocks[block] with `eval` and applies the balances in ctx.
-Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
-                const int64_t* ctx);
+// decide() through evaluate_block and decide_values(), into *out (whose fields may be
+// indeterminate): what decide() does when the evaluator's decide_fast declines.
+void decide_generic(const ir::Program& program, const Evaluator& eval, uint32_t block,
+                    const int64_t* ctx, Decision* out);
+
+// Evaluates program.blocks[block] with `eval` and applies the balances in ctx. Inline, as the
+// request path's entry: the decision is built in the caller's frame (no copy of a decision just
+// stored field by field, which would stall on store forwarding) and left uninitialized until
+// decide_fast or decide_generic writes it whole.
+inline Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
+                       const int64_t* ctx) {
+  Decision d(Decision::Uninitialized::kTag);
+  if (!eval.decide_fast(program, block, ctx, &d)) decide_generic(program, eval, block, ctx, &d);
+  return d;
+}
 
 // The decision logic alone, on values an evaluator has produced for program.blocks[block]: the
 // block's status, its `matched` bits and values[i] (read only where bit i is set). decide() is

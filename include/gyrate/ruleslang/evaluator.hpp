@@ -29,7 +29,8 @@ class Evaluator {
   virtual const char* name() const = 0;
   // decide() asks this first. An evaluator with a faster way to the whole decision of
   // program.blocks[block] (`program` being the one it was built from) writes exactly what decide()
-  // would into *out and returns true; the default declines, and decide() uses evaluate_block.
+  // would into every field of *out (which may hold indeterminate values) and returns true; the
+  // default declines without touching *out, and decide() uses evaluate_block.
   virtual bool decide_fast(const ir::Program& /*program*/, uint32_t /*block*/,
                            const int64_t* /*ctx*/, Decision* /*out*/) const {
     return false;

@@ -1,0 +1,481 @@
+// Code generation of decide_values() per block. Mirrors ruleslang/decision.cpp step by step (read
+// them side by side); the differential tests compare every Decision field of the two. Values are
+// chosen with selects, so a decision is one straight run of code whatever the request, with one
+// branch around the balance division. Where decide() would need 128-bit arithmetic, the code
+// returns kDecideOnHostCode and the host runs decide_values() itself.
+#include "decision_codegen.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+#include "gyrate/ruleslang/context.hpp"
+#include "gyrate/ruleslang/decision.hpp"
+#include "internal.hpp"
+
+#include <llvm/Analysis/InstSimplifyFolder.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Module.h>
+
+namespace gyrate::jit::detail {
+namespace {
+
+using lang::Decision;
+using lang::Limiter;
+using lang::Outcome;
+using lang::ir::Role;
+
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+
+// Stored field by field at their offsets in lang::Decision; the offsets are part of the cache
+// key (object_cache.cpp), so cached code never writes an older layout.
+static_assert(std::is_standard_layout_v<Decision>);
+static_assert(sizeof(Decision::block) == 4 && sizeof(Decision::outcome) == 1 &&
+              sizeof(Decision::fault) == 4 && sizeof(Decision::limiter) == 1 &&
+              sizeof(Decision::final_units) == 1 && sizeof(Decision::has_overage_price) == 1);
+// The one-byte fields are stored as wider words over the padding that follows them, so that no
+// value in the generated code is an i8 (see small()).
+static_assert(std::endian::native == std::endian::little && offsetof(Decision, block) == 0 &&
+              offsetof(Decision, outcome) == 4 && offsetof(Decision, fault) == 8 &&
+              offsetof(Decision, limiter) == 12 && offsetof(Decision, weight) == 16);
+static_assert(offsetof(Decision, outcome) % 4 == 0 &&
+              offsetof(Decision, outcome) + 4 <= offsetof(Decision, fault) &&
+              offsetof(Decision, limiter) % 4 == 0 &&
+              offsetof(Decision, limiter) + 4 <= offsetof(Decision, weight) &&
+              offsetof(Decision, final_units) % 8 == 0 &&
+              offsetof(Decision, final_units) + 8 <= offsetof(Decision, final_action) &&
+              offsetof(Decision, has_overage_price) % 8 == 0 &&
+              offsetof(Decision, has_overage_price) + 8 <= offsetof(Decision, overage_price));
+
+uint64_t u(int64_t v) { return static_cast<uint64_t>(v); }
+
+constexpr unsigned kFirstValueArg = 3;  // after ctx, out and matched
+
+// InstSimplifyFolder folds what absent roles leave behind (selects on constant conditions).
+using Builder = llvm::IRBuilder<llvm::InstSimplifyFolder>;
+
+class DecisionEmitter {
+ public:
+  // Emits at the end of `at` (which has no terminator yet) for the call `call`.
+  DecisionEmitter(const lang::ir::Program& program, uint32_t block, llvm::CallInst* call,
+                  llvm::BasicBlock* at)
+      : program_(program),
+        block_(program.blocks[block]),
+        block_index_(block),
+        b_(at->getContext(), llvm::InstSimplifyFolder(at->getModule()->getDataLayout())),
+        call_(call),
+        i64_(b_.getInt64Ty()) {
+    b_.SetInsertPoint(at);
+    ctx_ = call->getArgOperand(0);
+    out_ = call->getArgOperand(1);
+    matched_ = call->getArgOperand(2);
+    to_host_ = b_.getFalse();
+    // The same index decide_values() uses: the checker's, or one built for other programs.
+    roles_ = block_.roles.function_count == static_cast<int32_t>(block_.functions.size())
+                 ? block_.roles
+                 : lang::ir::index_functions(block_.functions);
+  }
+
+  // The decision; returns the action code, with the builder in the block where the code ends.
+  llvm::Value* emit() { return decide(); }
+  llvm::BasicBlock* end() const { return b_.GetInsertBlock(); }
+
+ private:
+  struct Fields {  // one llvm::Value per stored Decision field
+    llvm::Value* outcome;  // i32
+    llvm::Value* limiter;  // i32
+    llvm::Value* weight;
+    llvm::Value* grant;
+    llvm::Value* debit;
+    llvm::Value* validity;
+    llvm::Value* threshold;
+    llvm::Value* final_units;  // i1
+    llvm::Value* has_overage;  // i1
+    llvm::Value* overage_price;
+    llvm::Value* overage_block;
+    llvm::Value* fee;
+    llvm::Value* allowance;
+  };
+  // A role's value. `present` is false when the block has no function for the role: then no
+  // code is emitted for it at all. Otherwise `has` (i1) is its matched bit.
+  struct Maybe {
+    bool present;
+    llvm::Value* has;
+    llvm::Value* value;
+  };
+
+  llvm::Value* decide();
+  Fields defaults(Outcome outcome);
+  void store(const Fields& f);
+  Maybe get(uint8_t entry);
+  Maybe role(Role r) { return get(roles_.role[static_cast<size_t>(r)]); }
+  llvm::Value* value_or(const Maybe& m, int64_t fallback);
+  llvm::Value* load_slot(int slot);
+  llvm::Value* i64(int64_t v) { return b_.getInt64(u(v)); }
+  // Outcome and limiter values are i32 (stored with their padding, see store()): selects of i8
+  // become branches in fast instruction selection.
+  llvm::Value* small(uint8_t v) { return b_.getInt32(v); }
+  static bool is_scale(llvm::Value* v) {
+    auto* c = llvm::dyn_cast<llvm::ConstantInt>(v);
+    return c != nullptr && c->getSExtValue() == lang::kFixedScale;
+  }
+  llvm::Value* max0(llvm::Value* v) {
+    return b_.CreateSelect(b_.CreateICmpSGT(v, i64(0)), v, i64(0));
+  }
+  llvm::Value* any_code(llvm::Value* code, const std::vector<int64_t>& codes);
+  // The decision needs 128-bit arithmetic when `cond` holds: the host computes it then.
+  void to_host(llvm::Value* cond) { to_host_ = b_.CreateOr(to_host_, cond); }
+  llvm::Value* balance_binds(llvm::Value* remaining, llvm::Value* weight, llvm::Value* grant);
+  llvm::Value* balance_room(llvm::Value* remaining, llvm::Value* weight);
+  llvm::Value* room_under(llvm::Value* limit, llvm::Value* used);
+  llvm::Value* product_or_host(llvm::Value* a, llvm::Value* b);
+  llvm::Value* scaled_ceil(llvm::Value* a, llvm::Value* b);
+  llvm::Value* ratio_of(llvm::Value* amount, llvm::Value* ratio);
+
+  const lang::ir::Program& program_;
+  const lang::ir::Block& block_;
+  uint32_t block_index_;
+  lang::ir::RoleIndex roles_;
+  Builder b_;
+  llvm::CallInst* call_;
+  llvm::Type* i64_;
+  llvm::Value* ctx_ = nullptr;
+  llvm::Value* out_ = nullptr;
+  llvm::Value* matched_ = nullptr;
+  llvm::Value* to_host_ = nullptr;
+};
+
+// What a default-constructed Decision holds, with this outcome.
+DecisionEmitter::Fields DecisionEmitter::defaults(Outcome outcome) {
+  return Fields{small(static_cast<uint8_t>(outcome)),
+                small(static_cast<uint8_t>(Limiter::kNone)),
+                i64(lang::kFixedScale),
+                i64(0),
+                i64(0),
+                i64(-1),
+                i64(-1),
+                b_.getFalse(),
+                b_.getFalse(),
+                i64(0),
+                i64(0),
+                i64(0),
+                i64(-1)};
+}
+
+void DecisionEmitter::store(const Fields& f) {
+  auto at = [&](size_t offset, llvm::Value* v, unsigned align) {
+    llvm::Value* p = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), out_, offset);
+    b_.CreateAlignedStore(v, p, llvm::Align(align));
+  };
+  // block and outcome, then fault (kOk, 0) and limiter, as two words.
+  auto pair = [&](uint32_t low, llvm::Value* high) {
+    return b_.CreateOr(b_.CreateShl(b_.CreateZExt(high, i64_), 32), i64(low));
+  };
+  at(offsetof(Decision, block), pair(block_index_, f.outcome), 8);
+  at(offsetof(Decision, fault), pair(static_cast<uint32_t>(lang::ir::EvalStatus::kOk), f.limiter), 8);
+  at(offsetof(Decision, weight), f.weight, 8);
+  at(offsetof(Decision, grant), f.grant, 8);
+  at(offsetof(Decision, debit), f.debit, 8);
+  at(offsetof(Decision, validity_seconds), f.validity, 8);
+  at(offsetof(Decision, threshold), f.threshold, 8);
+  at(offsetof(Decision, final_units), b_.CreateZExt(f.final_units, i64_), 8);
+  at(offsetof(Decision, has_overage_price), b_.CreateZExt(f.has_overage, i64_), 8);
+  at(offsetof(Decision, overage_price), f.overage_price, 8);
+  at(offsetof(Decision, overage_block), f.overage_block, 8);
+  at(offsetof(Decision, fee), f.fee, 8);
+  at(offsetof(Decision, allowance), f.allowance, 8);
+}
+
+DecisionEmitter::Maybe DecisionEmitter::get(uint8_t entry) {
+  if (entry == 0) return {false, b_.getFalse(), i64(0)};
+  size_t i = entry - 1u;
+  llvm::Value* bit = b_.CreateAnd(matched_, b_.getInt64(uint64_t{1} << i));
+  // The call's own operand: after the pipeline many values are constants, which fold here.
+  return {true, b_.CreateICmpNE(bit, i64(0)), call_->getArgOperand(static_cast<unsigned>(kFirstValueArg + i))};
+}
+
+llvm::Value* DecisionEmitter::value_or(const Maybe& m, int64_t fallback) {
+  return b_.CreateSelect(m.has, m.value, i64(fallback));
+}
+
+llvm::Value* DecisionEmitter::load_slot(int slot) {
+  llvm::Value* p = b_.CreateConstInBoundsGEP1_64(i64_, ctx_, static_cast<uint64_t>(slot));
+  return b_.CreateAlignedLoad(i64_, p, llvm::Align(8));
+}
+
+// code == c for some c in codes (false when there is none).
+llvm::Value* DecisionEmitter::any_code(llvm::Value* code, const std::vector<int64_t>& codes) {
+  llvm::Value* any = b_.getFalse();
+  for (int64_t c : codes) any = b_.CreateOr(any, b_.CreateICmpEQ(code, i64(c)));
+  return any;
+}
+
+// decision.cpp's balance_room(remaining, weight) < grant, for weight > 0 and grant >= 0, without
+// dividing: floor(remaining * scale / weight) < grant exactly when remaining * scale < grant *
+// weight, and a grant * weight beyond int64 exceeds any remaining * scale. Exact when 0 <=
+// remaining <= kInt64Max / scale (beyond, to_host); the products wrap rather than being poison.
+llvm::Value* DecisionEmitter::balance_binds(llvm::Value* remaining, llvm::Value* weight,
+                                            llvm::Value* grant) {
+  llvm::Value* scaled = b_.CreateMul(remaining, i64(lang::kFixedScale));
+  llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smul_with_overflow, grant, weight);
+  return b_.CreateOr(b_.CreateExtractValue(pair, 1),
+                     b_.CreateICmpSLT(scaled, b_.CreateExtractValue(pair, 0)));
+}
+
+// decision.cpp's balance_room, for weight > 0; exact when 0 <= remaining <= kInt64Max / scale.
+llvm::Value* DecisionEmitter::balance_room(llvm::Value* remaining, llvm::Value* weight) {
+  return b_.CreateSDiv(b_.CreateMul(remaining, i64(lang::kFixedScale)), weight);
+}
+
+// decision.cpp's room_under: max(limit - used, 0), saturated.
+llvm::Value* DecisionEmitter::room_under(llvm::Value* limit, llvm::Value* used) {
+  llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_with_overflow, limit, used);
+  llvm::Value* saturated = b_.CreateSelect(b_.CreateICmpSGT(limit, used), i64(kInt64Max), i64(0));
+  return b_.CreateSelect(b_.CreateExtractValue(pair, 1), saturated,
+                         max0(b_.CreateExtractValue(pair, 0)));
+}
+
+// a * b, leaving the decision to the host when the product does not fit in int64.
+llvm::Value* DecisionEmitter::product_or_host(llvm::Value* a, llvm::Value* b) {
+  llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smul_with_overflow, a, b);
+  to_host(b_.CreateExtractValue(pair, 1));
+  return b_.CreateExtractValue(pair, 0);
+}
+
+// decision.cpp's scaled_ceil: ceil(a * b / kFixedScale).
+llvm::Value* DecisionEmitter::scaled_ceil(llvm::Value* a, llvm::Value* b) {
+  if (is_scale(b)) return a;  // exact: a * scale / scale
+  llvm::Value* p = product_or_host(a, b);
+  llvm::Value* q = b_.CreateSDiv(p, i64(lang::kFixedScale));
+  llvm::Value* r = b_.CreateSRem(p, i64(lang::kFixedScale));
+  return b_.CreateAdd(q, b_.CreateZExt(b_.CreateICmpSGT(r, i64(0)), i64_));
+}
+
+// decide()'s ratio threshold: amount * ratio / kFixedScale rounded half away from zero.
+llvm::Value* DecisionEmitter::ratio_of(llvm::Value* amount, llvm::Value* ratio) {
+  if (is_scale(ratio)) return amount;  // exact: amount * scale / scale
+  llvm::Value* p = product_or_host(amount, ratio);
+  llvm::Value* q = b_.CreateSDiv(p, i64(lang::kFixedScale));
+  llvm::Value* r = b_.CreateSRem(p, i64(lang::kFixedScale));
+  llvm::Value* abs_r = b_.CreateSelect(b_.CreateICmpSLT(r, i64(0)), b_.CreateNeg(r), r);
+  // 2|r| >= scale, as arith::round_div decides a half.
+  llvm::Value* away = b_.CreateICmpSGE(abs_r, i64(lang::kFixedScale - lang::kFixedScale / 2));
+  llvm::Value* step = b_.CreateSelect(b_.CreateICmpSLT(p, i64(0)), i64(-1), i64(1));
+  return b_.CreateSelect(away, b_.CreateAdd(q, step), q);
+}
+
+llvm::Value* DecisionEmitter::decide() {
+  llvm::Value* fee = value_or(role(Role::kFee), 0);
+  if (block_.service == lang::ir::kNoService) {
+    Fields f = defaults(Outcome::kGranted);
+    f.fee = fee;
+    store(f);
+    return i64(kNoActionCode);
+  }
+
+  Maybe eligible = role(Role::kEligible);
+  llvm::Value* not_eligible = b_.CreateAnd(eligible.has, b_.CreateICmpEQ(eligible.value, i64(0)));
+  Maybe allowed = role(Role::kModelAllowed);
+  llvm::Value* not_allowed = b_.CreateAnd(allowed.has, b_.CreateICmpEQ(allowed.value, i64(0)));
+
+  Fields f = defaults(Outcome::kGranted);
+  f.fee = fee;
+  f.weight = max0(value_or(role(Role::kWeight), lang::kFixedScale));
+  f.allowance = value_or(role(Role::kAllowance), -1);
+
+  llvm::Value* requested = load_slot(lang::kSlotRequested);
+  int64_t quota =
+      block_.service < program_.services.size() ? program_.services[block_.service].quota : 0;
+  llvm::Value* by_request =
+      b_.CreateSelect(b_.CreateICmpSGT(requested, i64(0)), requested, i64(quota));
+  Maybe grant_rule = role(Role::kGrant);
+  llvm::Value* grant = max0(b_.CreateSelect(grant_rule.has, grant_rule.value, by_request));
+  llvm::Value* limiter = small(static_cast<uint8_t>(Limiter::kRule));
+  llvm::Value* action = i64(kNoActionCode);
+
+  // decide() asks "is it a charge action" of a pointer; here that is a set of action codes.
+  const auto n_actions = static_cast<int64_t>(block_.actions.size());
+  std::vector<int64_t> charge_codes;
+  for (int64_t k = 0; k < n_actions; ++k) {
+    if (block_.actions[static_cast<size_t>(k)].kind == lang::ast::ActionKind::kCharge) {
+      charge_codes.push_back(k);
+    }
+  }
+  auto cap_code = [&](const std::optional<lang::ir::Action>& a, int64_t cap) -> int64_t {
+    if (!a) return kNoActionCode;
+    if (a->kind == lang::ast::ActionKind::kCharge) charge_codes.push_back(n_actions + cap);
+    return n_actions + cap;
+  };
+  const int64_t usage_code = cap_code(block_.usage_cap_action, kUsageCapCode);
+  const int64_t member_code = cap_code(block_.member_cap_action, kMemberCapCode);
+  const int64_t spend_code = cap_code(block_.spend_cap_action, kSpendCapCode);
+
+  Maybe exhaust = role(Role::kExhaustAction);
+  llvm::Value* exhaust_valid =
+      b_.CreateAnd(exhaust.has, b_.CreateICmpULT(exhaust.value, i64(n_actions)));
+  llvm::Value* exhaust_code = b_.CreateSelect(exhaust_valid, exhaust.value, i64(kNoActionCode));
+  llvm::Value* charge = any_code(exhaust_code, charge_codes);  // never a cap's code
+
+  Maybe price = role(Role::kOveragePrice);
+  Maybe per = role(Role::kOverageBlock);
+  if (price.present && per.present) {
+    f.has_overage =
+        b_.CreateAnd(b_.CreateAnd(price.has, per.has), b_.CreateICmpSGT(per.value, i64(0)));
+    f.overage_price = b_.CreateSelect(f.has_overage, price.value, i64(0));
+    f.overage_block = b_.CreateSelect(f.has_overage, per.value, i64(0));
+  }
+
+  // Balance: with a charge action and a price, usage beyond the balance is sold as overage. The
+  // division runs only when the balance is what bounds the grant.
+  {
+    llvm::Value* weight_set = b_.CreateICmpNE(f.weight, i64(0));
+    llvm::Value* weight = b_.CreateSelect(weight_set, f.weight, i64(1));
+    llvm::Value* remaining = max0(load_slot(lang::kSlotRemaining));
+    to_host(b_.CreateICmpSGT(remaining, i64(kInt64Max / lang::kFixedScale)));
+    llvm::Value* take =
+        b_.CreateAnd(b_.CreateAnd(weight_set, b_.CreateNot(b_.CreateAnd(charge, f.has_overage))),
+                     balance_binds(remaining, weight, grant));
+    if (llvm::isa<llvm::Constant>(weight)) {
+      // A division by a constant is a multiplication: cheaper than a branch.
+      grant = b_.CreateSelect(take, balance_room(remaining, weight), grant);
+      limiter = b_.CreateSelect(take, small(static_cast<uint8_t>(Limiter::kBalance)), limiter);
+      action = b_.CreateSelect(take, exhaust_code, action);
+    } else {
+      llvm::BasicBlock* before = b_.GetInsertBlock();
+      llvm::Function* fn = before->getParent();
+      auto* bound_bb = llvm::BasicBlock::Create(fn->getContext(), "balance", fn);
+      auto* join = llvm::BasicBlock::Create(fn->getContext(), "balance_join", fn);
+      b_.CreateCondBr(take, bound_bb, join);
+      b_.SetInsertPoint(bound_bb);
+      llvm::Value* room = balance_room(remaining, weight);
+      llvm::BasicBlock* bound_end = b_.GetInsertBlock();
+      b_.CreateBr(join);
+      b_.SetInsertPoint(join);
+      auto merge = [&](llvm::Value* bound, llvm::Value* unbound) {
+        llvm::PHINode* phi = b_.CreatePHI(unbound->getType(), 2);
+        phi->addIncoming(bound, bound_end);
+        phi->addIncoming(unbound, before);
+        return phi;
+      };
+      grant = merge(room, grant);
+      limiter = merge(small(static_cast<uint8_t>(Limiter::kBalance)), limiter);
+      action = merge(exhaust_code, action);
+    }
+  }
+
+  auto apply = [&](llvm::Value* when, llvm::Value* room, Limiter l, int64_t code) {
+    llvm::Value* take = b_.CreateAnd(when, b_.CreateICmpSLT(room, grant));
+    grant = b_.CreateSelect(take, room, grant);
+    limiter = b_.CreateSelect(take, small(static_cast<uint8_t>(l)), limiter);
+    action = b_.CreateSelect(take, i64(code), action);
+  };
+  if (Maybe cap = role(Role::kUsageCap); cap.present) {
+    apply(cap.has, room_under(cap.value, load_slot(lang::kSlotUsed)), Limiter::kUsageCap,
+          usage_code);
+  }
+  if (Maybe cap = role(Role::kMemberCap); cap.present) {
+    apply(cap.has, room_under(cap.value, load_slot(lang::kSlotMemberUsed)), Limiter::kMemberCap,
+          member_code);
+  }
+  for (int i = 0; i < lang::kMaxWindowLimits; ++i) {
+    Maybe window = get(roles_.window[static_cast<size_t>(i)]);
+    if (!window.present) continue;
+    apply(window.has, room_under(window.value, load_slot(lang::kSlotWindowUsed0 + i)),
+          Limiter::kWindow, kNoActionCode);
+  }
+  if (Maybe cap = role(Role::kSpendCap); cap.present) {
+    llvm::Value* spent =
+        b_.CreateAnd(cap.has, b_.CreateICmpSGE(load_slot(lang::kSlotSpend), cap.value));
+    grant = b_.CreateSelect(spent, i64(0), grant);
+    limiter = b_.CreateSelect(spent, small(static_cast<uint8_t>(Limiter::kSpendCap)), limiter);
+    action = b_.CreateSelect(spent, i64(spend_code), action);
+  }
+
+  f.grant = grant;
+  f.limiter = limiter;
+  llvm::Value* exhausted = b_.CreateICmpEQ(grant, i64(0));
+  llvm::Value* bounded = b_.CreateAnd(b_.CreateICmpNE(limiter, small(static_cast<uint8_t>(Limiter::kRule))),
+                                      b_.CreateNot(any_code(action, charge_codes)));
+  f.final_units = b_.CreateOr(exhausted, bounded);
+  f.outcome = b_.CreateSelect(exhausted, small(static_cast<uint8_t>(Outcome::kExhausted)),
+                              small(static_cast<uint8_t>(Outcome::kGranted)));
+  f.debit = scaled_ceil(grant, f.weight);
+
+  Maybe validity = role(Role::kValidity);
+  f.validity = b_.CreateSelect(validity.has, max0(validity.value), i64(-1));
+  uint8_t t_entry = roles_.role[static_cast<size_t>(Role::kThreshold)];
+  if (Maybe t = get(t_entry); t.present) {
+    bool ratio = block_.functions[t_entry - 1u].type.kind == lang::TypeKind::kRatio;
+    f.threshold = b_.CreateSelect(t.has, ratio ? ratio_of(grant, t.value) : t.value, i64(-1));
+  }
+
+  // Not eligible, or model not allowed: decide() stops before anything above but the fee.
+  llvm::Value* stop = b_.CreateOr(not_eligible, not_allowed);
+  Fields early = defaults(Outcome::kNotEligible);
+  early.outcome = b_.CreateSelect(not_eligible, early.outcome,
+                                  small(static_cast<uint8_t>(Outcome::kModelNotAllowed)));
+  auto pick = [&](llvm::Value* early_v, llvm::Value* v) { return b_.CreateSelect(stop, early_v, v); };
+  store(Fields{pick(early.outcome, f.outcome), pick(early.limiter, f.limiter),
+               pick(early.weight, f.weight), pick(early.grant, f.grant), pick(early.debit, f.debit),
+               pick(early.validity, f.validity), pick(early.threshold, f.threshold),
+               // The early values of the two flags are false: an and (fast instruction
+               // selection has no select of i1).
+               b_.CreateAnd(b_.CreateNot(stop), f.final_units),
+               b_.CreateAnd(b_.CreateNot(stop), f.has_overage),
+               pick(early.overage_price, f.overage_price),
+               pick(early.overage_block, f.overage_block), fee, pick(early.allowance, f.allowance)});
+  return b_.CreateSelect(to_host_, i64(kDecideOnHostCode), pick(i64(kNoActionCode), action));
+}
+
+}  // namespace
+
+llvm::Function* declare_decision(const lang::ir::Program& program, uint32_t block,
+                                 llvm::Module& module) {
+  llvm::LLVMContext& c = module.getContext();
+  auto* i64 = llvm::Type::getInt64Ty(c);
+  auto* ptr = llvm::PointerType::getUnqual(c);
+  std::vector<llvm::Type*> params = {ptr, ptr, i64};
+  params.resize(kFirstValueArg + program.blocks[block].functions.size(), i64);
+  auto* type = llvm::FunctionType::get(i64, params, false);
+  auto* fn = llvm::Function::Create(type, llvm::Function::ExternalLinkage, decision_symbol(block),
+                                    module);
+  // What the pipeline may assume of the call before the body exists: it only writes *out.
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  fn->addFnAttr(llvm::Attribute::WillReturn);
+  fn->setMemoryEffects(llvm::MemoryEffects::argMemOnly());
+  for (unsigned a = 0; a < 2; ++a) {
+    fn->addParamAttr(a, llvm::Attribute::NoAlias);
+    fn->addParamAttr(a, llvm::Attribute::NoCapture);
+  }
+  fn->addParamAttr(0, llvm::Attribute::ReadOnly);
+  fn->addParamAttr(1, llvm::Attribute::WriteOnly);
+  return fn;
+}
+
+void expand_decision(const lang::ir::Program& program, uint32_t block, llvm::Function* decl) {
+  std::vector<llvm::CallInst*> calls;
+  for (llvm::User* u : decl->users()) {
+    if (auto* call = llvm::dyn_cast<llvm::CallInst>(u)) calls.push_back(call);
+  }
+  for (llvm::CallInst* call : calls) {
+    // head: the code before the call, then the decision; tail: from the call on.
+    llvm::BasicBlock* head = call->getParent();
+    llvm::BasicBlock* tail = head->splitBasicBlock(call, "decided");
+    head->getTerminator()->eraseFromParent();
+    DecisionEmitter emitter(program, block, call, head);
+    llvm::Value* action = emitter.emit();
+    llvm::BranchInst::Create(tail, emitter.end());
+    call->replaceAllUsesWith(action);
+    call->eraseFromParent();
+  }
+  if (decl->use_empty()) decl->eraseFromParent();
+}
+
+}  // namespace gyrate::jit::detail

@@ -1,0 +1,227 @@
+// The decisions the JIT generates per block (jit/decision_codegen.cpp): each path of that code
+// against lang::decide_values() on the interpreter's values, field by field.
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <random>
+
+#include "gyrate/jit/jit.hpp"
+#include "gyrate/ruleslang/decision.hpp"
+#include "gyrate/ruleslang/interpreter.hpp"
+#include "decision_text.hpp"
+#include "jit_test_util.hpp"
+
+namespace gyrate::jittest {
+namespace {
+
+using lang::ir::Role;
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+
+using testsupport::decision_text;
+
+// Builds a service block whose roles read context slots, so a test steers every input.
+struct RoleBlock {
+  Ir ir;
+  uint32_t block = 0;
+  // Slots after the builtins, one per role function.
+  uint32_t slot(size_t i) const { return lang::kSlotBuiltinCount + static_cast<uint32_t>(i); }
+
+  explicit RoleBlock(std::initializer_list<Role> roles) {
+    std::vector<ExprId> bodies;
+    for (size_t i = 0; i < roles.size(); ++i) bodies.push_back(ir.load(slot(i)));
+    block = ir.block({});
+    size_t i = 0;
+    for (Role r : roles) {
+      lang::ir::Function f;
+      f.role = r;
+      f.body = bodies[i++];
+      ir.p.blocks[block].functions.push_back(f);
+    }
+    ir.p.context_slots = slot(roles.size());
+    lang::ir::Service svc;
+    svc.quota = 500;
+    ir.p.services.push_back(svc);
+  }
+};
+
+class Compare {
+ public:
+  explicit Compare(const lang::ir::Program& p, int opt_level = 2) : p_(p), interp_(p) {
+    auto c = jit::JitCatalog::create(p, nullptr, jit::JitOptions{opt_level, {}});
+    EXPECT_TRUE(c) << c.status().message();
+    if (c) jit_ = std::move(*c);
+  }
+  // The JIT's decision equals decide_values() on the interpreter's values.
+  void check(uint32_t block, const std::vector<int64_t>& ctx, const std::string& what) const {
+    ASSERT_NE(jit_, nullptr);
+    lang::Decision want = lang::decide(p_, interp_, block, ctx.data());
+    lang::Decision got = lang::decide(p_, *jit_, block, ctx.data());
+    EXPECT_EQ(decision_text(want), decision_text(got)) << what;
+  }
+  const lang::Decision decide(uint32_t block, const std::vector<int64_t>& ctx) const {
+    return lang::decide(p_, *jit_, block, ctx.data());
+  }
+
+ private:
+  const lang::ir::Program& p_;
+  lang::Interpreter interp_;
+  std::unique_ptr<jit::JitCatalog> jit_;
+};
+
+TEST(JitDecision, BalancesAndProductsBeyondInt64AreDecidedOnTheHost) {
+  RoleBlock rb({Role::kWeight, Role::kGrant, Role::kThreshold});
+  rb.ir.p.blocks[0].functions[2].type = lang::Type::of(lang::TypeKind::kRatio);
+  std::vector<int64_t> ctx(rb.ir.p.context_slots, 0);
+  Compare cmp(rb.ir.p);
+  auto case_of = [&](int64_t weight, int64_t grant, int64_t threshold, int64_t remaining) {
+    ctx[rb.slot(0)] = weight;
+    ctx[rb.slot(1)] = grant;
+    ctx[rb.slot(2)] = threshold;
+    ctx[lang::kSlotRemaining] = remaining;
+    return "weight " + std::to_string(weight) + " grant " + std::to_string(grant) +
+           " threshold " + std::to_string(threshold) + " remaining " + std::to_string(remaining);
+  };
+  uint64_t before = jit::counters().host_decisions;
+  // A balance too large for remaining * 1e6 in 64 bits.
+  cmp.check(0, ctx, case_of(2'500'000, 1'000, 0, kMax / 1'000'000 + 1));
+  cmp.check(0, ctx, case_of(300'000, kMax, 500'000, kMax));
+  // Ratio thresholds of huge grants.
+  cmp.check(0, ctx, case_of(1'000'000, kMax, 2'000'000, kMax / 1'000'000));
+  cmp.check(0, ctx, case_of(1'000'000, kMax / 1'000'000, kMax, kMax / 1'000'000));
+  EXPECT_GE(jit::counters().host_decisions - before, 4u) << "these cases must take the host path";
+  // The same decisions in 64 bits stay in the generated code.
+  before = jit::counters().host_decisions;
+  cmp.check(0, ctx, case_of(2'500'000, 1'000, 750'000, 10'000));
+  cmp.check(0, ctx, case_of(0, 1'000, -3, 0));
+  cmp.check(0, ctx, case_of(-5, -7, 1'500'001, kMax / 1'000'000));
+  cmp.check(0, ctx, case_of(kMax, kMax / 2, 0, kMax / 1'000'000));  // grant * weight overflows
+  EXPECT_EQ(jit::counters().host_decisions, before);
+}
+
+TEST(JitDecision, FinalActionsComeFromTheBoundThatWon) {
+  RoleBlock rb({Role::kGrant, Role::kExhaustAction, Role::kUsageCap, Role::kMemberCap,
+                Role::kSpendCap, Role::kOveragePrice, Role::kOverageBlock});
+  lang::ir::Block& b = rb.ir.p.blocks[0];
+  auto action = [](lang::ast::ActionKind k, const char* arg) {
+    lang::ir::Action a;
+    a.kind = k;
+    a.argument = arg;
+    return a;
+  };
+  b.actions = {action(lang::ast::ActionKind::kRedirect, "https://top-up"),
+               action(lang::ast::ActionKind::kCharge, "")};
+  b.usage_cap_action = action(lang::ast::ActionKind::kRestrict, "fair-use");
+  b.member_cap_action = action(lang::ast::ActionKind::kBlock, "");
+  b.spend_cap_action = action(lang::ast::ActionKind::kTerminate, "");
+  std::vector<int64_t> ctx(rb.ir.p.context_slots, 0);
+  Compare cmp(rb.ir.p);
+  auto set = [&](int64_t grant, int64_t exhaust, int64_t usage_cap, int64_t member_cap,
+                 int64_t spend_cap, int64_t remaining) {
+    ctx[rb.slot(0)] = grant;
+    ctx[rb.slot(1)] = exhaust;
+    ctx[rb.slot(2)] = usage_cap;
+    ctx[rb.slot(3)] = member_cap;
+    ctx[rb.slot(4)] = spend_cap;
+    ctx[rb.slot(5)] = 20'000;  // overage price
+    ctx[rb.slot(6)] = 1'000;   // per 1,000 units
+    ctx[lang::kSlotRemaining] = remaining;
+    ctx[lang::kSlotUsed] = 100;
+    ctx[lang::kSlotMemberUsed] = 100;
+    ctx[lang::kSlotSpend] = 5'000'000;
+  };
+  set(1'000, 0, 10'000, 10'000, 9'000'000, 10);  // the balance bounds: exhaust action 0
+  cmp.check(0, ctx, "balance -> redirect");
+  EXPECT_EQ(cmp.decide(0, ctx).final_action, &b.actions[0]);
+  set(1'000, 1, 10'000, 10'000, 9'000'000, 10);  // charge with a price: overage, no balance bound
+  cmp.check(0, ctx, "charge");
+  EXPECT_EQ(cmp.decide(0, ctx).limiter, lang::Limiter::kRule);
+  set(1'000, 0, 600, 10'000, 9'000'000, 10'000);  // the usage cap bounds
+  cmp.check(0, ctx, "usage cap");
+  EXPECT_EQ(cmp.decide(0, ctx).final_action, &*b.usage_cap_action);
+  set(1'000, 0, 10'000, 300, 9'000'000, 10'000);  // the member cap bounds
+  cmp.check(0, ctx, "member cap");
+  EXPECT_EQ(cmp.decide(0, ctx).final_action, &*b.member_cap_action);
+  set(1'000, 0, 10'000, 10'000, 5'000'000, 10'000);  // the spend cap is reached
+  cmp.check(0, ctx, "spend cap");
+  EXPECT_EQ(cmp.decide(0, ctx).final_action, &*b.spend_cap_action);
+  for (int64_t exhaust : {int64_t{-1}, int64_t{2}, kMin, kMax}) {  // not an action index
+    set(1'000, exhaust, 10'000, 10'000, 9'000'000, 10);
+    cmp.check(0, ctx, "exhaust index " + std::to_string(exhaust));
+    EXPECT_EQ(cmp.decide(0, ctx).final_action, nullptr);
+  }
+  // Unmatched roles take their defaults: a ctx slot cannot unmatch a load, so drop each role.
+  for (size_t drop = 0; drop < b.functions.size(); ++drop) {
+    lang::ir::Program p = rb.ir.p;
+    p.blocks[0].functions[drop].role = Role::kPromoEligible;  // a role decide() ignores here
+    lang::ir::index_roles(p);
+    Compare without(p);
+    set(1'000, 0, 600, 300, 9'000'000, 10);
+    without.check(0, ctx, "without function " + std::to_string(drop));
+  }
+}
+
+TEST(JitDecision, ABlockThatAlwaysFaultsStillDecides) {
+  Ir ir;
+  ir.block({ir.bin(OpCode::kDiv, ir.load(lang::kSlotRequested), ir.c(0))});
+  ir.p.services.emplace_back();
+  std::vector<int64_t> ctx(ir.p.context_slots, 0);
+  for (int level : {0, 2}) {
+    Compare cmp(ir.p, level);
+    cmp.check(0, ctx, "O" + std::to_string(level));
+    EXPECT_EQ(cmp.decide(0, ctx).outcome, lang::Outcome::kRatingFailed);
+    EXPECT_EQ(cmp.decide(0, ctx).fault, lang::ir::EvalStatus::kDivByZero);
+  }
+}
+
+TEST(JitDecision, DecisionsAreExpandedInTheirBlockFunction) {
+  RoleBlock rb({Role::kWeight, Role::kGrant});
+  for (int level : {0, 2}) {
+    auto ir = jit::emit_llvm(rb.ir.p, nullptr, jit::JitOptions{level, {}});
+    ASSERT_TRUE(ir) << ir.status().message();
+    EXPECT_NE(ir->find("@gyrate_block_0(ptr"), std::string::npos) << *ir;
+    // The call to the declared decision is gone, replaced by the decision's code.
+    EXPECT_EQ(ir->find("@gyrate_decision_0"), std::string::npos) << *ir;
+    EXPECT_NE(ir->find("llvm.smul.with.overflow.i64"), std::string::npos) << *ir;
+  }
+}
+
+TEST(JitDecision, DivisionsByConstantsMatchTheInterpreter) {
+  // Machine code divides by a constant with a multiplication at level Less (small catalogs) and
+  // with idiv at level None: both must round as the interpreter does.
+  const int64_t divisors[] = {2, 3, 7, 10, 1'000, 1'000'000, 999'983, -3, -1'000'000,
+                              kMax, kMin + 1, int64_t{1} << 40, -(int64_t{1} << 40)};
+  Ir ir;
+  std::vector<ExprId> bodies;
+  for (int64_t d : divisors) {
+    bodies.push_back(ir.bin(OpCode::kDiv, ir.load(lang::kSlotBuiltinCount), ir.c(d)));
+    bodies.push_back(
+        ir.bin(OpCode::kMulScaled, ir.load(lang::kSlotBuiltinCount), ir.c(1), /*scale=*/d));
+  }
+  uint32_t block = ir.block({});
+  for (ExprId e : bodies) {
+    lang::ir::Function f;
+    f.body = e;
+    f.role = Role::kPromoEligible;
+    ir.p.blocks[block].functions.push_back(f);
+  }
+  ir.p.context_slots = lang::kSlotBuiltinCount + 1;
+  lang::Interpreter interp(ir.p);
+  auto jit = jit::JitCatalog::create(ir.p, nullptr);
+  ASSERT_TRUE(jit) << jit.status().message();
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> ctx(ir.p.context_slots, 0);
+  std::vector<int64_t> numerators = {0, 1, -1, kMax, kMin, kMin + 1, 499'999, 500'000, -500'000};
+  for (int i = 0; i < 20'000; ++i) {
+    int64_t n = static_cast<int64_t>(rng());
+    numerators.push_back(i % 2 == 0 ? n : n >> (rng() % 63));
+  }
+  for (int64_t n : numerators) {
+    ctx[lang::kSlotBuiltinCount] = n;
+    ASSERT_EQ(interp.evaluate_block(block, ctx.data()), (*jit)->evaluate_block(block, ctx.data()))
+        << "numerator " << n;
+  }
+}
+
+}  // namespace
+}  // namespace gyrate::jittest
