@@ -242,6 +242,7 @@ Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatu
                        uint64_t matched, const int64_t* values, const int64_t* ctx) {
   Decision d;
   d.block = block;
+  if (block >= program.blocks.size()) return d;  // no such block: kNoRule, never a wild read
   if (status != ir::EvalStatus::kOk) {
     d.outcome = Outcome::kRatingFailed;
     d.fault = status;

@@ -181,6 +181,7 @@ ir::EvalStatus Interpreter::evaluate_function(const ir::Function& f, const int64
 
 BlockResult Interpreter::evaluate_block(uint32_t block, const int64_t* ctx) const {
   BlockResult r;
+  if (block >= program_.blocks.size()) return r;  // no such block: nothing matched, as the JIT
   Stacks stacks;
   const ir::Block& b = program_.blocks[block];
   size_t count = std::min(b.functions.size(), ir::kMaxBlockFunctions);

@@ -103,6 +103,7 @@ TEST(JitApi, DecideFastGivesTheDecisionAndDeclinesUnknownBlocks) {
   EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
   EXPECT_EQ(d.fault, lang::ir::EvalStatus::kOverflow);
   EXPECT_FALSE((*c)->decide_fast(ir.p, 2, ctx.data(), &d));  // no such block: decide() decides
+  EXPECT_EQ(lang::decide(ir.p, **c, 2, ctx.data()).outcome, lang::Outcome::kNoRule);
 }
 
 TEST(JitApi, StatsReportTheWork) {

@@ -83,6 +83,17 @@ TEST_F(DecideTest, FaultIsRatingFailed) {
   EXPECT_EQ(text(d), "rating_failed: div_by_zero");
 }
 
+TEST_F(DecideTest, UnknownBlockIsNoRule) {
+  Interpreter in(b.program);
+  auto past_end = static_cast<uint32_t>(b.program.blocks.size());
+  for (uint32_t block : {past_end, past_end + 7, 0xFFFF'FFFFu}) {
+    Decision d = decide(b.program, in, block, ctx.data());
+    EXPECT_EQ(d.outcome, Outcome::kNoRule);
+    EXPECT_EQ(result_code(d.outcome), 5031);
+    EXPECT_EQ(d.grant, 0);
+  }
+}
+
 TEST_F(DecideTest, NotEligibleAndModelNotAllowed) {
   fn(Role::kEligible, 0);
   Decision d = run();
