@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds bench_decisions in Release and runs it: medians of 5 repetitions (interleaved in random
-# order, so that load on a shared machine hits every benchmark alike), then the
-# interpreter/JIT ratios side by side (P1) and the compile/load times (P4). Usage:
+# Builds bench_decisions in Release and runs it, then prints the interpreter/JIT ratios side by
+# side (P1) and the compile/load times (P4). The machine is shared: decisions run as 20 short
+# repetitions interleaved in random order, so that a burst of load from elsewhere hits both
+# evaluators alike and the medians stay put; compile and load times take 5 repetitions. Usage:
 #   bench/bench_decisions.sh [BUILD_DIR]      (default: build-release next to the source tree)
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
@@ -9,12 +10,16 @@ build="${1:-$src/../build-release}"
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DGYRATE_WERROR=OFF -DGYRATE_BUILD_TESTS=OFF \
   -DGYRATE_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" -j2 --target bench_decisions >/dev/null
-json="$build/bench_decisions.json"
-"$build/bench/bench_decisions" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
-  --benchmark_enable_random_interleaving=true --benchmark_min_time=0.5 --benchmark_out="$json" --benchmark_out_format=json
-python3 - "$json" <<'PY'
+run() {  # run JSON FILTER REPETITIONS MIN_TIME
+  "$build/bench/bench_decisions" --benchmark_filter="$2" --benchmark_repetitions="$3" \
+    --benchmark_min_time="$4" --benchmark_enable_random_interleaving=true \
+    --benchmark_report_aggregates_only=true --benchmark_out="$1" --benchmark_out_format=json
+}
+run "$build/bench_decisions.json" 'Decision|Block' 20 0.1
+run "$build/bench_compile.json" 'Compile|Cached' 5 0.5
+python3 - "$build/bench_decisions.json" "$build/bench_compile.json" <<'PY'
 import json, sys
-runs = {b["run_name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]
+runs = {b["run_name"]: b for f in sys.argv[1:] for b in json.load(open(f))["benchmarks"]
         if b.get("aggregate_name") == "median"}
 def ns(name, key="cpu_time"):
     return runs[name][key] * {"ns": 1, "us": 1e3, "ms": 1e6}[runs[name]["time_unit"]]
