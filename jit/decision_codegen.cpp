@@ -44,11 +44,7 @@ static_assert(sizeof(Decision::block) == 4 && sizeof(Decision::outcome) == 1 &&
 // value in the generated code is an i8 (see small()).
 static_assert(std::endian::native == std::endian::little && offsetof(Decision, block) == 0 &&
               offsetof(Decision, outcome) == 4 && offsetof(Decision, fault) == 8 &&
-              offsetof(Decision, limiter) == 12 && offsetof(Decision, weight) == 16);
-static_assert(offsetof(Decision, outcome) % 4 == 0 &&
-              offsetof(Decision, outcome) + 4 <= offsetof(Decision, fault) &&
-              offsetof(Decision, limiter) % 4 == 0 &&
-              offsetof(Decision, limiter) + 4 <= offsetof(Decision, weight) &&
+              offsetof(Decision, limiter) == 12 && offsetof(Decision, weight) == 16 &&
               offsetof(Decision, final_units) % 8 == 0 &&
               offsetof(Decision, final_units) + 8 <= offsetof(Decision, final_action) &&
               offsetof(Decision, has_overage_price) % 8 == 0 &&
@@ -77,10 +73,8 @@ class DecisionEmitter {
     out_ = call->getArgOperand(1);
     matched_ = call->getArgOperand(2);
     to_host_ = b_.getFalse();
-    // The same index decide_values() uses: the checker's, or one built for other programs.
-    roles_ = block_.roles.function_count == static_cast<int32_t>(block_.functions.size())
-                 ? block_.roles
-                 : lang::ir::index_functions(block_.functions);
+    lang::ir::RoleIndex scratch;
+    roles_ = lang::ir::current_roles(block_, &scratch);  // the index decide_values() uses
   }
 
   // The decision; returns the action code, with the builder in the block where the code ends.
@@ -291,8 +285,7 @@ llvm::Value* DecisionEmitter::decide() {
   f.allowance = value_or(role(Role::kAllowance), -1);
 
   llvm::Value* requested = load_slot(lang::kSlotRequested);
-  int64_t quota =
-      block_.service < program_.services.size() ? program_.services[block_.service].quota : 0;
+  int64_t quota = lang::ir::service_quota(program_, block_);
   llvm::Value* by_request =
       b_.CreateSelect(b_.CreateICmpSGT(requested, i64(0)), requested, i64(quota));
   Maybe grant_rule = role(Role::kGrant);

@@ -113,11 +113,11 @@ Expected<std::string> emit_ir_text(const JitSession& session, const lang::ir::Pr
 
 // Splits the blocks into at most `parts` contiguous ranges of similar size (by IR nodes), none
 // smaller than is worth a thread. Returns the bounds: range i is [bounds[i], bounds[i + 1]).
-std::vector<uint32_t> partition_blocks(const lang::ir::Program& program, unsigned parts);
+// *total_weight, when given, receives the IR nodes code generation emits for the whole program.
+std::vector<uint32_t> partition_blocks(const lang::ir::Program& program, unsigned parts,
+                                       uint64_t* total_weight = nullptr);
 // How many threads a compilation may use: the hardware's, at most 8.
 unsigned compile_threads();
-// The IR nodes code generation emits for the whole program (what partition_blocks balances).
-uint64_t program_weight(const lang::ir::Program& program);
 
 // Machine code is optimized (LLVM's Less level: SelectionDAG instruction selection, greedy
 // register allocation) up to this many IR nodes, and generated at level None beyond. Optimized

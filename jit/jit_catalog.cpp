@@ -156,19 +156,13 @@ bool JitCatalog::decide_fast(const lang::ir::Program& program, uint32_t block, c
   // Not zeroed, unlike a BlockResult: decide_values reads only the values that matched.
   std::array<int64_t, lang::ir::kMaxBlockFunctions> values;
   uint64_t packed = blocks_[block](ctx, values.data(), out);
-  constexpr lang::ir::EvalStatus status_ok = lang::ir::EvalStatus::kOk;
-  if (lang::ir::EvalStatus status = packed_status(packed); status != status_ok) {
-    // A fault leaves *out alone: the decision is decide_values()'s for a fault.
-    *out = lang::Decision{};
-    out->block = block;
-    out->outcome = lang::Outcome::kRatingFailed;
-    out->fault = status;
-    return true;
-  }
+  lang::ir::EvalStatus status = packed_status(packed);
   auto code = static_cast<int64_t>(packed >> detail::kActionShift) - 1;
-  if (code == detail::kDecideOnHostCode) {  // rare: 128-bit arithmetic, done here
-    detail::bump(detail::Counter::kHostDecisions);
-    *out = lang::decide_values(program, block, status_ok, packed & 0xFFFF'FFFFu, values.data(), ctx);
+  // A fault leaves *out alone, and 128-bit arithmetic is done here: both rare, both
+  // decide_values()'s to decide.
+  if (status != lang::ir::EvalStatus::kOk || code == detail::kDecideOnHostCode) {
+    if (status == lang::ir::EvalStatus::kOk) detail::bump(detail::Counter::kHostDecisions);
+    *out = lang::decide_values(program, block, status, packed & 0xFFFF'FFFFu, values.data(), ctx);
     return true;
   }
   out->final_action = detail::action_for_code(program.blocks[block], code);

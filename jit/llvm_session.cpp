@@ -216,8 +216,8 @@ Expected<std::string> compile_partition(const JitSession& session, const lang::i
 Expected<std::vector<std::string>> compile_objects(const JitSession& session,
                                                    const lang::ir::Program& program, int opt_level,
                                                    CompileTimings* timings) {
-  std::vector<uint32_t> bounds = partition_blocks(program, compile_threads());
-  timings->ir_nodes = program_weight(program);
+  std::vector<uint32_t> bounds =
+      partition_blocks(program, compile_threads(), &timings->ir_nodes);
   timings->machine_code_optimized =
       opt_level > 0 && timings->ir_nodes <= kOptimizedMachineCodeMaxNodes;
   size_t parts = bounds.size() - 1;

@@ -137,7 +137,7 @@ std::string compute_cache_key(const lang::ir::Program& program, int opt_level,
     for (uint8_t e : b.roles.role) w.u64(e);
     for (uint8_t e : b.roles.window) w.u64(e);
     w.u64(b.service);
-    w.u64(static_cast<uint64_t>(b.service < program.services.size() ? program.services[b.service].quota : 0));
+    w.u64(static_cast<uint64_t>(lang::ir::service_quota(program, b)));
     w.u64(b.actions.size());
     for (const lang::ir::Action& a : b.actions) w.u64(static_cast<uint64_t>(a.kind));
     for (const std::optional<lang::ir::Action>* cap :

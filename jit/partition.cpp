@@ -29,19 +29,13 @@ uint64_t block_weight(const lang::ir::Program& p, const lang::ir::Block& b,
 
 }  // namespace
 
-uint64_t program_weight(const lang::ir::Program& program) {
-  std::vector<lang::ir::ExprId> stack;
-  uint64_t total = 0;
-  for (const lang::ir::Block& b : program.blocks) total += block_weight(program, b, stack);
-  return total;
-}
-
 unsigned compile_threads() {
   unsigned hw = std::thread::hardware_concurrency();
   return std::clamp(hw, 1u, 8u);
 }
 
-std::vector<uint32_t> partition_blocks(const lang::ir::Program& program, unsigned parts) {
+std::vector<uint32_t> partition_blocks(const lang::ir::Program& program, unsigned parts,
+                                       uint64_t* total_weight) {
   const auto blocks = static_cast<uint32_t>(program.blocks.size());
   std::vector<uint64_t> weight(blocks);
   std::vector<lang::ir::ExprId> stack;
@@ -50,6 +44,7 @@ std::vector<uint32_t> partition_blocks(const lang::ir::Program& program, unsigne
     weight[b] = block_weight(program, program.blocks[b], stack);
     total += weight[b];
   }
+  if (total_weight != nullptr) *total_weight = total;
   uint64_t wanted = std::clamp<uint64_t>(total / kMinNodesPerPartition, 1, std::max(parts, 1u));
   std::vector<uint32_t> bounds = {0};
   uint64_t acc = 0;

@@ -67,12 +67,7 @@ int64_t room_under(int64_t limit, int64_t used) {
 class Values {
  public:
   Values(const ir::Block& b, uint64_t matched, const int64_t* values)
-      : block_(b), matched_(matched), values_(values) {
-    if (b.roles.function_count != static_cast<int32_t>(b.functions.size())) {
-      local_ = ir::index_functions(b.functions);
-      index_ = &local_;
-    }
-  }
+      : block_(b), matched_(matched), values_(values), index_(&ir::current_roles(b, &local_)) {}
 
   // The function with this role and aux 0, when it exists (matched or not).
   const ir::Function* function(Role role) const {
@@ -101,8 +96,8 @@ class Values {
   const ir::Block& block_;
   uint64_t matched_;
   const int64_t* values_;
-  const ir::RoleIndex* index_ = &block_.roles;
-  ir::RoleIndex local_;
+  ir::RoleIndex local_;  // before index_, which may point at it
+  const ir::RoleIndex* index_;
 };
 
 const ir::Action* optional_action(const std::optional<ir::Action>& a) {
@@ -137,7 +132,7 @@ void decide_service(const ir::Program& program, const ir::Block& block, const Va
   d.allowance = v.get(Role::kAllowance).value_or(-1);
 
   int64_t requested = ctx[kSlotRequested];
-  int64_t quota = block.service < program.services.size() ? program.services[block.service].quota : 0;
+  int64_t quota = ir::service_quota(program, block);
   int64_t rule = v.get(Role::kGrant).value_or(requested > 0 ? requested : quota);
   GrantBound g{std::max<int64_t>(rule, 0)};
 
@@ -222,6 +217,12 @@ RoleIndex index_functions(const std::vector<Function>& functions) {
   }
   x.function_count = static_cast<int32_t>(functions.size());
   return x;
+}
+
+const RoleIndex& current_roles(const Block& b, RoleIndex* scratch) {
+  if (b.roles.function_count == static_cast<int32_t>(b.functions.size())) return b.roles;
+  *scratch = index_functions(b.functions);
+  return *scratch;
 }
 
 void index_roles(Program& program) {

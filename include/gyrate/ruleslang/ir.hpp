@@ -246,6 +246,14 @@ struct Program {
 
 // The role index of these functions (defined with decide(), its user).
 RoleIndex index_functions(const std::vector<Function>& functions);
+// The role index decisions use for `b`: Block::roles when it is current, else one built into
+// *scratch (programs that did not come from the checker, or were edited after it).
+const RoleIndex& current_roles(const Block& b, RoleIndex* scratch);
+// The quota of the block's service (the grant when a request asks for no amount); 0 for a plan
+// block or an unknown service.
+inline int64_t service_quota(const Program& program, const Block& b) {
+  return b.service < program.services.size() ? program.services[b.service].quota : 0;
+}
 // Fills Block::roles of every block; the checker calls it on each program it returns.
 void index_roles(Program& program);
 
