@@ -153,7 +153,7 @@ void run_decisions(benchmark::State& state, const F& f, const lang::Evaluator& e
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
-// decide() without Evaluator::decide_fast: evaluate_block into a BlockResult, then the decision
+// decide() without the native block functions: evaluate_block into a BlockResult, then the decision
 // logic. Shows what the JIT's direct path saves.
 void run_generic_decisions(benchmark::State& state, const lang::Evaluator& e) {
   const Fixture& f = fixture();
@@ -228,19 +228,39 @@ void BM_CachedLoadExampleCatalog_Jit(benchmark::State& s) {
   fs::remove_all(dir);
 }
 
-BENCHMARK(BM_Decision_Interpreter);
-BENCHMARK(BM_Decision_Jit);
-BENCHMARK(BM_DecisionLargeCatalog_Interpreter);
-BENCHMARK(BM_DecisionLargeCatalog_Jit);
-BENCHMARK(BM_DecisionGeneric_Jit);
-BENCHMARK(BM_Block_Interpreter);
-BENCHMARK(BM_Block_Jit);
-// Compilation uses a thread per core: wall-clock time is what a reload costs.
-BENCHMARK(BM_CompileExampleCatalog_Jit)->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
-BENCHMARK(BM_Compile1000Plans_Jit)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
-BENCHMARK(BM_CachedLoadExampleCatalog_Jit)->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
+// GYRATE_BENCH_ITERATIONS=N runs each decision and block benchmark for exactly N iterations,
+// for bench/count_instructions.sh: instruction counts need a known number of decisions.
+void register_benchmarks() {
+  const char* env = std::getenv("GYRATE_BENCH_ITERATIONS");
+  const int64_t fixed = env != nullptr ? std::atoll(env) : 0;
+  auto per_call = [&](const char* name, void (*fn)(benchmark::State&)) {
+    benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(name, fn);
+    if (fixed > 0) b->Iterations(fixed);
+  };
+  per_call("BM_Decision_Interpreter", BM_Decision_Interpreter);
+  per_call("BM_Decision_Jit", BM_Decision_Jit);
+  per_call("BM_DecisionLargeCatalog_Interpreter", BM_DecisionLargeCatalog_Interpreter);
+  per_call("BM_DecisionLargeCatalog_Jit", BM_DecisionLargeCatalog_Jit);
+  per_call("BM_DecisionGeneric_Jit", BM_DecisionGeneric_Jit);
+  per_call("BM_Block_Interpreter", BM_Block_Interpreter);
+  per_call("BM_Block_Jit", BM_Block_Jit);
+  // Compilation uses a thread per core: wall-clock time is what a reload costs.
+  benchmark::RegisterBenchmark("BM_CompileExampleCatalog_Jit", BM_CompileExampleCatalog_Jit)
+      ->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_Compile1000Plans_Jit", BM_Compile1000Plans_Jit)
+      ->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+  benchmark::RegisterBenchmark("BM_CachedLoadExampleCatalog_Jit", BM_CachedLoadExampleCatalog_Jit)
+      ->Unit(benchmark::kMillisecond)->Iterations(20)->UseRealTime();
+}
 
 }  // namespace
 }  // namespace gyrate::bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  gyrate::bench::register_benchmarks();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

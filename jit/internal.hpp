@@ -11,6 +11,7 @@
 
 #include "gyrate/jit/jit.hpp"
 #include "gyrate/ruleslang/ir.hpp"
+#include "gyrate/ruleslang/native_block.hpp"
 
 namespace gyrate::jit {
 
@@ -25,15 +26,6 @@ struct JitCatalog::Version {
 
 }  // namespace gyrate::jit
 
-// Calls into JIT code go through function pointers to code that carries no UBSan type prefix;
-// clang's -fsanitize=function would read before the function's first byte (and fault at a page
-// start), so the few functions that make such calls opt out of that one check.
-#if defined(__clang__)
-#define GYRATE_CALLS_JIT_CODE __attribute__((no_sanitize("function")))
-#else
-#define GYRATE_CALLS_JIT_CODE
-#endif
-
 namespace gyrate::jit::detail {
 
 // Symbol names shared by the code generator (which references them) and the linker (which
@@ -44,36 +36,16 @@ std::string extension_symbol(uint32_t index);  // gyrate_ext_<N>, N indexes Prog
 inline constexpr const char* kRtMulScaled = "gyrate_rt_mul_scaled";
 inline constexpr const char* kRtDivScaled = "gyrate_rt_div_scaled";
 
-// A generated decision returns its final action as a code, because cached code cannot hold a
-// pointer into the Program: kNoActionCode, i for Block::actions[i], or actions.size() plus a
-// cap code for that cap's action.
-inline constexpr int64_t kNoActionCode = -1;
-inline constexpr int64_t kUsageCapCode = 0;
-inline constexpr int64_t kMemberCapCode = 1;
-inline constexpr int64_t kSpendCapCode = 2;
-inline constexpr int64_t kMaxActionCode = 0xFFFD;
-// Returned instead of an action code when the decision needs 128-bit arithmetic (a balance or
-// a product beyond int64): the host then runs lang::decide_values() on the block's values.
-inline constexpr int64_t kDecideOnHostCode = 0xFFFE;
-// Inline: it runs once per decision.
-inline const lang::ir::Action* action_for_code(const lang::ir::Block& block, int64_t code) {
-  if (code < 0) return nullptr;
-  auto n = static_cast<int64_t>(block.actions.size());
-  if (code < n) return &block.actions[static_cast<size_t>(code)];
-  const std::optional<lang::ir::Action>* cap = nullptr;
-  switch (code - n) {
-    case kUsageCapCode: cap = &block.usage_cap_action; break;
-    case kMemberCapCode: cap = &block.member_cap_action; break;
-    case kSpendCapCode: cap = &block.spend_cap_action; break;
-    default: return nullptr;
-  }
-  return cap->has_value() ? &**cap : nullptr;
-}
-
-// Packing of a block function's return value (see JitCatalog::BlockFn).
-inline constexpr unsigned kStatusShift = 32;
-inline constexpr unsigned kFailedShift = 40;
-inline constexpr unsigned kActionShift = 48;  // the action code plus one, 16 bits
+// The native block contract (gyrate/ruleslang/native_block.hpp) that generated code fulfils.
+using lang::native::kActionShift;
+using lang::native::kDecideOnHostCode;
+using lang::native::kFailedShift;
+using lang::native::kMaxActionCode;
+using lang::native::kMemberCapCode;
+using lang::native::kNoActionCode;
+using lang::native::kSpendCapCode;
+using lang::native::kStatusShift;
+using lang::native::kUsageCapCode;
 
 // Every symbol a catalog's code may resolve: gyrate's runtime helpers, the few memory functions
 // LLVM may emit on its own, and the program's extension functions (an unresolved extension
@@ -128,7 +100,7 @@ inline constexpr uint64_t kOptimizedMachineCodeMaxNodes = 8'000;
 
 struct LinkedCatalog {
   std::unique_ptr<JitCatalog::Version> version;  // unloads the code when destroyed
-  std::vector<JitCatalog::BlockFn> blocks;
+  std::vector<lang::native::BlockFn> blocks;
   uint64_t id = 0;
 };
 // Links objects into a fresh JITDylib of the session that sees only `symbols`, under one
@@ -156,7 +128,6 @@ enum class Counter : uint8_t {
   kModulesGenerated, kCacheHits, kCacheMisses, kCacheWrites, kCacheErrors,
   kVersionsLoaded,    // a version's dylib was created (counted again when it is removed)
   kVersionsUnloaded,
-  kHostDecisions,
   kCount,
 };
 void bump(Counter c);

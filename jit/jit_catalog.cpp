@@ -40,7 +40,6 @@ JitCounters counters() {
   c.cache_errors = get(detail::Counter::kCacheErrors);
   c.versions_loaded = get(detail::Counter::kVersionsLoaded);
   c.versions_unloaded = get(detail::Counter::kVersionsUnloaded);
-  c.host_decisions = get(detail::Counter::kHostDecisions);
   return c;
 }
 
@@ -70,6 +69,7 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
 
   auto install = [&](detail::LinkedCatalog linked) {
     catalog->blocks_ = std::move(linked.blocks);
+    catalog->set_native_blocks(catalog->blocks_.data(), static_cast<uint32_t>(catalog->blocks_.size()));
     catalog->version_ = std::move(linked.version);
     catalog->version_id_ = linked.id;
     catalog->context_slots_ = program.context_slots;
@@ -131,42 +131,16 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
   return catalog;
 }
 
-namespace {
-lang::ir::EvalStatus packed_status(uint64_t packed) {
-  return static_cast<lang::ir::EvalStatus>((packed >> detail::kStatusShift) & 0xFFu);
-}
-}  // namespace
-
-GYRATE_CALLS_JIT_CODE
+GYRATE_CALLS_NATIVE_CODE
 lang::BlockResult JitCatalog::evaluate_block(uint32_t block, const int64_t* ctx) const {
   lang::BlockResult r;
   if (block >= blocks_.size()) return r;  // no such block: nothing matched
-  lang::Decision unused;
+  lang::Decision unused(lang::Decision::Uninitialized::kTag);  // written, never read
   uint64_t packed = blocks_[block](ctx, r.values.data(), &unused);
-  r.matched = packed & 0xFFFF'FFFFu;
-  r.status = packed_status(packed);
-  r.failed_function = static_cast<uint32_t>((packed >> detail::kFailedShift) & 0xFFu);
+  r.matched = lang::native::matched(packed);
+  r.status = lang::native::status(packed);
+  r.failed_function = lang::native::failed_function(packed);
   return r;
-}
-
-GYRATE_CALLS_JIT_CODE
-bool JitCatalog::decide_fast(const lang::ir::Program& program, uint32_t block, const int64_t* ctx,
-                             lang::Decision* out) const {
-  if (block >= blocks_.size() || block >= program.blocks.size()) return false;
-  // Not zeroed, unlike a BlockResult: decide_values reads only the values that matched.
-  std::array<int64_t, lang::ir::kMaxBlockFunctions> values;
-  uint64_t packed = blocks_[block](ctx, values.data(), out);
-  lang::ir::EvalStatus status = packed_status(packed);
-  auto code = static_cast<int64_t>(packed >> detail::kActionShift) - 1;
-  // A fault leaves *out alone, and 128-bit arithmetic is done here: both rare, both
-  // decide_values()'s to decide.
-  if (status != lang::ir::EvalStatus::kOk || code == detail::kDecideOnHostCode) {
-    if (status == lang::ir::EvalStatus::kOk) detail::bump(detail::Counter::kHostDecisions);
-    *out = lang::decide_values(program, block, status, packed & 0xFFFF'FFFFu, values.data(), ctx);
-    return true;
-  }
-  out->final_action = detail::action_for_code(program.blocks[block], code);
-  return true;
 }
 
 Expected<std::string> emit_llvm(const lang::ir::Program& program,

@@ -307,14 +307,14 @@ Expected<LinkedCatalog> link_objects(const std::shared_ptr<JitSession>& session,
     for (const auto& name : interned) {
       auto it = found->find(name);
       if (it == found->end()) return Status::error("catalog object lacks " + std::string(*name));
-      linked.blocks.push_back(it->second.getAddress().toPtr<JitCatalog::BlockFn>());
+      linked.blocks.push_back(it->second.getAddress().toPtr<lang::native::BlockFn>());
     }
   }
   linked.version = std::move(*version);
   return linked;
 }
 
-GYRATE_CALLS_JIT_CODE
+GYRATE_CALLS_NATIVE_CODE
 Expected<int64_t> run_ir_text(const std::shared_ptr<JitSession>& session, std::string_view ir_text,
                               std::string_view entry) {
   auto tm = make_target_machine(*session, false);

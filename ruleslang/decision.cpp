@@ -3,6 +3,7 @@
 #include "gyrate/ruleslang/decision.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <new>
 #include <limits>
 #include <optional>
@@ -238,6 +239,21 @@ void decide_generic(const ir::Program& program, const Evaluator& eval, uint32_t 
   ::new (static_cast<void*>(out))
       Decision(decide_values(program, block, r.status, r.matched, r.values.data(), ctx));
 }
+
+namespace {
+std::atomic<uint64_t> g_native_host_decisions{0};
+}  // namespace
+
+void decide_native_on_host(const ir::Program& program, uint32_t block, uint64_t packed,
+                           const int64_t* values, const int64_t* ctx, Decision* out) {
+  ir::EvalStatus status = native::status(packed);
+  if (status == ir::EvalStatus::kOk) g_native_host_decisions.fetch_add(1, std::memory_order_relaxed);
+  // A fault leaves *out unwritten; the 128-bit cases leave it partly written.
+  ::new (static_cast<void*>(out))
+      Decision(decide_values(program, block, status, native::matched(packed), values, ctx));
+}
+
+uint64_t native_host_decisions() { return g_native_host_decisions.load(std::memory_order_relaxed); }
 
 Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatus status,
                        uint64_t matched, const int64_t* values, const int64_t* ctx) {

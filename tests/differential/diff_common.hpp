@@ -42,7 +42,7 @@ inline std::string describe(const lang::BlockResult& r) {
 using testsupport::decision_text;
 
 // The decision through the evaluator's generic path (evaluate_block, then decide_values), which
-// decide() takes when Evaluator::decide_fast declines.
+// decide() takes for an evaluator without native block functions.
 inline lang::Decision generic_decision(const lang::ir::Program& p, const lang::Evaluator& e,
                                        uint32_t block, const int64_t* ctx) {
   lang::Decision d;

@@ -1,6 +1,6 @@
 // Differential test: every example tariff (and the plugin example) x many generated contexts,
 // evaluated by the interpreter and by the JIT at O0 and O2. Block results and the decisions
-// built on them (interpreter + decide() against the JIT's decide_fast path) must agree exactly.
+// built on them (interpreter + decide() through the JIT's native block functions) must agree exactly.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -128,7 +128,7 @@ TEST(DifferentialExamples, InterpreterAndJitAgreeOnEveryExampleTariff) {
                             << describe(want) << "\n O0 " << describe(r0);
         ASSERT_EQ(want, r2) << path << " block " << b << " context " << c << "\n interp "
                             << describe(want) << "\n O2 " << describe(r2);
-        // decide() takes the JIT's decide_fast path; generic_decision the BlockResult path.
+        // decide() calls the JIT's native block function; generic_decision takes the BlockResult path.
         Decision di = lang::decide(p, interp, b, ctx.data());
         const std::string want_text = decision_text(di);
         ASSERT_EQ(want_text, decision_text(lang::decide(p, **o2, b, ctx.data())))

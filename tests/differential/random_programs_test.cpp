@@ -1,6 +1,6 @@
 // Differential test: randomly generated well-typed programs x random contexts, evaluated by the
 // reference interpreter and by the JIT at O0 and at O2; every block result, and every decision
-// (interpreter + decide() against the JIT's decide_fast path) must agree exactly.
+// (interpreter + decide() through the JIT's native block functions) must agree exactly.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -166,7 +166,7 @@ TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
   uint64_t done = 0;
   uint64_t programs = 0;
   uint64_t by_outcome[6] = {};
-  const uint64_t host_before = jit::counters().host_decisions;
+  const uint64_t host_before = lang::native_host_decisions();
   while (done < pairs) {
     const uint64_t seed = seed0 + programs++;
     ProgramGenerator gen(seed);
@@ -197,7 +197,7 @@ TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
       }
     }
   }
-  const uint64_t host = jit::counters().host_decisions - host_before;
+  const uint64_t host = lang::native_host_decisions() - host_before;
   std::printf("differential random decisions: %llu pairs, %llu programs; granted %llu, "
               "not eligible %llu, model not allowed %llu, exhausted %llu, rating failed %llu; "
               "JIT decisions left to the host (128-bit) %llu\n",

@@ -5,6 +5,7 @@
 
 #include "gyrate/jit/jit.hpp"
 #include "gyrate/ruleslang/decision.hpp"
+#include "gyrate/ruleslang/interpreter.hpp"
 #include "jit_test_util.hpp"
 
 namespace gyrate::jittest {
@@ -78,7 +79,7 @@ TEST(JitApi, MakeEvaluatorPicksTheJitAndFallsBackToTheInterpreter) {
   EXPECT_FALSE(bad_level.warning.empty());
 }
 
-TEST(JitApi, DecideFastGivesTheDecisionAndDeclinesUnknownBlocks) {
+TEST(JitApi, NativeBlocksDecideAndUnknownBlocksDecideNoRule) {
   Ir ir = small_program();
   ir.p.blocks[1].functions[0].role = lang::ir::Role::kGrant;  // grant = ctx[0] * ctx[1]
   std::vector<int64_t> ctx(ir.p.context_slots, 0);
@@ -87,23 +88,28 @@ TEST(JitApi, DecideFastGivesTheDecisionAndDeclinesUnknownBlocks) {
   ctx[lang::kSlotRemaining] = 1'000;
   auto c = jit::JitCatalog::create(ir.p, nullptr);
   ASSERT_TRUE(c) << c.status().message();
-  lang::Decision d;
-  ASSERT_TRUE((*c)->decide_fast(ir.p, 1, ctx.data(), &d));
+  const lang::Evaluator& e = **c;
+  ASSERT_EQ(e.native_block_count(), ir.p.blocks.size());  // decide() calls them directly
+  lang::Decision d = lang::decide(ir.p, e, 1, ctx.data());
   EXPECT_EQ(d.block, 1u);
   EXPECT_EQ(d.outcome, lang::Outcome::kGranted);
   EXPECT_EQ(d.grant, 42);
   EXPECT_EQ(d.limiter, lang::Limiter::kRule);
   ctx[lang::kSlotRemaining] = 40;  // the balance now bounds the grant
-  ASSERT_TRUE((*c)->decide_fast(ir.p, 1, ctx.data(), &d));
+  d = lang::decide(ir.p, e, 1, ctx.data());
   EXPECT_EQ(d.grant, 40);
   EXPECT_EQ(d.limiter, lang::Limiter::kBalance);
-  EXPECT_EQ(lang::decide(ir.p, **c, 1, ctx.data()).grant, 40);
   ctx[0] = std::numeric_limits<int64_t>::max();  // the product overflows: a fault
-  ASSERT_TRUE((*c)->decide_fast(ir.p, 1, ctx.data(), &d));
+  d = lang::decide(ir.p, e, 1, ctx.data());
   EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
   EXPECT_EQ(d.fault, lang::ir::EvalStatus::kOverflow);
-  EXPECT_FALSE((*c)->decide_fast(ir.p, 2, ctx.data(), &d));  // no such block: decide() decides
-  EXPECT_EQ(lang::decide(ir.p, **c, 2, ctx.data()).outcome, lang::Outcome::kNoRule);
+  EXPECT_EQ(lang::decide(ir.p, e, 2, ctx.data()).outcome, lang::Outcome::kNoRule);  // no such block
+  // A program with fewer blocks than the catalog is never indexed past its end.
+  lang::ir::Program shorter = ir.p;
+  shorter.blocks.resize(1);
+  EXPECT_EQ(lang::decide(shorter, e, 1, ctx.data()).outcome, lang::Outcome::kNoRule);
+  lang::Interpreter interp(ir.p);
+  EXPECT_EQ(interp.native_block_count(), 0u);
 }
 
 TEST(JitApi, StatsReportTheWork) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "gyrate/jit/jit.hpp"
@@ -82,21 +83,21 @@ TEST(JitDecision, BalancesAndProductsBeyondInt64AreDecidedOnTheHost) {
     return "weight " + std::to_string(weight) + " grant " + std::to_string(grant) +
            " threshold " + std::to_string(threshold) + " remaining " + std::to_string(remaining);
   };
-  uint64_t before = jit::counters().host_decisions;
+  uint64_t before = lang::native_host_decisions();
   // A balance too large for remaining * 1e6 in 64 bits.
   cmp.check(0, ctx, case_of(2'500'000, 1'000, 0, kMax / 1'000'000 + 1));
   cmp.check(0, ctx, case_of(300'000, kMax, 500'000, kMax));
   // Ratio thresholds of huge grants.
   cmp.check(0, ctx, case_of(1'000'000, kMax, 2'000'000, kMax / 1'000'000));
   cmp.check(0, ctx, case_of(1'000'000, kMax / 1'000'000, kMax, kMax / 1'000'000));
-  EXPECT_GE(jit::counters().host_decisions - before, 4u) << "these cases must take the host path";
+  EXPECT_GE(lang::native_host_decisions() - before, 4u) << "these cases must take the host path";
   // The same decisions in 64 bits stay in the generated code.
-  before = jit::counters().host_decisions;
+  before = lang::native_host_decisions();
   cmp.check(0, ctx, case_of(2'500'000, 1'000, 750'000, 10'000));
   cmp.check(0, ctx, case_of(0, 1'000, -3, 0));
   cmp.check(0, ctx, case_of(-5, -7, 1'500'001, kMax / 1'000'000));
   cmp.check(0, ctx, case_of(kMax, kMax / 2, 0, kMax / 1'000'000));  // grant * weight overflows
-  EXPECT_EQ(jit::counters().host_decisions, before);
+  EXPECT_EQ(lang::native_host_decisions(), before);
 }
 
 TEST(JitDecision, FinalActionsComeFromTheBoundThatWon) {
@@ -183,6 +184,45 @@ TEST(JitDecision, DecisionsAreExpandedInTheirBlockFunction) {
     // The call to the declared decision is gone, replaced by the decision's code.
     EXPECT_EQ(ir->find("@gyrate_decision_0"), std::string::npos) << *ir;
     EXPECT_NE(ir->find("llvm.smul.with.overflow.i64"), std::string::npos) << *ir;
+  }
+}
+
+TEST(JitDecision, DebitsAndRatioThresholdsRoundAtTheirEdges) {
+  // The debit rounds grant * weight up, and a constant ratio threshold rounds grant * ratio half
+  // up: both in unsigned arithmetic in the generated code. A ratio read from the context may be
+  // negative and keeps the signed path. Products land on, just below and just above each step.
+  const int64_t ratios[] = {0, 1, 200'000, 499'999, 500'000, 999'999, 2'500'000, kMax / 2};
+  const int64_t weights[] = {0, 1, 3, 499'999, 500'000, 999'999, 1'000'001, 1'500'000, kMax};
+  std::vector<int64_t> grants = {0, 1, 2, 3, 499'999, 500'000, 500'001, 999'999, 1'000'000,
+                                 1'000'001, 2'000'000, kMax / 1'000'000, kMax / 3, kMax};
+  for (int64_t k : {1, 7, 1'000, 123'456'789}) {
+    for (int64_t off : {-1, 0, 1}) grants.push_back(k * 1'000'000 + off);
+  }
+  for (int opt : {0, 2}) {
+    for (std::optional<int64_t> ratio : std::vector<std::optional<int64_t>>{
+             std::nullopt, ratios[0], ratios[1], ratios[2], ratios[3], ratios[4], ratios[5],
+             ratios[6], ratios[7]}) {
+      RoleBlock rb({Role::kWeight, Role::kGrant, Role::kThreshold});
+      lang::ir::Function& threshold = rb.ir.p.blocks[0].functions[2];
+      threshold.type = lang::Type::of(lang::TypeKind::kRatio);
+      if (ratio) threshold.body = rb.ir.c(*ratio);
+      Compare cmp(rb.ir.p, opt);
+      std::vector<int64_t> ctx(rb.ir.p.context_slots, 0);
+      ctx[lang::kSlotRemaining] = kMax / 1'000'000;
+      for (int64_t w : weights) {
+        for (int64_t g : grants) {
+          ctx[rb.slot(0)] = w;
+          ctx[rb.slot(1)] = g;
+          for (int64_t t : {int64_t{-1'500'000}, int64_t{-500'000}, int64_t{700'000}}) {
+            ctx[rb.slot(2)] = t;  // read only when the ratio is not a constant
+            cmp.check(0, ctx, "O" + std::to_string(opt) + " ratio " +
+                                  (ratio ? std::to_string(*ratio) : "from ctx " + std::to_string(t)) +
+                                  " weight " + std::to_string(w) + " grant " + std::to_string(g));
+            if (ratio) break;
+          }
+        }
+      }
+    }
   }
 }
 

@@ -17,7 +17,7 @@
 namespace gyrate::jit {
 
 // Bump whenever generated code changes for the same program: part of every cache key.
-inline constexpr uint32_t kCodegenVersion = 3;
+inline constexpr uint32_t kCodegenVersion = 4;
 
 struct JitOptions {
   int opt_level = 2;  // 0..3: the LLVM IR pipeline (O0 = as generated)
@@ -51,8 +51,6 @@ struct JitCounters {
   uint64_t cache_errors = 0;       // corrupt, unreadable or unwritable cache entries
   uint64_t versions_loaded = 0;    // catalog version dylibs created in a session
   uint64_t versions_unloaded = 0;  // catalog version dylibs removed (with their code)
-  uint64_t host_decisions = 0;     // decisions the generated code left to lang::decide_values
-                                   // (128-bit arithmetic: balances or products beyond int64)
 };
 JitCounters counters();
 
@@ -86,12 +84,10 @@ class JitSession {
 // code is unloaded by the destructor, i.e. only after the last in-flight call has released it.
 class JitCatalog final : public lang::Evaluator {
  public:
-  // The native entry of one block: writes values[i] for matched functions and returns
-  // matched | status << 32 | failed_function << 40 | (action code + 1) << 48. Unless a function
-  // faulted, it also writes the block's decision (lang::decide_values() on those values) into
-  // *out, all but final_action, which the action code names (jit/internal.hpp). (A caller built
-  // with clang's -fsanitize=function must exempt the call: JIT code has no UBSan type prefix.)
-  using BlockFn = uint64_t (*)(const int64_t* ctx, int64_t* values, lang::Decision* out);
+  // One native function per block (lang::native::BlockFn), which decide() calls directly: it
+  // evaluates the block and writes its decision. (A caller built with clang's -fsanitize=function
+  // must exempt the call: JIT code has no UBSan type prefix; see GYRATE_CALLS_NATIVE_CODE.)
+  using BlockFn = lang::native::BlockFn;
 
   // `extensions` resolves Program::extensions by name, as for the interpreter: a call to an
   // unresolved one faults with kExtensionError. It may be null, and need not outlive the catalog
@@ -108,9 +104,6 @@ class JitCatalog final : public lang::Evaluator {
   JitCatalog& operator=(const JitCatalog&) = delete;
 
   lang::BlockResult evaluate_block(uint32_t block, const int64_t* ctx) const override;
-  // The block's generated decision: its functions and decide_values()'s logic compiled together.
-  bool decide_fast(const lang::ir::Program& program, uint32_t block, const int64_t* ctx,
-                   lang::Decision* out) const override;
   const char* name() const override { return "jit"; }
 
   const CompileStats& stats() const { return stats_; }

@@ -3,6 +3,7 @@
 // every evaluator, so JIT and interpreter decisions differ only if their block values differ.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -43,8 +44,8 @@ struct Decision {
         overage_block(0),
         fee(0),
         allowance(-1) {}
-  // Every field indeterminate, for a decision that is about to be written whole
-  // (Evaluator::decide_fast): decide() saves the stores of the defaults.
+  // Every field indeterminate, for a decision that is about to be written whole (by a native
+  // block function): decide() saves the stores of the defaults.
   enum class Uninitialized { kTag };
   explicit Decision(Uninitialized) {}
 
@@ -67,24 +68,46 @@ struct Decision {
 };
 
 // decide() through evaluate_block and decide_values(), into *out (whose fields may be
-// indeterminate): what decide() does when the evaluator's decide_fast declines.
+// indeterminate): what decide() does for an evaluator without native blocks.
 void decide_generic(const ir::Program& program, const Evaluator& eval, uint32_t block,
                     const int64_t* ctx, Decision* out);
+
+// What decide() does when a native block function returns without a finished decision (a fault,
+// or kDecideOnHostCode): decide_values() on the status and values it returned. Out of line: rare.
+void decide_native_on_host(const ir::Program& program, uint32_t block, uint64_t packed,
+                           const int64_t* values, const int64_t* ctx, Decision* out);
+
+// Decisions native block functions left to decide_native_on_host() with status kOk (the
+// 128-bit cases), since the process started.
+uint64_t native_host_decisions();
 
 // Evaluates program.blocks[block] with `eval` and applies the balances in ctx. Inline, as the
 // request path's entry: the decision is built in the caller's frame (no copy of a decision just
 // stored field by field, which would stall on store forwarding) and left uninitialized until
-// decide_fast or decide_generic writes it whole.
+// the native block function or decide_generic writes it whole.
+GYRATE_CALLS_NATIVE_CODE
 inline Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
                        const int64_t* ctx) {
   Decision d(Decision::Uninitialized::kTag);
-  if (!eval.decide_fast(program, block, ctx, &d)) decide_generic(program, eval, block, ctx, &d);
+  if (block >= eval.native_block_count() || block >= program.blocks.size()) {
+    decide_generic(program, eval, block, ctx, &d);
+    return d;
+  }
+  // Not zeroed, unlike a BlockResult: only the values that matched are read.
+  std::array<int64_t, ir::kMaxBlockFunctions> values;
+  uint64_t packed = eval.native_blocks()[block](ctx, values.data(), &d);
+  int64_t code = native::action_code(packed);
+  if (native::status(packed) == ir::EvalStatus::kOk && code != native::kDecideOnHostCode) {
+    d.final_action = native::action_for_code(program.blocks[block], code);
+  } else {
+    decide_native_on_host(program, block, packed, values.data(), ctx, &d);
+  }
   return d;
 }
 
 // The decision logic alone, on values an evaluator has produced for program.blocks[block]: the
 // block's status, its `matched` bits and values[i] (read only where bit i is set). decide() is
-// evaluate_block followed by this; Evaluator::decide_fast implementations call it too, so that
+// evaluate_block followed by this; decisions native code leaves to the host call it too, so that
 // the logic exists once.
 Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatus status,
                        uint64_t matched, const int64_t* values, const int64_t* ctx);

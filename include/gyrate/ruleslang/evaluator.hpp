@@ -6,10 +6,9 @@
 #include <cstdint>
 
 #include "gyrate/ruleslang/ir.hpp"
+#include "gyrate/ruleslang/native_block.hpp"
 
 namespace gyrate::lang {
-
-struct Decision;  // decision.hpp
 
 // The values of one block's functions, in Block::functions order.
 struct BlockResult {
@@ -27,14 +26,21 @@ class Evaluator {
   // and goes on; a fault stops at once (later bits clear, later values zero).
   virtual BlockResult evaluate_block(uint32_t block, const int64_t* ctx) const = 0;
   virtual const char* name() const = 0;
-  // decide() asks this first. An evaluator with a faster way to the whole decision of
-  // program.blocks[block] (`program` being the one it was built from) writes exactly what decide()
-  // would into every field of *out (which may hold indeterminate values) and returns true; the
-  // default declines without touching *out, and decide() uses evaluate_block.
-  virtual bool decide_fast(const ir::Program& /*program*/, uint32_t /*block*/,
-                           const int64_t* /*ctx*/, Decision* /*out*/) const {
-    return false;
+  // The evaluator's native block functions, indexed like Program::blocks of the program it was
+  // built from, when it compiled them (native_block.hpp); none otherwise. decide() calls them
+  // directly. They stay valid as long as the evaluator.
+  const native::BlockFn* native_blocks() const { return native_blocks_; }
+  uint32_t native_block_count() const { return native_block_count_; }
+
+ protected:
+  void set_native_blocks(const native::BlockFn* fns, uint32_t count) {
+    native_blocks_ = fns;
+    native_block_count_ = count;
   }
+
+ private:
+  const native::BlockFn* native_blocks_ = nullptr;
+  uint32_t native_block_count_ = 0;
 };
 
 }  // namespace gyrate::lang
