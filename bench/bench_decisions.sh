@@ -28,7 +28,7 @@ for what in ("Decision", "Block", "DecisionLargeCatalog"):
     i, j = ns(f"BM_{what}_Interpreter"), ns(f"BM_{what}_Jit")
     print(f"  {what:20s} interpreter {i:8.1f} ns   jit {j:7.1f} ns   jit is {i / j:5.1f}x faster")
 g = ns("BM_DecisionGeneric_Jit")
-print(f"  Decision             jit without decide_fast {g:7.1f} ns")
+print(f"  Decision             jit through evaluate_block + decide_values {g:7.1f} ns")
 for name in runs:
     if "Compile" in name or "Cached" in name:
         print(f"  {name:48s} {ns(name, 'real_time') / 1e6:8.2f} ms wall")

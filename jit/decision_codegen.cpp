@@ -309,8 +309,8 @@ llvm::Value* DecisionEmitter::decide() {
   }
   auto cap_code = [&](const std::optional<lang::ir::Action>& a, int64_t cap) -> int64_t {
     if (!a) return kNoActionCode;
-    if (a->kind == lang::ast::ActionKind::kCharge) charge_codes.push_back(n_actions + cap);
-    return n_actions + cap;
+    if (a->kind == lang::ast::ActionKind::kCharge) charge_codes.push_back(cap);
+    return cap;
   };
   const int64_t usage_code = cap_code(block_.usage_cap_action, kUsageCapCode);
   const int64_t member_code = cap_code(block_.member_cap_action, kMemberCapCode);

@@ -22,7 +22,7 @@ namespace gyrate::jit::detail {
 // `int64_t gyrate_decision_N(const int64_t* ctx, lang::Decision* out, uint64_t matched,
 // int64_t value_0, ...)`, one value per function of block N (0 where it did not match): stores
 // every field decide_values() sets except final_action into *out and returns the action code
-// that names final_action (lang::native::action_for_code).
+// that names final_action (lang::native::final_action).
 llvm::Function* declare_decision(const lang::ir::Program& program, uint32_t block,
                                  llvm::Module& module);
 // Replaces each call of that declaration with the decision's code, then the declaration itself.

@@ -40,7 +40,6 @@ inline constexpr const char* kRtDivScaled = "gyrate_rt_div_scaled";
 using lang::native::kActionShift;
 using lang::native::kDecideOnHostCode;
 using lang::native::kFailedShift;
-using lang::native::kMaxActionCode;
 using lang::native::kMemberCapCode;
 using lang::native::kNoActionCode;
 using lang::native::kSpendCapCode;

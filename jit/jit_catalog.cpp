@@ -69,7 +69,8 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
 
   auto install = [&](detail::LinkedCatalog linked) {
     catalog->blocks_ = std::move(linked.blocks);
-    catalog->set_native_blocks(catalog->blocks_.data(), static_cast<uint32_t>(catalog->blocks_.size()));
+    catalog->set_native_blocks(program, catalog->blocks_.data(),
+                               static_cast<uint32_t>(catalog->blocks_.size()));
     catalog->version_ = std::move(linked.version);
     catalog->version_id_ = linked.id;
     catalog->context_slots_ = program.context_slots;

@@ -1,7 +1,14 @@
-// Names of IR enums and the lookups of a checked program.
+// Names of IR enums, program identities and the lookups of a checked program.
 #include "gyrate/ruleslang/ir.hpp"
 
+#include <atomic>
+
 namespace gyrate::lang::ir {
+
+uint64_t ProgramIdentity::next() noexcept {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 const char* eval_status_name(EvalStatus s) {
   switch (s) {

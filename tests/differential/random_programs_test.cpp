@@ -179,6 +179,7 @@ TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
     auto o2 = jit::JitCatalog::create(p, &ext, jit::JitOptions{2, {}});
     ASSERT_TRUE(o0) << "seed " << seed << ": " << o0.status().message();
     ASSERT_TRUE(o2) << "seed " << seed << ": " << o2.status().message();
+    ASSERT_EQ((*o0)->native_program_id(), p.identity.id());  // decide() takes the native path
     for (uint64_t c = 0; c < contexts_per_program && done < pairs; ++c, ++done) {
       std::vector<int64_t> ctx = gen.context(g);
       for (int s = lang::kSlotRequested; s < lang::kSlotBuiltinCount; ++s) {

@@ -104,12 +104,21 @@ TEST(JitApi, NativeBlocksDecideAndUnknownBlocksDecideNoRule) {
   EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
   EXPECT_EQ(d.fault, lang::ir::EvalStatus::kOverflow);
   EXPECT_EQ(lang::decide(ir.p, e, 2, ctx.data()).outcome, lang::Outcome::kNoRule);  // no such block
-  // A program with fewer blocks than the catalog is never indexed past its end.
+  // A copy is another program (it may be edited): decide() evaluates it through evaluate_block,
+  // never indexing its blocks by the catalog's count.
   lang::ir::Program shorter = ir.p;
+  EXPECT_NE(shorter.identity.id(), e.native_program_id());
   shorter.blocks.resize(1);
   EXPECT_EQ(lang::decide(shorter, e, 1, ctx.data()).outcome, lang::Outcome::kNoRule);
-  lang::Interpreter interp(ir.p);
+  // A move carries the identity along: the catalog keeps its native path.
+  ctx[0] = 6;
+  lang::ir::Program moved = std::move(ir.p);
+  EXPECT_EQ(moved.identity.id(), e.native_program_id());
+  EXPECT_NE(ir.p.identity.id(), e.native_program_id());
+  EXPECT_EQ(lang::decide(moved, e, 1, ctx.data()).grant, 40);
+  lang::Interpreter interp(moved);
   EXPECT_EQ(interp.native_block_count(), 0u);
+  EXPECT_EQ(interp.native_program_id(), 0u);
 }
 
 TEST(JitApi, StatsReportTheWork) {

@@ -243,6 +243,13 @@ TEST(JitValidation, RejectsProgramsThatWouldReadOutsideTheContext) {
   big.p.blocks.push_back(blk);
   EXPECT_FALSE(jit::validate_program(big.p));
 
+  Ir actions;  // action codes travel in 15 bits of the block function's result
+  actions.block({actions.c(1)});
+  actions.p.blocks[0].actions.resize(lang::native::kMaxActions);
+  EXPECT_TRUE(jit::validate_program(actions.p));
+  actions.p.blocks[0].actions.emplace_back();
+  EXPECT_NE(jit::validate_program(actions.p).message().find("too many actions"), std::string::npos);
+
   Ir deep;
   ExprId e = deep.c(1);
   for (int i = 0; i < 5000; ++i) e = deep.node(OpCode::kNeg, {e});

@@ -89,16 +89,15 @@ GYRATE_CALLS_NATIVE_CODE
 inline Decision decide(const ir::Program& program, const Evaluator& eval, uint32_t block,
                        const int64_t* ctx) {
   Decision d(Decision::Uninitialized::kTag);
-  if (block >= eval.native_block_count() || block >= program.blocks.size()) {
+  if (program.identity.id() != eval.native_program_id() || block >= eval.native_block_count()) {
     decide_generic(program, eval, block, ctx, &d);
     return d;
   }
   // Not zeroed, unlike a BlockResult: only the values that matched are read.
   std::array<int64_t, ir::kMaxBlockFunctions> values;
   uint64_t packed = eval.native_blocks()[block](ctx, values.data(), &d);
-  int64_t code = native::action_code(packed);
-  if (native::status(packed) == ir::EvalStatus::kOk && code != native::kDecideOnHostCode) {
-    d.final_action = native::action_for_code(program.blocks[block], code);
+  if (native::decided(packed)) {
+    d.final_action = native::final_action(program.blocks[block], packed);
   } else {
     decide_native_on_host(program, block, packed, values.data(), ctx, &d);
   }

@@ -26,21 +26,25 @@ class Evaluator {
   // and goes on; a fault stops at once (later bits clear, later values zero).
   virtual BlockResult evaluate_block(uint32_t block, const int64_t* ctx) const = 0;
   virtual const char* name() const = 0;
-  // The evaluator's native block functions, indexed like Program::blocks of the program it was
-  // built from, when it compiled them (native_block.hpp); none otherwise. decide() calls them
-  // directly. They stay valid as long as the evaluator.
+  // The evaluator's native block functions, indexed like Program::blocks, when it compiled its
+  // program (native_block.hpp); none otherwise. decide() calls them directly, and only for the
+  // Program object they were compiled from (native_program_id() == its identity). They stay
+  // valid as long as the evaluator.
   const native::BlockFn* native_blocks() const { return native_blocks_; }
   uint32_t native_block_count() const { return native_block_count_; }
+  uint64_t native_program_id() const { return native_program_id_; }  // 0: none
 
  protected:
-  void set_native_blocks(const native::BlockFn* fns, uint32_t count) {
+  void set_native_blocks(const ir::Program& program, const native::BlockFn* fns, uint32_t count) {
     native_blocks_ = fns;
     native_block_count_ = count;
+    native_program_id_ = program.identity.id();
   }
 
  private:
   const native::BlockFn* native_blocks_ = nullptr;
   uint32_t native_block_count_ = 0;
+  uint64_t native_program_id_ = 0;
 };
 
 }  // namespace gyrate::lang

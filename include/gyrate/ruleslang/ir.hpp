@@ -219,7 +219,34 @@ struct ExtensionUse {                      // an extension function the program 
   uint32_t arity = 0;
 };
 
+// Which Program object this is, never the same for two objects alive or dead: evaluators that
+// compiled a program to native code take their fast path only for that very object (decide()),
+// since the code trusts block and action indexes it was generated from. A copy gets a new
+// identity (it may be edited); a move carries it along and leaves the source a new one.
+class ProgramIdentity {
+ public:
+  ProgramIdentity() noexcept : id_(next()) {}
+  ProgramIdentity(const ProgramIdentity&) noexcept : id_(next()) {}
+  ProgramIdentity(ProgramIdentity&& other) noexcept : id_(other.id_) { other.id_ = next(); }
+  ProgramIdentity& operator=(const ProgramIdentity&) noexcept {
+    id_ = next();
+    return *this;
+  }
+  ProgramIdentity& operator=(ProgramIdentity&& other) noexcept {
+    id_ = other.id_;
+    other.id_ = next();
+    return *this;
+  }
+  uint64_t id() const { return id_; }  // never 0
+
+ private:
+  static uint64_t next() noexcept;
+  uint64_t id_;
+};
+
+// A checked catalog. It must not change while evaluators built from it are in use.
 struct Program {
+  ProgramIdentity identity;
   std::string source_name;
   int32_t timezone_offset_minutes = 0;
   std::vector<Currency> currencies;

@@ -28,24 +28,27 @@ namespace native {
 // matched | status << kStatusShift | failed_function << kFailedShift | (code + 1) << kActionShift.
 // Unless a function faulted, it also writes the block's decision (decide_values() on those
 // values) into *out, all but final_action, which the action code names: cached machine code
-// cannot hold a pointer into the Program.
+// cannot hold a pointer into the Program. Bit 63 (kNotDecided) says *out is not finished: a fault,
+// or a decision that needs 128-bit arithmetic (kDecideOnHostCode); decide() then runs
+// decide_values() on the status and values. One sign test tells the two paths apart.
 using BlockFn = uint64_t (*)(const int64_t* ctx, int64_t* values, Decision* out);
 
 inline constexpr unsigned kStatusShift = 32;
 inline constexpr unsigned kFailedShift = 40;
 inline constexpr unsigned kActionShift = 48;  // the action code plus one, 16 bits
+inline constexpr uint64_t kNotDecided = uint64_t{1} << 63;
 
-// Action codes: kNoActionCode, i for Block::actions[i], or actions.size() plus a cap code for
-// that cap's action.
+// Action codes: kNoActionCode, i for Block::actions[i] (i < kMaxActions), or a cap's code for
+// that cap's action. kDecideOnHostCode + 1 is the top bit of the field, i.e. kNotDecided.
 inline constexpr int64_t kNoActionCode = -1;
-inline constexpr int64_t kUsageCapCode = 0;
-inline constexpr int64_t kMemberCapCode = 1;
-inline constexpr int64_t kSpendCapCode = 2;
-inline constexpr int64_t kMaxActionCode = 0xFFFD;
-// Returned instead of an action code when the decision needs 128-bit arithmetic (a balance or
-// a product beyond int64): decide() then runs decide_values() on the block's values.
-inline constexpr int64_t kDecideOnHostCode = 0xFFFE;
+inline constexpr int64_t kMaxActions = 0x7FF0;
+inline constexpr int64_t kUsageCapCode = 0x7FFC;
+inline constexpr int64_t kMemberCapCode = 0x7FFD;
+inline constexpr int64_t kSpendCapCode = 0x7FFE;
+inline constexpr int64_t kDecideOnHostCode = 0x7FFF;
+static_assert(uint64_t{kDecideOnHostCode + 1} << kActionShift == kNotDecided);
 
+inline bool decided(uint64_t packed) { return (packed & kNotDecided) == 0; }
 inline uint32_t matched(uint64_t packed) { return static_cast<uint32_t>(packed); }
 inline ir::EvalStatus status(uint64_t packed) {
   return static_cast<ir::EvalStatus>((packed >> kStatusShift) & 0xFFu);
@@ -53,16 +56,15 @@ inline ir::EvalStatus status(uint64_t packed) {
 inline uint32_t failed_function(uint64_t packed) {
   return static_cast<uint32_t>((packed >> kFailedShift) & 0xFFu);
 }
-inline int64_t action_code(uint64_t packed) {
-  return static_cast<int64_t>(packed >> kActionShift) - 1;
-}
 
-inline const ir::Action* action_for_code(const ir::Block& block, int64_t code) {
-  if (code < 0) return nullptr;
-  auto n = static_cast<int64_t>(block.actions.size());
-  if (code < n) return &block.actions[static_cast<size_t>(code)];
+// The final action of a decided block. Trusts the code: it was generated for this very program
+// (decide() checks the Program's identity), so an action index is within Block::actions.
+inline const ir::Action* final_action(const ir::Block& block, uint64_t packed) {
+  const uint64_t number = packed >> kActionShift;  // the code plus one; 0: none
+  if (number == 0) return nullptr;
+  if (number <= static_cast<uint64_t>(kMaxActions)) return &block.actions[number - 1];
   const std::optional<ir::Action>* cap = nullptr;
-  switch (code - n) {
+  switch (static_cast<int64_t>(number) - 1) {
     case kUsageCapCode: cap = &block.usage_cap_action; break;
     case kMemberCapCode: cap = &block.member_cap_action; break;
     case kSpendCapCode: cap = &block.spend_cap_action; break;
