@@ -25,8 +25,10 @@ constexpr Span span(int64_t y, int64_t m, int64_t d, int64_t days) {
   return {days_from_civil(y, m, d), days};
 }
 
-// Holiday periods as the State Council's notices for 2025 and 2026 publish them (the whole
-// announced period, weekend days inside it included).
+// Holiday periods as the State Council General Office's notices publish them (the whole
+// announced period, weekend days inside it included): 2025 from the notice of 12 November 2024,
+// 2026 from that of 4 November 2025. Both lists, and the swapped days below, were checked
+// against the notices' published texts on 2026-11-30.
 constexpr Span kHolidays[] = {
     span(2025, 1, 1, 1),  span(2025, 1, 28, 8), span(2025, 4, 4, 3),  span(2025, 5, 1, 5),
     span(2025, 5, 31, 3), span(2025, 10, 1, 8), span(2026, 1, 1, 3),  span(2026, 2, 15, 9),
