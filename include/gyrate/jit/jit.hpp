@@ -92,6 +92,8 @@ class JitCatalog final : public lang::Evaluator {
   // `extensions` resolves Program::extensions by name, as for the interpreter: a call to an
   // unresolved one faults with kExtensionError. It may be null, and need not outlive the catalog
   // (function addresses are bound at link time), but the functions' code must stay loaded.
+  // decide() runs the native code for this very `program` object (its ir::ProgramIdentity, which
+  // a move carries along); for any other, a copy included, it goes through evaluate_block.
   static Expected<std::unique_ptr<JitCatalog>> create(const lang::ir::Program& program,
                                                       const lang::ExtensionRegistry* extensions,
                                                       const JitOptions& options = {});
@@ -109,7 +111,6 @@ class JitCatalog final : public lang::Evaluator {
   const CompileStats& stats() const { return stats_; }
   uint64_t version_id() const { return version_id_; }
   size_t block_count() const { return blocks_.size(); }
-  BlockFn block_fn(uint32_t block) const { return blocks_[block]; }
 
   struct Version;  // the linked code of this catalog (session internals)
 
