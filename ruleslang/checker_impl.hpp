@@ -70,7 +70,7 @@ struct Offer {
 
 struct PlanState {
   ir::Plan plan;
-  uint16_t index = 0;
+  uint32_t index = 0;
   std::optional<uint16_t> currency;  // the first money of the plan, found before lowering
   SourceRange currency_range;
   std::vector<Rule> fee;
@@ -161,7 +161,7 @@ class Checker {
 
   // ---- checker_plan.cpp: plan items ----
   void check_plans();
-  void check_plan(const ast::PlanDecl& p, uint16_t index);
+  void check_plan(const ast::PlanDecl& p, uint32_t index);
   void find_plan_currency(const ast::PlanDecl& p);
   void check_item(const ast::PlanItem& item);
   void check_period(const ast::PlanItem& item);

@@ -10,8 +10,6 @@
 namespace gyrate::lang::check_detail {
 namespace {
 
-// The largest plan count the IR can address (Block::plan is a uint16_t).
-constexpr size_t kPlanLimit = std::min<size_t>(kMaxPlans, 0xFFFF);
 constexpr int64_t kMaxNotifyRatio = 10 * kFixedScale;  // 1000%
 
 // "did you mean" for a period word: the words designers reach for (`yearly`, `one_time`), then
@@ -69,13 +67,13 @@ void Checker::check_plans() {
     return;
   }
   for (size_t i = 0; i < file_.plans.size() && !too_large_; ++i) {
-    if (i >= kPlanLimit) {
+    if (i >= kMaxPlans) {
       error("E0504", file_.plans[i].name.range,
-            "too many plans: one catalog holds at most " + std::to_string(kPlanLimit),
+            "too many plans: one catalog holds at most " + std::to_string(kMaxPlans),
             "split the catalog into several files");
       break;
     }
-    check_plan(file_.plans[i], static_cast<uint16_t>(i));
+    check_plan(file_.plans[i], static_cast<uint32_t>(i));
   }
 }
 
@@ -106,7 +104,7 @@ void Checker::find_plan_currency(const ast::PlanDecl& p) {
   }
 }
 
-void Checker::check_plan(const ast::PlanDecl& p, uint16_t index) {
+void Checker::check_plan(const ast::PlanDecl& p, uint32_t index) {
   PlanState st;
   st.index = index;
   st.plan.name = p.name.name;

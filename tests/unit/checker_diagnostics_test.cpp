@@ -368,6 +368,27 @@ TEST(CheckerDiagnostics, E0504TooManyWindowLimits) {
   EXPECT_EQ(c.where("E0504"), "10:1") << c.rendered();
 }
 
+TEST(CheckerDiagnostics, E0504TooManyPlansOnlyPastKMaxPlans) {
+  // Plan indexes above 65,535 address their plans and blocks; plan kMaxPlans + 1 is refused.
+  std::string text = "service llm { unit token; rating_group 100; }\n";
+  for (size_t i = 0; i + 1 < kMaxPlans; ++i) text += "plan p" + std::to_string(i) + " { }\n";
+  text += "plan last { allowance llm 1k token; }\n";
+  Compiled full = compile(text);
+  ASSERT_TRUE(full.program.has_value()) << full.rendered().substr(0, 2000);
+  const ir::Program& p = *full.program;
+  ASSERT_EQ(p.plans.size(), kMaxPlans);
+  const int last = p.find_plan("last");
+  ASSERT_EQ(last, static_cast<int>(kMaxPlans - 1));
+  const int block = p.service_block(static_cast<uint32_t>(last), 0);
+  ASSERT_GE(block, 0);
+  EXPECT_EQ(p.blocks[static_cast<size_t>(block)].plan, kMaxPlans - 1);
+  EXPECT_EQ(p.blocks[p.plans.back().plan_block].plan, kMaxPlans - 1);
+
+  Compiled over = compile(text + "plan one_more { }\n");
+  EXPECT_FALSE(over.program);
+  EXPECT_EQ(over.where("E0504"), std::to_string(kMaxPlans + 2) + ":6") << over.rendered();
+}
+
 TEST(CheckerDiagnostics, E0505DuplicatePlanVersion) {
   Compiled c = compile(
       "service llm { unit token; }\n"

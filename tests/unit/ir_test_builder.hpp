@@ -49,7 +49,7 @@ class IrBuilder {
   ExprId div_by_zero() { return div(c(1), c(0)); }
 
   // A new block; returns its index.
-  uint32_t block(uint16_t service = ir::kNoService, uint16_t plan = 0) {
+  uint32_t block(uint16_t service = ir::kNoService, uint32_t plan = 0) {
     ir::Block b;
     b.plan = plan;
     b.service = service;

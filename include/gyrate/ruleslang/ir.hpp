@@ -119,7 +119,7 @@ struct RoleIndex {
 };
 
 struct Block {
-  uint16_t plan = 0;
+  uint32_t plan = 0;                     // index in Program::plans (up to kMaxPlans)
   uint16_t service = kNoService;
   std::vector<Function> functions;       // evaluated in this order; at most kMaxBlockFunctions
   std::vector<Action> actions;           // targets of kExhaustAction
