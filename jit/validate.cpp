@@ -116,7 +116,7 @@ Status validate_program(const Program& program) {
       return Status::error("block " + std::to_string(i) + " has more than " +
                            std::to_string(lang::ir::kMaxBlockFunctions) + " functions");
     }
-    // The block function returns its decision's action code in 16 bits (native_block.hpp).
+    // The block function returns its decision's action code in 15 bits (native_block.hpp).
     if (static_cast<int64_t>(program.blocks[i].actions.size()) > lang::native::kMaxActions) {
       return Status::error("block " + std::to_string(i) + " has too many actions");
     }

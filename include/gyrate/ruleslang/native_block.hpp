@@ -35,7 +35,7 @@ using BlockFn = uint64_t (*)(const int64_t* ctx, int64_t* values, Decision* out)
 
 inline constexpr unsigned kStatusShift = 32;
 inline constexpr unsigned kFailedShift = 40;
-inline constexpr unsigned kActionShift = 48;  // the action code plus one, 16 bits
+inline constexpr unsigned kActionShift = 48;  // the action code plus one, 15 bits, then bit 63
 inline constexpr uint64_t kNotDecided = uint64_t{1} << 63;
 
 // Action codes: kNoActionCode, i for Block::actions[i] (i < kMaxActions), or a cap's code for
