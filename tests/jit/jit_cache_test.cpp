@@ -5,10 +5,16 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
+#include <sstream>
 #include <thread>
 
 #include "gyrate/jit/jit.hpp"
+#include "gyrate/ruleslang/checker.hpp"
+#include "gyrate/ruleslang/context_builder.hpp"
+#include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/interpreter.hpp"
+#include "decision_text.hpp"
 #include "jit_test_util.hpp"
 
 namespace gyrate::jittest {
@@ -70,6 +76,49 @@ TEST(JitCache, SecondLoadHitsWithoutGeneratingCode) {
   EXPECT_EQ((*second)->stats().opt_ms, 0.0);
   EXPECT_EQ(eval(**second, 5), 8);
   EXPECT_EQ(eval(**second, -5), -8);
+}
+
+TEST(JitCache, ACachedCatalogDecidesNativelyLikeTheInterpreter) {
+  // Cached code carries action codes, not pointers: decisions through a catalog loaded from the
+  // cache must name the same actions and fields as the interpreter's.
+  std::ifstream in(std::string(GYRATE_SOURCE_DIR) + "/examples/catalog.tariff");
+  std::stringstream text;
+  text << in.rdbuf();
+  lang::SourceFile source("catalog.tariff", text.str());
+  lang::Diagnostics diags;
+  std::optional<lang::ir::Program> program = lang::compile_source(source, diags);
+  ASSERT_TRUE(program) << lang::render_all(diags, source);
+  const lang::ir::Program& p = *program;
+  TempDir dir;
+  jit::JitOptions opts{2, dir.str()};
+  ASSERT_TRUE(jit::JitCatalog::create(p, nullptr, opts));  // fills the cache
+  auto cached = jit::JitCatalog::create(p, nullptr, opts);
+  ASSERT_TRUE(cached) << cached.status().message();
+  ASSERT_TRUE((*cached)->stats().cache_hit);
+  ASSERT_EQ((*cached)->native_program_id(), p.identity.id());
+  lang::Interpreter interp(p);
+
+  std::mt19937_64 rng(11);
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  for (int i = 0; i < 2'000; ++i) {
+    lang::ContextBuilder b(p);
+    b.at(1782864000 + pick(0, 31 * 86400 - 1))
+        .set(lang::kSlotModel, pick(-1, static_cast<int64_t>(p.models.size()) - 1))
+        .set(lang::kSlotRequested, pick(0, 60'000))
+        .set(lang::kSlotRemaining, pick(0, 3) == 0 ? 0 : pick(0, 5'000'000))
+        .set(lang::kSlotUsed, pick(0, 5'000'000))
+        .set(lang::kSlotMemberUsed, pick(0, 5'000'000))
+        .set(lang::kSlotSpend, pick(0, 80) * 1'000'000)
+        .set(lang::kSlotWindowUsed0, pick(0, 2'000));
+    const int64_t* ctx = b.context().slots.data();
+    for (uint32_t block = 0; block < p.blocks.size(); ++block) {
+      ASSERT_EQ(testsupport::decision_text(lang::decide(p, interp, block, ctx)),
+                testsupport::decision_text(lang::decide(p, **cached, block, ctx)))
+          << "context " << i << " block " << block;
+    }
+  }
 }
 
 TEST(JitCache, LargeCatalogsSplitIntoModulesAndCacheAsOne) {
