@@ -111,7 +111,8 @@ TEST(JitDecision, FinalActionsComeFromTheBoundThatWon) {
     return a;
   };
   b.actions = {action(lang::ast::ActionKind::kRedirect, "https://top-up"),
-               action(lang::ast::ActionKind::kCharge, "")};
+               action(lang::ast::ActionKind::kCharge, ""),
+               action(lang::ast::ActionKind::kRedirect, "https://packs")};
   b.usage_cap_action = action(lang::ast::ActionKind::kRestrict, "fair-use");
   b.member_cap_action = action(lang::ast::ActionKind::kBlock, "");
   b.spend_cap_action = action(lang::ast::ActionKind::kTerminate, "");
@@ -134,6 +135,9 @@ TEST(JitDecision, FinalActionsComeFromTheBoundThatWon) {
   set(1'000, 0, 10'000, 10'000, 9'000'000, 10);  // the balance bounds: exhaust action 0
   cmp.check(0, ctx, "balance -> redirect");
   EXPECT_EQ(cmp.decide(0, ctx).final_action, &b.actions[0]);
+  set(1'000, 2, 10'000, 10'000, 9'000'000, 10);  // the balance bounds: exhaust action 2
+  cmp.check(0, ctx, "balance -> second redirect");
+  EXPECT_EQ(cmp.decide(0, ctx).final_action, &b.actions[2]);
   set(1'000, 1, 10'000, 10'000, 9'000'000, 10);  // charge with a price: overage, no balance bound
   cmp.check(0, ctx, "charge");
   EXPECT_EQ(cmp.decide(0, ctx).limiter, lang::Limiter::kRule);
@@ -146,7 +150,7 @@ TEST(JitDecision, FinalActionsComeFromTheBoundThatWon) {
   set(1'000, 0, 10'000, 10'000, 5'000'000, 10'000);  // the spend cap is reached
   cmp.check(0, ctx, "spend cap");
   EXPECT_EQ(cmp.decide(0, ctx).final_action, &*b.spend_cap_action);
-  for (int64_t exhaust : {int64_t{-1}, int64_t{2}, kMin, kMax}) {  // not an action index
+  for (int64_t exhaust : {int64_t{-1}, int64_t{3}, kMin, kMax}) {  // not an action index
     set(1'000, exhaust, 10'000, 10'000, 9'000'000, 10);
     cmp.check(0, ctx, "exhaust index " + std::to_string(exhaust));
     EXPECT_EQ(cmp.decide(0, ctx).final_action, nullptr);
