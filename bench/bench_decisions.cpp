@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 #include <unistd.h>
+#include <utility>
 
 #include "gyrate/jit/jit.hpp"
 #include "gyrate/ruleslang/checker.hpp"
@@ -101,7 +102,7 @@ RequestMix make_mix(const lang::ir::Program& p, uint64_t seed) {
   return mix;
 }
 
-// The example catalog, compiled once, with both evaluators and one request mix.
+// A catalog compiled once, with both evaluators and one request mix.
 struct Fixture {
   std::string text;
   lang::ir::Program program;
@@ -109,41 +110,29 @@ struct Fixture {
   std::unique_ptr<jit::JitCatalog> jit;
   RequestMix mix;
 
-  Fixture()
-      : text(read_file(std::string(GYRATE_SOURCE_DIR) + "/examples/catalog.tariff")),
-        program(compile_or_die("catalog.tariff", text)),
+  Fixture(const std::string& name, std::string source)
+      : text(std::move(source)),
+        program(compile_or_die(name, text)),
         interp(std::make_unique<lang::Interpreter>(program)),
         jit(jit_or_die(program, {})),
         mix(make_mix(program, 42)) {}
 };
 
+// The example catalog.
 const Fixture& fixture() {
-  static const Fixture f;
+  static const Fixture f("catalog.tariff",
+                         read_file(std::string(GYRATE_SOURCE_DIR) + "/examples/catalog.tariff"));
   return f;
 }
 
 // 1,000 generated plans: machine code at level None (kOptimizedMachineCodeMaxNodes), and a
 // request mix spread over 3,000 blocks, so code and context no longer sit in the L1 caches.
-struct LargeFixture {
-  lang::ir::Program program;
-  std::unique_ptr<lang::Interpreter> interp;
-  std::unique_ptr<jit::JitCatalog> jit;
-  RequestMix mix;
-
-  LargeFixture()
-      : program(compile_or_die("generated.tariff", generate_plans(1000, 7))),
-        interp(std::make_unique<lang::Interpreter>(program)),
-        jit(jit_or_die(program, {})),
-        mix(make_mix(program, 42)) {}
-};
-
-const LargeFixture& large_fixture() {
-  static const LargeFixture f;
+const Fixture& large_fixture() {
+  static const Fixture f("generated.tariff", generate_plans(1000, 7));
   return f;
 }
 
-template <typename F>
-void run_decisions(benchmark::State& state, const F& f, const lang::Evaluator& e) {
+void run_decisions(benchmark::State& state, const Fixture& f, const lang::Evaluator& e) {
   size_t i = 0;
   for (auto _ : state) {
     lang::Decision d = lang::decide(f.program, e, f.mix.blocks[i], f.mix.contexts[i].data());

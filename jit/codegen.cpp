@@ -148,7 +148,7 @@ class BlockEmitter {
       fault_status_ = b_.CreatePHI(i32_, 2, "status");
       llvm::Value* m = b_.CreateLoad(i64_, matched_);
       llvm::Value* st = b_.CreateShl(b_.CreateZExt(fault_status_, i64_), kStatusShift);
-      uint64_t failed = uint64_t{function_index_} << kFailedShift | lang::native::kNotDecided;
+      uint64_t failed = uint64_t{function_index_} << kFailedShift | kNotDecided;
       b_.CreateRet(b_.CreateOr(b_.CreateOr(m, st), b_.getInt64(failed)));
       b_.SetInsertPoint(here);
     }

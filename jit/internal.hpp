@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +41,7 @@ using lang::native::kDecideOnHostCode;
 using lang::native::kFailedShift;
 using lang::native::kMemberCapCode;
 using lang::native::kNoActionCode;
+using lang::native::kNotDecided;
 using lang::native::kSpendCapCode;
 using lang::native::kStatusShift;
 using lang::native::kUsageCapCode;

@@ -232,25 +232,33 @@ void index_roles(Program& program) {
 
 }  // namespace ir
 
+namespace {
+
+std::atomic<uint64_t> g_native_host_decisions{0};
+
+// decide_values() built in *out: copying a decision just stored field by field stalls on store
+// forwarding.
+void decide_values_into(const ir::Program& program, uint32_t block, ir::EvalStatus status,
+                        uint64_t matched, const int64_t* values, const int64_t* ctx,
+                        Decision* out) {
+  ::new (static_cast<void*>(out))
+      Decision(decide_values(program, block, status, matched, values, ctx));
+}
+
+}  // namespace
+
 void decide_generic(const ir::Program& program, const Evaluator& eval, uint32_t block,
                     const int64_t* ctx, Decision* out) {
   BlockResult r = eval.evaluate_block(block, ctx);
-  // Built in place: copying a decision just stored field by field stalls on store forwarding.
-  ::new (static_cast<void*>(out))
-      Decision(decide_values(program, block, r.status, r.matched, r.values.data(), ctx));
+  decide_values_into(program, block, r.status, r.matched, r.values.data(), ctx, out);
 }
-
-namespace {
-std::atomic<uint64_t> g_native_host_decisions{0};
-}  // namespace
 
 void decide_native_on_host(const ir::Program& program, uint32_t block, uint64_t packed,
                            const int64_t* values, const int64_t* ctx, Decision* out) {
   ir::EvalStatus status = native::status(packed);
   if (status == ir::EvalStatus::kOk) g_native_host_decisions.fetch_add(1, std::memory_order_relaxed);
   // A fault leaves *out unwritten; the 128-bit cases leave it partly written.
-  ::new (static_cast<void*>(out))
-      Decision(decide_values(program, block, status, native::matched(packed), values, ctx));
+  decide_values_into(program, block, status, native::matched(packed), values, ctx, out);
 }
 
 uint64_t native_host_decisions() { return g_native_host_decisions.load(std::memory_order_relaxed); }
