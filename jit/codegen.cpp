@@ -405,7 +405,7 @@ Status verify(const llvm::Module& module) {
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(module, &os)) {
     os.flush();
-    return Status::error("generated LLVM IR does not verify (a JIT bug): " + problems);
+    return Status::error(ErrorCode::kInternal, "generated LLVM IR does not verify (a JIT bug): " + problems);
   }
   return Status::ok();
 }
@@ -426,7 +426,7 @@ Status generate_decisions(const Program& program, llvm::Module& module, uint32_t
     // Gone when the pipeline proved that every path of the block faults before its decision.
     if (decl == nullptr) continue;
     if (!decl->isDeclaration()) {
-      return Status::error("block " + std::to_string(i) + " has two decisions (a JIT bug)");
+      return Status::error(ErrorCode::kInternal, "block " + std::to_string(i) + " has two decisions (a JIT bug)");
     }
     expand_decision(program, i, decl);
   }

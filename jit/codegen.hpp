@@ -2,7 +2,7 @@
 #pragma once
 
 #include "gyrate/ruleslang/ir.hpp"
-#include "gyrate/ruleslang/status.hpp"
+#include "gyrate/base/status.hpp"
 
 namespace llvm {
 class LLVMContext;

@@ -1,4 +1,4 @@
-// Code generation of decide_values() per block. Mirrors ruleslang/decision.cpp step by step (read
+// Code generation of decide_values() per block. Mirrors ruleslang/eval/decision.cpp step by step (read
 // them side by side); the differential tests compare every Decision field of the two. Values are
 // chosen with selects, so a decision is one straight run of code whatever the request, with one
 // branch around the balance division. Where decide() would need 128-bit arithmetic, the code

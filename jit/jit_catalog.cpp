@@ -6,6 +6,7 @@
 
 #include "gyrate/ruleslang/decision.hpp"
 #include "internal.hpp"
+#include "sandbox_probe.hpp"
 
 namespace gyrate::jit {
 namespace {
@@ -18,7 +19,7 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 Status check_options(const JitOptions& options) {
   if (options.opt_level < 0 || options.opt_level > 3) {
-    return Status::error("JIT optimization level must be 0..3, not " +
+    return Status::error(ErrorCode::kInvalidArgument, "JIT optimization level must be 0..3, not " +
                          std::to_string(options.opt_level));
   }
   return Status::ok();
@@ -57,10 +58,10 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
                                                          const JitOptions& options) {
   using detail::Counter;
   auto t_start = std::chrono::steady_clock::now();
-  if (session == nullptr) return Status::error("the JIT is not available on this host");
+  if (session == nullptr) return Status::error(ErrorCode::kUnavailable, "the JIT is not available on this host");
   if (Status s = check_options(options); !s) return s;
   if (Status s = validate_program(program); !s) {
-    return Status::error("cannot JIT-compile the catalog: " + s.message());
+    return Status::error(s.code(), "cannot JIT-compile the catalog: " + s.message());
   }
   std::unique_ptr<JitCatalog> catalog(new JitCatalog());
   CompileStats& st = catalog->stats_;
@@ -151,7 +152,7 @@ Expected<std::string> emit_llvm(const lang::ir::Program& program,
   if (Status s = check_options(options); !s) return s;
   if (Status s = validate_program(program); !s) return s;
   std::shared_ptr<JitSession> session = JitSession::shared();
-  if (session == nullptr) return Status::error("the JIT is not available on this host");
+  if (session == nullptr) return Status::error(ErrorCode::kUnavailable, "the JIT is not available on this host");
   return detail::emit_ir_text(*session, program, options.opt_level);
 }
 

@@ -46,7 +46,7 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 
 Status to_status(llvm::Error err, const std::string& what) {
   std::string msg = llvm::toString(std::move(err));
-  return Status::error(what + ": " + msg);
+  return Status::error(ErrorCode::kUnavailable, what + ": " + msg);
 }
 
 // Errors LLVM reports out of band (an unresolved symbol while linking is one) go to the
@@ -74,7 +74,7 @@ class LinkErrors {
   Status status(llvm::Error err, const std::string& what) {
     std::string msg = llvm::toString(std::move(err));
     if (!text_.empty()) msg = text_ + " (" + msg + ")";
-    return Status::error(what + ": " + msg);
+    return Status::error(ErrorCode::kUnavailable, what + ": " + msg);
   }
 
  private:
@@ -221,7 +221,7 @@ Expected<std::vector<std::string>> compile_objects(const JitSession& session,
   timings->machine_code_optimized =
       opt_level > 0 && timings->ir_nodes <= kOptimizedMachineCodeMaxNodes;
   size_t parts = bounds.size() - 1;
-  std::vector<Expected<std::string>> results(parts, Status::error("not compiled"));
+  std::vector<Expected<std::string>> results(parts, Status::error(ErrorCode::kInternal, "not compiled"));
   std::vector<CompileTimings> times(parts);
   auto run = [&](size_t i) {
     results[i] = compile_partition(session, program, opt_level, timings->machine_code_optimized,
@@ -306,7 +306,7 @@ Expected<LinkedCatalog> link_objects(const std::shared_ptr<JitSession>& session,
     linked.blocks.reserve(block_count);
     for (const auto& name : interned) {
       auto it = found->find(name);
-      if (it == found->end()) return Status::error("catalog object lacks " + std::string(*name));
+      if (it == found->end()) return Status::error(ErrorCode::kCorrupt, "catalog object lacks " + std::string(*name));
       linked.blocks.push_back(it->second.getAddress().toPtr<lang::native::BlockFn>());
     }
   }
@@ -324,7 +324,7 @@ Expected<int64_t> run_ir_text(const std::shared_ptr<JitSession>& session, std::s
   auto module = llvm::parseIR(llvm::MemoryBufferRef(llvm::StringRef(ir_text.data(), ir_text.size()),
                                                     "test.ll"),
                               diag, context);
-  if (!module) return Status::error("cannot parse IR: " + diag.getMessage().str());
+  if (!module) return Status::error(ErrorCode::kInvalidArgument, "cannot parse IR: " + diag.getMessage().str());
   prepare(*module, **tm);
   llvm::orc::SimpleCompiler compiler(**tm);
   auto object = compiler(*module);

@@ -37,25 +37,25 @@ int arity(OpCode op) {
 Status check_node(const Program& p, size_t i) {
   const Node& n = p.nodes[i];
   if (static_cast<uint8_t>(n.op) > static_cast<uint8_t>(OpCode::kNoMatch)) {
-    return Status::error(where(i) + "unknown opcode");
+    return Status::error(ErrorCode::kInvalidArgument, where(i) + "unknown opcode");
   }
   int want = arity(n.op);
   if (want >= 0 && n.args.size() != static_cast<size_t>(want)) {
-    return Status::error(where(i) + "wrong number of operands");
+    return Status::error(ErrorCode::kInvalidArgument, where(i) + "wrong number of operands");
   }
   if ((n.op == OpCode::kMin || n.op == OpCode::kMax) && n.args.empty()) {
-    return Status::error(where(i) + "min/max without operands");
+    return Status::error(ErrorCode::kInvalidArgument, where(i) + "min/max without operands");
   }
   for (lang::ir::ExprId a : n.args) {
-    if (a >= p.nodes.size()) return Status::error(where(i) + "operand out of range");
+    if (a >= p.nodes.size()) return Status::error(ErrorCode::kInvalidArgument, where(i) + "operand out of range");
   }
   if (n.op == OpCode::kLoad && (n.imm < 0 || n.imm >= static_cast<int64_t>(p.context_slots))) {
-    return Status::error(where(i) + "context slot " + std::to_string(n.imm) + " out of range");
+    return Status::error(ErrorCode::kInvalidArgument, where(i) + "context slot " + std::to_string(n.imm) + " out of range");
   }
   if (n.op == OpCode::kInSet &&
       (n.imm < 0 || static_cast<uint64_t>(n.imm) > p.set_values.size() ||
        n.count > p.set_values.size() - static_cast<uint64_t>(n.imm))) {
-    return Status::error(where(i) + "set values out of range");
+    return Status::error(ErrorCode::kInvalidArgument, where(i) + "set values out of range");
   }
   return Status::ok();
 }
@@ -71,7 +71,7 @@ Status check_depths(const Program& p) {
   std::vector<std::pair<lang::ir::ExprId, size_t>> stack;
   for (const lang::ir::Block& b : p.blocks) {
     for (const lang::ir::Function& f : b.functions) {
-      if (f.body >= p.nodes.size()) return Status::error("function body out of range");
+      if (f.body >= p.nodes.size()) return Status::error(ErrorCode::kInvalidArgument, "function body out of range");
       if (state[f.body] == kDone) continue;
       stack.push_back({f.body, 0});
       state[f.body] = kOpen;
@@ -80,10 +80,10 @@ Status check_depths(const Program& p) {
         const Node& n = p.nodes[id];
         if (next < n.args.size()) {
           lang::ir::ExprId child = n.args[next++];
-          if (state[child] == kOpen) return Status::error(where(child) + "cycle in the IR");
+          if (state[child] == kOpen) return Status::error(ErrorCode::kInvalidArgument, where(child) + "cycle in the IR");
           if (state[child] == kNew) {
             if (stack.size() >= kMaxExprDepth) {
-              return Status::error(where(child) + "expression nested too deeply");
+              return Status::error(ErrorCode::kInvalidArgument, where(child) + "expression nested too deeply");
             }
             state[child] = kOpen;
             stack.push_back({child, 0});
@@ -96,8 +96,8 @@ Status check_depths(const Program& p) {
           d = std::max(d, depth[a] + 1);
           expanded += size[a];
         }
-        if (d > kMaxExprDepth) return Status::error(where(id) + "expression nested too deeply");
-        if (expanded > kMaxExpandedNodes) return Status::error(where(id) + "expression too large");
+        if (d > kMaxExprDepth) return Status::error(ErrorCode::kInvalidArgument, where(id) + "expression nested too deeply");
+        if (expanded > kMaxExpandedNodes) return Status::error(ErrorCode::kInvalidArgument, where(id) + "expression too large");
         depth[id] = d;
         size[id] = expanded;
         state[id] = kDone;
@@ -113,12 +113,12 @@ Status check_depths(const Program& p) {
 Status validate_program(const Program& program) {
   for (size_t i = 0; i < program.blocks.size(); ++i) {
     if (program.blocks[i].functions.size() > lang::ir::kMaxBlockFunctions) {
-      return Status::error("block " + std::to_string(i) + " has more than " +
+      return Status::error(ErrorCode::kInvalidArgument, "block " + std::to_string(i) + " has more than " +
                            std::to_string(lang::ir::kMaxBlockFunctions) + " functions");
     }
     // The block function returns its decision's action code in 15 bits (native_block.hpp).
     if (static_cast<int64_t>(program.blocks[i].actions.size()) > lang::native::kMaxActions) {
-      return Status::error("block " + std::to_string(i) + " has too many actions");
+      return Status::error(ErrorCode::kInvalidArgument, "block " + std::to_string(i) + " has too many actions");
     }
   }
   for (size_t i = 0; i < program.nodes.size(); ++i) {

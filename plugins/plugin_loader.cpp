@@ -42,23 +42,23 @@ bool to_type(const gyrate_type& t, lang::Type* out) {
 }
 
 Status bad(const std::string& plugin, const std::string& what) {
-  return Status::error("plugin " + plugin + ": " + what);
+  return Status::error(ErrorCode::kInvalidArgument, "plugin " + plugin + ": " + what);
 }
 
 }  // namespace
 
 Expected<PluginInfo> register_plugin(const gyrate_plugin* plugin, lang::ExtensionRegistry& registry) {
-  if (plugin == nullptr) return Status::error("plugin entry point returned no description");
+  if (plugin == nullptr) return Status::error(ErrorCode::kInvalidArgument, "plugin entry point returned no description");
   if (plugin->abi_version != GYRATE_PLUGIN_ABI_VERSION) {
-    return Status::error("plugin ABI version " + std::to_string(plugin->abi_version) +
+    return Status::error(ErrorCode::kInvalidArgument, "plugin ABI version " + std::to_string(plugin->abi_version) +
                          " is not supported (this build speaks version " +
                          std::to_string(GYRATE_PLUGIN_ABI_VERSION) + ")");
   }
   if (plugin->struct_size < sizeof(gyrate_plugin)) {
-    return Status::error("plugin description is smaller than ABI version 1 requires");
+    return Status::error(ErrorCode::kInvalidArgument, "plugin description is smaller than ABI version 1 requires");
   }
   if (plugin->name == nullptr || !is_identifier(plugin->name)) {
-    return Status::error("plugin has no valid name");
+    return Status::error(ErrorCode::kInvalidArgument, "plugin has no valid name");
   }
   PluginInfo info;
   info.name = plugin->name;
@@ -109,18 +109,18 @@ Expected<PluginInfo> load_plugin(const std::string& path, lang::ExtensionRegistr
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* err = dlerror();
-    return Status::error("cannot load plugin " + path + ": " + (err != nullptr ? err : "?"));
+    return Status::error(ErrorCode::kInvalidArgument, "cannot load plugin " + path + ": " + (err != nullptr ? err : "?"));
   }
   auto entry = reinterpret_cast<gyrate_plugin_entry_fn>(dlsym(handle, GYRATE_PLUGIN_ENTRY_SYMBOL));
   if (entry == nullptr) {
     dlclose(handle);
-    return Status::error("cannot load plugin " + path + ": no " GYRATE_PLUGIN_ENTRY_SYMBOL
+    return Status::error(ErrorCode::kInvalidArgument, "cannot load plugin " + path + ": no " GYRATE_PLUGIN_ENTRY_SYMBOL
                          "() entry point");
   }
   auto info = register_plugin(entry(), registry);
   if (!info) {
     dlclose(handle);
-    return Status::error(path + ": " + info.status().message());
+    return Status::error(ErrorCode::kInvalidArgument, path + ": " + info.status().message());
   }
   info->path = path;
   return info;  // the handle is kept open on purpose (see the header)

@@ -5,6 +5,7 @@
 #include "gyrate/jit/jit.hpp"
 #include "gyrate/ruleslang/interpreter.hpp"
 #include "jit_test_util.hpp"
+#include "sandbox_probe.hpp"
 
 namespace gyrate::jittest {
 namespace {

@@ -56,7 +56,6 @@ TEST(Examples, T01PricedTokenPacks) {
   ctx.set(lang::kSlotRequested, 100'000).set(lang::kSlotRemaining, 0);
   auto empty = t.decide("token_pack", "llm", ctx);
   EXPECT_EQ(empty.outcome, Outcome::kExhausted);
-  EXPECT_EQ(lang::result_code(empty.outcome), 4012);
   ASSERT_NE(empty.final_action, nullptr);
   EXPECT_EQ(empty.final_action->kind, ActionKind::kRedirect);
   EXPECT_EQ(empty.final_action->argument, "https://topup.example.cn/tokens");
@@ -139,7 +138,6 @@ TEST(Examples, T04PromoBucketForOneSegment) {
   auto retail = t.context();
   retail.set(lang::kSlotRemaining, 1'000'000).set(lang::kSlotRequested, 10);
   EXPECT_EQ(t.decide("opc_trial", "llm", retail).outcome, Outcome::kNotEligible);
-  EXPECT_EQ(lang::result_code(Outcome::kNotEligible), 4010);
   opc.set(lang::kSlotRemaining, 1'000'000).set(lang::kSlotRequested, 10);
   EXPECT_EQ(t.decide("opc_trial", "llm", opc).outcome, Outcome::kGranted);
 }
@@ -250,7 +248,6 @@ TEST(Examples, T09AnnualPlanWithAllowList) {
   ctx.model("other_vendor");
   auto refused = t.decide("mimo_annual", "llm", ctx);
   EXPECT_EQ(refused.outcome, Outcome::kModelNotAllowed);
-  EXPECT_EQ(lang::result_code(refused.outcome), 4010);
   ctx.model("mimo_7");
   auto ok = t.decide("mimo_annual", "llm", ctx);
   EXPECT_EQ(ok.outcome, Outcome::kGranted);

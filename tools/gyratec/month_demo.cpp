@@ -5,6 +5,7 @@
 #include <deque>
 #include <limits>
 
+#include "gyrate/diameter/result_code.hpp"
 #include "gyrate/ruleslang/arith.hpp"
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/context_builder.hpp"
@@ -222,7 +223,7 @@ std::vector<SubscriberReport> play_month(const Program& program, const lang::Eva
             ++s.report.denials;
             if (s.report.first_exhausted_day < 0) {
               s.report.first_exhausted_day = static_cast<int>(day - span.start);
-              s.report.exhausted_how = std::to_string(lang::result_code(d.outcome)) + " " +
+              s.report.exhausted_how = std::to_string(diameter::code_value(diameter::result_code(d.outcome))) + " " +
                                        lang::outcome_name(d.outcome);
               if (d.final_action != nullptr) s.report.exhausted_how += ", " + lang::action_text(d.final_action);
             }

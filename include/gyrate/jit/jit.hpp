@@ -12,7 +12,7 @@
 #include "gyrate/ruleslang/evaluator.hpp"
 #include "gyrate/ruleslang/extensions.hpp"
 #include "gyrate/ruleslang/ir.hpp"
-#include "gyrate/ruleslang/status.hpp"
+#include "gyrate/base/status.hpp"
 
 namespace gyrate::jit {
 
@@ -152,11 +152,5 @@ struct EvaluatorChoice {
 EvaluatorChoice make_evaluator(const lang::ir::Program& program,
                                const lang::ExtensionRegistry* extensions, EvaluatorKind kind,
                                const JitOptions& options = {});
-
-namespace testing {
-// Links hand-written LLVM IR text in a fresh sandboxed session and calls `entry` (i64 ()).
-// Exists to prove the sandbox: IR that references a host symbol (getpid) must fail to link.
-Expected<int64_t> run_ir_in_sandbox(std::string_view ir_text, std::string_view entry);
-}  // namespace testing
 
 }  // namespace gyrate::jit

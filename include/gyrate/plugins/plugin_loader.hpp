@@ -7,7 +7,7 @@
 
 #include "gyrate/plugins/plugin_abi.h"
 #include "gyrate/ruleslang/extensions.hpp"
-#include "gyrate/ruleslang/status.hpp"
+#include "gyrate/base/status.hpp"
 
 namespace gyrate::plugins {
 

@@ -13,14 +13,15 @@ namespace gyrate::lang {
 
 enum class Outcome : uint8_t {
   kGranted,          // grant > 0 (may carry a final-unit action)
-  kNotEligible,      // eligibility rule false              -> 4010 END_USER_SERVICE_DENIED
-  kModelNotAllowed,  // model outside the allow list        -> 4010 END_USER_SERVICE_DENIED
-  kNoRule,           // the plan does not rate the service  -> 5031 RATING_FAILED
-  kExhausted,        // nothing can be granted              -> 4012 CREDIT_LIMIT_REACHED + action
-  kRatingFailed,     // a fault (overflow, division by zero) -> 5031 RATING_FAILED
+  kNotEligible,      // eligibility rule false
+  kModelNotAllowed,  // model outside the allow list
+  kNoRule,           // the plan does not rate the service
+  kExhausted,        // nothing can be granted (the final-unit action says what happens next)
+  kRatingFailed,     // a fault (overflow, division by zero, a negative weight)
 };
+// The language decides outcomes; what they are called on the wire (Result-Codes) is diameter/'s
+// business: gyrate/diameter/result_code.hpp.
 const char* outcome_name(Outcome o);
-int result_code(Outcome o);  // the Diameter Result-Code for the outcome
 
 // What bounded the grant.
 enum class Limiter : uint8_t { kRule, kBalance, kUsageCap, kMemberCap, kWindow, kSpendCap, kNone };

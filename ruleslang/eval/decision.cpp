@@ -297,18 +297,6 @@ const char* outcome_name(Outcome o) {
   return "?";
 }
 
-int result_code(Outcome o) {
-  switch (o) {
-    case Outcome::kGranted: return 2001;
-    case Outcome::kNotEligible: return 4010;
-    case Outcome::kModelNotAllowed: return 4010;
-    case Outcome::kNoRule: return 5031;
-    case Outcome::kExhausted: return 4012;
-    case Outcome::kRatingFailed: return 5031;
-  }
-  return 5031;
-}
-
 const char* limiter_name(Limiter l) {
   switch (l) {
     case Limiter::kRule: return "rule";
