@@ -100,6 +100,10 @@ struct Action {
 
 struct Window {
   int64_t seconds = 0;
+  // The limit counts requests (`limit llm 60 requests per 1 min`), whatever the service's unit:
+  // its context slot then holds requests in the window, and a full window refuses the request
+  // instead of bounding the grant in units.
+  bool counts_requests = false;
   SourceRange range;
 };
 
