@@ -169,16 +169,7 @@ ContextBuilder::ContextBuilder(const ir::Program& program) : program_(program) {
 }
 
 ContextBuilder& ContextBuilder::at(int64_t unix_seconds) {
-  calendar::LocalTime lt = calendar::local_time(unix_seconds, program_.timezone_offset_minutes);
-  ctx_.slots[kSlotTimestamp] = unix_seconds;
-  ctx_.slots[kSlotDate] = lt.date;
-  ctx_.slots[kSlotYear] = lt.year;
-  ctx_.slots[kSlotMonth] = lt.month;
-  ctx_.slots[kSlotDay] = lt.day;
-  ctx_.slots[kSlotHour] = lt.hour;
-  ctx_.slots[kSlotMinute] = lt.minute;
-  ctx_.slots[kSlotTime] = int64_t{lt.hour} * 60 + lt.minute;
-  ctx_.slots[kSlotWeekday] = lt.weekday;
+  set_time_fields(ctx_.slots.data(), unix_seconds, program_.timezone_offset_minutes);
   return *this;
 }
 

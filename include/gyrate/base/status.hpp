@@ -29,6 +29,7 @@ const char* error_code_name(ErrorCode code);  // "invalid_argument", ...
 
 class [[nodiscard]] Status {
  public:
+  Status() = default;  // ok
   static Status ok() { return Status(); }
   static Status error(ErrorCode code, std::string message) {
     return Status(code == ErrorCode::kOk ? ErrorCode::kInternal : code, std::move(message));
@@ -42,7 +43,6 @@ class [[nodiscard]] Status {
   std::string to_string() const;
 
  private:
-  Status() = default;
   Status(ErrorCode c, std::string m) : code_(c), message_(std::move(m)) {}
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;

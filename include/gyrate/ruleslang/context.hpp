@@ -13,6 +13,9 @@ namespace gyrate::lang {
 // Bump when the builtin slot list changes: compiled code and caches are keyed on it.
 inline constexpr uint32_t kContextLayoutVersion = 1;
 inline constexpr int kMaxWindowLimits = 4;  // rolling-window limits per service
+// The most slots a context has (builtins and declared attributes): the engine decides from a
+// fixed-size buffer of this many, so a catalog with more is refused when it is loaded.
+inline constexpr uint32_t kMaxContextSlots = 256;
 
 // Builtin slots come first; declared subscriber attributes follow from kSlotBuiltinCount on.
 // Service-relative quantities (requested, used, ...) are in the unit of the evaluated service.
@@ -48,6 +51,10 @@ struct BuiltinSlotInfo {
   TypeKind kind;          // kQuantity means "in the evaluated service's unit"
 };
 const BuiltinSlotInfo& builtin_slot_info(uint16_t slot);
+
+// Writes the timestamp and every local time field (date, year, ..., weekday) of `unix_seconds`
+// in a fixed UTC offset into slots[kSlotTimestamp .. kSlotWeekday].
+void set_time_fields(int64_t* slots, int64_t unix_seconds, int32_t offset_minutes);
 
 // One evaluation context: a vector sized by Program::context_slots.
 struct Context {
