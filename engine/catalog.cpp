@@ -62,6 +62,11 @@ void Catalog::build_indexes() {
   for (const lang::ir::Attribute& a : p.attributes) defaults_.set(a.slot, a.default_value);
 }
 
+const jit::CompileStats* Catalog::compile_stats() const {
+  const auto* jit = dynamic_cast<const jit::JitCatalog*>(evaluator_.get());
+  return jit != nullptr ? &jit->stats() : nullptr;
+}
+
 namespace {
 
 template <typename Map>
@@ -149,6 +154,22 @@ RequestContext Catalog::new_context(int64_t unix_seconds) const {
 
 void Catalog::set_time(RequestContext& ctx, int64_t unix_seconds) const {
   lang::set_time_fields(ctx.data(), unix_seconds, program_.timezone_offset_minutes);
+}
+
+std::vector<bool> Catalog::eligible_promos(uint32_t plan, const RequestContext& ctx) const {
+  if (plan >= program_.plans.size()) return {};
+  const lang::ir::Plan& p = program_.plans[plan];
+  std::vector<bool> eligible(p.promos.size(), true);
+  if (p.plan_block >= program_.blocks.size()) return eligible;
+  const lang::ir::Block& block = program_.blocks[p.plan_block];
+  lang::BlockResult r = evaluator_->evaluate_block(p.plan_block, ctx.data());
+  if (r.status != lang::ir::EvalStatus::kOk) return {};
+  for (size_t i = 0; i < block.functions.size() && i < lang::ir::kMaxBlockFunctions; ++i) {
+    const lang::ir::Function& f = block.functions[i];
+    if (f.role != lang::ir::Role::kPromoEligible || f.aux >= eligible.size()) continue;
+    eligible[f.aux] = (r.matched >> i & 1) != 0 && r.values[i] != 0;
+  }
+  return eligible;
 }
 
 CatalogLoad load_catalog(const std::string& path, const CatalogOptions& options) {

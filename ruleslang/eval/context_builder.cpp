@@ -107,16 +107,17 @@ std::string_view unquote(std::string_view t) {
   return t;
 }
 
-// Parses `text` as a value of `type`. Builtin quantities and money take any unit or currency.
+// Parses `text` as a value of `type`. Builtin money takes any currency; builtin quantities take
+// units of `service_dim` (any unit when it is kNone).
 std::string parse_value(const ir::Program& program, const Type& type, bool builtin,
-                        std::string_view raw, int64_t* out) {
+                        Dim service_dim, std::string_view raw, int64_t* out) {
   std::string_view text = trim(raw);
   switch (type.kind) {
     case TypeKind::kInt: return parse_int(text, out);
     case TypeKind::kRatio: return parse_ratio(text, out);
     case TypeKind::kMoney:
       return parse_money(program, builtin ? std::nullopt : std::optional(type.currency), text, out);
-    case TypeKind::kQuantity: return parse_quantity(builtin ? Dim::kNone : type.dim, text, out);
+    case TypeKind::kQuantity: return parse_quantity(builtin ? service_dim : type.dim, text, out);
     case TypeKind::kBool:
       if (text == "true" || text == "false") {
         *out = text == "true" ? 1 : 0;
@@ -189,13 +190,28 @@ std::string ContextBuilder::set_attribute(std::string_view name, std::string_vie
   const ir::Attribute& a = program_.attributes[static_cast<size_t>(i)];
   if (a.slot >= ctx_.slots.size()) return "attribute " + quoted(name) + " has no context slot";
   int64_t v = 0;
-  std::string err = parse_value(program_, a.type, false, text, &v);
+  std::string err = parse_value(program_, a.type, false, Dim::kNone, text, &v);
   if (!err.empty()) return "attribute " + std::string(name) + ": " + err;
   ctx_.slots[a.slot] = v;
   return {};
 }
 
+ContextBuilder& ContextBuilder::for_service(Dim dim) {
+  service_dim_ = dim;
+  return *this;
+}
+
 std::string ContextBuilder::set_by_name(std::string_view name, std::string_view text) {
+  constexpr std::string_view kWindow = "window_used";
+  if (name.size() == kWindow.size() + 1 && name.substr(0, kWindow.size()) == kWindow &&
+      name.back() >= '0' && name.back() < '0' + kMaxWindowLimits) {
+    int64_t v = 0;
+    // A window counts in its own unit (requests for a request limit): any unit is taken.
+    std::string err = parse_quantity(Dim::kNone, text, &v);
+    if (!err.empty()) return std::string(name) + ": " + err;
+    ctx_.slots[kSlotWindowUsed0 + static_cast<size_t>(name.back() - '0')] = v;
+    return {};
+  }
   if (name == "timestamp") {
     int64_t t = 0;
     std::string err = parse_int(trim(text), &t);
@@ -207,7 +223,7 @@ std::string ContextBuilder::set_by_name(std::string_view name, std::string_view 
     const BuiltinSlotInfo& info = builtin_slot_info(s);
     if (info.name.empty() || info.name != name) continue;
     int64_t v = 0;
-    std::string err = parse_value(program_, Type::of(info.kind), true, text, &v);
+    std::string err = parse_value(program_, Type::of(info.kind), true, service_dim_, text, &v);
     if (!err.empty()) return std::string(name) + ": " + err;
     ctx_.slots[s] = v;
     return {};

@@ -65,6 +65,58 @@ class Eval(unittest.TestCase):
         self.assertIn("exhausted", empty.stdout)
         self.assertIn("redirect https://topup.example.cn/tokens", empty.stdout)
 
+    def test_help_is_not_a_usage_error(self):
+        for args in (["eval", "--help"], ["eval", "-h"], ["check", "--help"]):
+            r = gyratec(*args)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("usage: gyratec", r.stdout)
+        self.assertIn("window_used0", gyratec("eval", "--help").stdout)
+
+    def test_quantities_are_checked_against_the_service_unit(self):
+        base = ["eval", "examples/catalog.tariff", "--plan", "smart_bundle", "--service", "data",
+                "--set", "remaining=30 GiB"]
+        wrong = gyratec(*base, "--set", "requested=2 token")
+        self.assertEqual(wrong.returncode, 2)
+        self.assertIn("measures token, expected byte", wrong.stderr)
+        right = gyratec(*base, "--set", "requested=2 KiB")
+        self.assertEqual(right.returncode, 0, right.stderr)
+        self.assertIn("granted 2048 byte", right.stdout)
+
+    def test_result_codes_versions_promos_and_windows(self):
+        empty = gyratec("eval", "examples/catalog.tariff", "--plan", "token_starter", "--service",
+                        "llm", "--set", "remaining=0", "--set", "requested=10k")
+        self.assertIn("result-code: 4012 DIAMETER_CREDIT_LIMIT_REACHED", empty.stdout)
+        denied = gyratec("eval", "examples/catalog.tariff", "--plan", "opc_trial", "--service",
+                         "llm", "--set", "segment=retail", "--set", "remaining=1M")
+        self.assertIn("result-code: 4010 DIAMETER_END_USER_SERVICE_DENIED", denied.stdout)
+        unrated = gyratec("eval", "examples/catalog.tariff", "--plan", "team_pro", "--service",
+                          "data")
+        self.assertIn("result-code: 5031 DIAMETER_RATING_FAILED", unrated.stdout)
+        # T11: the same plan at two versions.
+        v1 = gyratec("eval", "examples/catalog.tariff", "--plan", "coding", "--version", "1",
+                     "--service", "code")
+        v2 = gyratec("eval", "examples/catalog.tariff", "--plan", "coding", "--version", "2",
+                     "--service", "code")
+        self.assertIn("plan coding v1", v1.stdout)
+        self.assertIn("fee: 40.00 CNY", v1.stdout)
+        self.assertIn("fee: 52.00 CNY", v2.stdout)
+        self.assertEqual(gyratec("eval", "examples/catalog.tariff", "--plan", "coding",
+                                 "--version", "3", "--service", "code").returncode, 2)
+        # T4: a promo for Shanghai OPC customers only; no money in the plan.
+        opc = ["eval", "examples/catalog.tariff", "--plan", "opc_trial", "--service", "llm",
+               "--set", "segment=opc"]
+        self.assertIn("promo opc_30m: eligible", gyratec(*opc, "--set", "region=shanghai").stdout)
+        beijing = gyratec(*opc, "--set", "region=beijing").stdout
+        self.assertIn("promo opc_30m: not eligible", beijing)
+        self.assertIn("fee: none", beijing)
+        # A rolling window that is full refuses the request, whatever the balance.
+        window = ["eval", "examples/catalog.tariff", "--plan", "coding", "--service", "code",
+                  "--set", "remaining=18000", "--set", "requested=1"]
+        self.assertIn("granted 1 request", gyratec(*window, "--set", "window_used0=1199").stdout)
+        full = gyratec(*window, "--set", "window_used0=1200").stdout
+        self.assertIn("limit=window", full)
+        self.assertIn("result-code: 4012", full)
+
     def test_bad_set_value_is_a_usage_error(self):
         r = gyratec("eval", "examples/catalog.tariff", "--plan", "team_pro", "--service", "llm",
                     "--set", "seats=many")

@@ -114,6 +114,19 @@ TEST(Catalog, NewContextsCarryDefaultsAndLocalTime) {
   EXPECT_EQ(ctx.get(*c->attribute_slot("segment")), c->string_id("retail"));
 }
 
+TEST(Catalog, PromosAreEligibleByTheirWhen) {
+  auto c = load("examples/catalog.tariff");
+  ASSERT_NE(c, nullptr);
+  auto trial = c->plan("opc_trial");
+  ASSERT_TRUE(trial);
+  RequestContext ctx = c->new_context(0);
+  EXPECT_EQ(c->eligible_promos(*trial, ctx), std::vector<bool>{false});  // region "unknown"
+  ctx.set(*c->attribute_slot("region"), c->string_id("shanghai"));
+  EXPECT_EQ(c->eligible_promos(*trial, ctx), std::vector<bool>{true});
+  EXPECT_TRUE(c->eligible_promos(*c->plan("token_starter"), ctx).empty());  // it has none
+  EXPECT_TRUE(c->eligible_promos(9999, ctx).empty());
+}
+
 // Random request contexts over the catalog's services, models and balances.
 std::vector<RequestContext> random_contexts(const Catalog& c, size_t n, uint32_t seed) {
   std::mt19937_64 rng(seed);

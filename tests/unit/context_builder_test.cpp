@@ -185,3 +185,35 @@ TEST_F(ContextBuilderTest, SetByName) {
 
 }  // namespace
 }  // namespace gyrate::lang
+
+namespace gyrate::lang {
+namespace {
+
+TEST(ContextBuilderService, BuiltinQuantitiesTakeOnlyTheServiceUnit) {
+  ir::Program p;
+  ContextBuilder any(p);
+  EXPECT_EQ(any.set_by_name("requested", "2 token"), "");  // no service: any unit
+  ContextBuilder bytes(p);
+  bytes.for_service(Dim::kByte);
+  EXPECT_NE(bytes.set_by_name("requested", "2 token").find("measures token, expected byte"),
+            std::string::npos);
+  EXPECT_EQ(bytes.set_by_name("requested", "2 KiB"), "");
+  EXPECT_EQ(bytes.context().slots[kSlotRequested], 2048);
+  EXPECT_EQ(bytes.set_by_name("remaining", "3"), "");  // a bare number is in the base unit
+  EXPECT_EQ(bytes.context().slots[kSlotRemaining], 3);
+}
+
+TEST(ContextBuilderService, WindowCountersAreSetByIndex) {
+  ir::Program p;
+  ContextBuilder b(p);
+  b.for_service(Dim::kToken);
+  EXPECT_EQ(b.set_by_name("window_used0", "60 requests"), "");  // a window counts in its own unit
+  EXPECT_EQ(b.set_by_name("window_used3", "5k"), "");
+  EXPECT_EQ(b.context().slots[kSlotWindowUsed0], 60);
+  EXPECT_EQ(b.context().slots[kSlotWindowUsed3], 5000);
+  EXPECT_NE(b.set_by_name("window_used4", "1"), "");
+  EXPECT_NE(b.set_by_name("window_used", "1"), "");
+}
+
+}  // namespace
+}  // namespace gyrate::lang

@@ -3,31 +3,39 @@
 #include <cstdio>
 
 #include "driver.hpp"
-#include "gyrate/jit/jit.hpp"
 
 namespace gyrate::tools {
 
 int cmd_compile(const Options& opts) {
-  jit::JitOptions jopts;
-  jopts.opt_level = opts.opt_level;
-  jopts.cache_dir = opts.cache_dir;
-  return for_each_program(opts, "compile", [&](const std::string& path,
-                                               const lang::ir::Program& program,
-                                               const lang::ExtensionRegistry& registry) {
-    auto catalog = jit::JitCatalog::create(program, &registry, jopts);
-    if (!catalog) {
-      std::fprintf(stderr, "gyratec: %s: JIT failed: %s\n", path.c_str(),
-                   catalog.status().message().c_str());
-      return kExitUsage;
+  if (opts.files.empty()) {
+    std::fputs("gyratec: compile needs at least one FILE\n", stderr);
+    return kExitUsage;
+  }
+  if (opts.evaluator != "jit") {
+    std::fputs("gyratec: compile is for the JIT; --evaluator interp compiles nothing\n", stderr);
+    return kExitUsage;
+  }
+  lang::ExtensionRegistry registry;
+  if (!load_extensions(opts, registry)) return kExitUsage;
+  int status = kExitClean;
+  for (const auto& path : opts.files) {
+    int result = kExitClean;
+    auto catalog = open_catalog(path, registry, opts, &result);
+    const jit::CompileStats* st = catalog ? catalog->compile_stats() : nullptr;
+    if (catalog && st == nullptr) {
+      std::fprintf(stderr, "gyratec: %s: the JIT could not compile it (see the warning)\n",
+                   path.c_str());
+      result = kExitUsage;
     }
-    const jit::CompileStats& st = (*catalog)->stats();
-    for (const auto& w : st.warnings) std::fprintf(stderr, "gyratec: warning: %s\n", w.c_str());
-    std::printf("%s: %zu blocks, %zu bytes of code, %.2f ms (%s%s)\n", path.c_str(),
-                (*catalog)->block_count(), st.object_bytes, st.total_ms,
-                st.cache_hit ? "cache hit" : "compiled",
-                st.cache_written ? ", cached" : (opts.cache_dir.empty() ? ", no cache dir" : ""));
-    return kExitClean;
-  });
+    if (st != nullptr) {
+      std::printf("%s: %zu blocks, %zu bytes of code, %.2f ms (%s%s)\n", path.c_str(),
+                  catalog->program().blocks.size(), st->object_bytes, st->total_ms,
+                  st->cache_hit ? "cache hit" : "compiled",
+                  st->cache_written ? ", cached" : (opts.cache_dir.empty() ? ", no cache dir" : ""));
+    }
+    if (result == kExitUsage || (result == kExitDiagnostics && status == kExitClean)) status = result;
+  }
+  return status;
 }
 
 }  // namespace gyrate::tools

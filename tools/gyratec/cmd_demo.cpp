@@ -47,12 +47,12 @@ int cmd_demo(const Options& opts) {
   }
   lang::ExtensionRegistry registry;
   if (!load_extensions(opts, registry)) return kExitUsage;
-  auto source = read_source(opts.files[0]);
-  if (!source) return kExitUsage;
   auto t0 = std::chrono::steady_clock::now();
-  auto program = load_program(*source, registry);
-  if (!program) return kExitDiagnostics;
-  auto evaluator = make_evaluator(*program, registry, opts);
+  int exit_code = kExitClean;
+  auto catalog = open_catalog(opts.files[0], registry, opts, &exit_code);
+  if (!catalog) return exit_code;
+  const lang::ir::Program* program = &catalog->program();
+  const lang::Evaluator* evaluator = &catalog->evaluator();
   auto t1 = std::chrono::steady_clock::now();
   std::printf("gyrate demo: catalog %s checked and loaded (%s evaluator) in %.1f ms: %zu plans, "
               "%zu services, %zu models\n\n",

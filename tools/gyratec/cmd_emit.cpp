@@ -13,9 +13,12 @@ int cmd_emit(const Options& opts) {
     std::fputs("gyratec: --emit=ast|ir|llvm takes exactly one FILE\n", stderr);
     return kExitUsage;
   }
-  auto source = read_source(opts.files[0]);
-  if (!source) return kExitUsage;
   if (opts.emit == "ast") {
+    auto source = lang::read_source_file(opts.files[0], lang::kMaxSourceBytes + 1);
+    if (!source) {
+      std::fprintf(stderr, "gyratec: %s\n", source.status().message().c_str());
+      return kExitUsage;
+    }
     lang::Diagnostics diags;
     auto file = lang::parse(*source, diags);
     if (!diags.items().empty()) std::fputs(lang::render_all(diags, *source).c_str(), stderr);
@@ -25,8 +28,9 @@ int cmd_emit(const Options& opts) {
   }
   lang::ExtensionRegistry registry;
   if (!load_extensions(opts, registry)) return kExitUsage;
-  auto program = load_program(*source, registry);
-  if (!program) return kExitDiagnostics;
+  int exit_code = kExitClean;
+  auto program = check_file(opts.files[0], registry, &exit_code);
+  if (!program) return exit_code;
   if (opts.emit == "ir") {
     std::fputs(lang::dump_ir(*program).c_str(), stdout);
     return kExitClean;

@@ -4,38 +4,89 @@
 
 #include "driver.hpp"
 #include "format.hpp"
+#include "gyrate/diameter/result_code.hpp"
 #include "gyrate/ruleslang/context_builder.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 
 namespace gyrate::tools {
+namespace {
+
+constexpr const char* kEvalUsage =
+    R"(usage: gyratec eval FILE --plan P [--version N] --service S [--model M]
+                    [--at 2026-05-01T21:30 | --at @UNIX] [--set NAME=VALUE]...
+
+Decides one request and prints the plan's fee, its promos and the decision with its Result-Code.
+--set takes builtins in the service's unit (requested=500k, remaining=2 GiB, used, member_used,
+period_allowance, spend=12.5 CNY, period_index, days_left, billing_day, date, hour, ...), the
+rolling-window counters window_used0..window_used3 (in the order the plan declares its limits,
+each in its own unit), and declared attributes (seats=3, segment=opc).
+)";
+
+void print_promos(const engine::Catalog& catalog, uint32_t plan, const engine::RequestContext& ctx) {
+  const lang::ir::Plan& p = catalog.program().plans[plan];
+  if (p.promos.empty()) return;
+  std::vector<bool> eligible = catalog.eligible_promos(plan, ctx);
+  for (size_t i = 0; i < p.promos.size(); ++i) {
+    const lang::ir::Promo& promo = p.promos[i];
+    std::string grants;
+    for (const lang::ir::Grant& g : promo.grants) {
+      const lang::ir::Service& s = catalog.program().services[g.service];
+      grants += (grants.empty() ? "" : ", ") + s.name + " " + format_quantity(g.amount, s.dim);
+    }
+    const char* state = eligible.empty() ? "rating failed" : eligible[i] ? "eligible" : "not eligible";
+    std::printf("promo %s: %s (grants %s%s)\n", promo.name.c_str(), state, grants.c_str(),
+                promo.valid_seconds > 0
+                    ? (", valid " + std::to_string(promo.valid_seconds / 86400) + " days").c_str()
+                    : "");
+  }
+}
+
+void print_result_code(lang::Outcome outcome) {
+  diameter::ResultCode code = diameter::result_code(outcome);
+  std::printf("result-code: %u %s\n", diameter::code_value(code), diameter::result_code_name(code));
+}
+
+}  // namespace
 
 int cmd_eval(const Options& opts) {
+  if (opts.help) {
+    std::fputs(kEvalUsage, stdout);
+    return kExitClean;
+  }
   if (opts.files.size() != 1 || opts.plan.empty() || opts.service.empty()) {
-    std::fputs("gyratec: eval takes FILE --plan P --service S\n", stderr);
+    std::fprintf(stderr, "gyratec: eval takes FILE --plan P --service S\n%s", kEvalUsage);
     return kExitUsage;
   }
   lang::ExtensionRegistry registry;
   if (!load_extensions(opts, registry)) return kExitUsage;
-  auto source = read_source(opts.files[0]);
-  if (!source) return kExitUsage;
-  auto program = load_program(*source, registry);
-  if (!program) return kExitDiagnostics;
+  int exit_code = kExitClean;
+  auto catalog = open_catalog(opts.files[0], registry, opts, &exit_code);
+  if (!catalog) return exit_code;
+  const lang::ir::Program& program = catalog->program();
+  const std::string& file = opts.files[0];
 
-  int plan = program->find_plan(opts.plan);
-  if (plan < 0) {
-    std::fprintf(stderr, "gyratec: no plan `%s` in %s\n", opts.plan.c_str(), opts.files[0].c_str());
+  std::optional<uint32_t> plan =
+      opts.version > 0 ? catalog->plan(opts.plan, opts.version) : catalog->plan(opts.plan);
+  if (!plan) {
+    if (opts.version > 0 && catalog->plan(opts.plan)) {
+      std::fprintf(stderr, "gyratec: plan `%s` has no version %lld in %s\n", opts.plan.c_str(),
+                   static_cast<long long>(opts.version), file.c_str());
+    } else {
+      std::fprintf(stderr, "gyratec: no plan `%s` in %s\n", opts.plan.c_str(), file.c_str());
+    }
     return kExitUsage;
   }
-  int service = program->find_service(opts.service);
-  if (service < 0) {
-    std::fprintf(stderr, "gyratec: no service `%s` in %s\n", opts.service.c_str(),
-                 opts.files[0].c_str());
+  std::optional<uint16_t> service = catalog->service(opts.service);
+  if (!service) {
+    std::fprintf(stderr, "gyratec: no service `%s` in %s\n", opts.service.c_str(), file.c_str());
     return kExitUsage;
   }
-  lang::ContextBuilder ctx(*program);
+  const lang::ir::Service& svc = program.services[*service];
+  lang::ContextBuilder ctx(program);
+  ctx.for_service(svc.dim);
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (!opts.at.empty()) {
-    auto t = parse_time(opts.at, program->timezone_offset_minutes);
+    auto t = parse_time(opts.at, program.timezone_offset_minutes);
     if (!t) {
       std::fprintf(stderr, "gyratec: --at takes YYYY-MM-DD[THH:MM[:SS]] or @SECONDS, not `%s`\n",
                    opts.at.c_str());
@@ -45,9 +96,15 @@ int cmd_eval(const Options& opts) {
   }
   ctx.at(now);
   if (!opts.model.empty()) {
-    if (program->find_model(opts.model) < 0) {
-      std::fprintf(stderr, "gyratec: no model `%s` in %s\n", opts.model.c_str(),
-                   opts.files[0].c_str());
+    std::optional<uint32_t> model = catalog->model(opts.model);
+    if (!model) {
+      std::fprintf(stderr, "gyratec: no model `%s` in %s\n", opts.model.c_str(), file.c_str());
+      return kExitUsage;
+    }
+    if (program.models[*model].service != *service) {
+      std::fprintf(stderr, "gyratec: model `%s` belongs to service `%s`, not `%s`\n",
+                   opts.model.c_str(), program.services[program.models[*model].service].name.c_str(),
+                   opts.service.c_str());
       return kExitUsage;
     }
     ctx.model(opts.model);
@@ -58,21 +115,31 @@ int cmd_eval(const Options& opts) {
       return kExitUsage;
     }
   }
-  auto evaluator = make_evaluator(*program, registry, opts);
-  const auto& p = program->plans[static_cast<size_t>(plan)];
-  lang::Decision fee = lang::decide(*program, *evaluator, p.plan_block, ctx.context().data());
-  int block = program->service_block(static_cast<uint32_t>(plan), static_cast<uint16_t>(service));
-  std::printf("plan %s v%lld, service %s, evaluator %s\n", p.name.c_str(),
-              static_cast<long long>(p.version), opts.service.c_str(), evaluator->name());
-  std::printf("fee: %s\n", format_money(*program, p.currency, fee.fee).c_str());
-  if (block < 0) {
-    std::printf("outcome: no_rule (5031): plan %s does not rate service %s\n", p.name.c_str(),
-                opts.service.c_str());
+  engine::RequestContext request;
+  std::copy(ctx.context().slots.begin(), ctx.context().slots.end(), request.data());
+
+  const lang::ir::Plan& p = program.plans[*plan];
+  std::printf("plan %s v%lld, service %s (%s), evaluator %s\n", p.name.c_str(),
+              static_cast<long long>(p.version), svc.name.c_str(), lang::dim_name(svc.dim),
+              catalog->evaluator().name());
+  lang::Decision fee = catalog->decide(p.plan_block, request);
+  if (fee.outcome == lang::Outcome::kRatingFailed) {
+    std::printf("fee: %s\n", lang::describe(program, fee).c_str());
+  } else if (!p.currency && fee.fee == 0) {
+    std::printf("fee: none (the plan charges no money)\n");
+  } else {
+    std::printf("fee: %s\n", format_money(program, p.currency, fee.fee).c_str());
+  }
+  print_promos(*catalog, *plan, request);
+  std::optional<uint32_t> block = catalog->block(*plan, *service);
+  if (!block) {
+    std::printf("no_rule: plan %s does not rate service %s\n", p.name.c_str(), svc.name.c_str());
+    print_result_code(lang::Outcome::kNoRule);
     return kExitClean;
   }
-  lang::Decision d =
-      lang::decide(*program, *evaluator, static_cast<uint32_t>(block), ctx.context().data());
-  std::printf("%s\n", lang::describe(*program, d).c_str());
+  lang::Decision d = catalog->decide(*block, request);
+  std::printf("%s\n", lang::describe(program, d).c_str());
+  print_result_code(d.outcome);
   return kExitClean;
 }
 

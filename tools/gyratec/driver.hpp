@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gyrate/engine/catalog.hpp"
 #include "gyrate/ruleslang/evaluator.hpp"
 #include "gyrate/ruleslang/extensions.hpp"
 #include "gyrate/ruleslang/ir.hpp"
@@ -31,6 +32,8 @@ struct Options {
   std::vector<std::string> plugins;
   std::vector<std::pair<std::string, std::string>> sets;  // --set name=value
   int opt_level = 2;
+  int64_t version = 0;           // --version N: a plan version (0: the newest)
+  bool help = false;             // --help / -h after the command
 };
 
 // Parses argv after the subcommand; on a usage error returns a message.
@@ -39,12 +42,11 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, O
 // The registry with every loaded plugin's functions; errors go to stderr.
 bool load_extensions(const Options& opts, lang::ExtensionRegistry& registry);
 
-// Reads a file; prints `gyratec: cannot read ...` and returns nullopt on I/O errors.
-std::optional<lang::SourceFile> read_source(const std::string& path);
-
-// Parses and checks; prints diagnostics to stderr. nullopt when the file has errors.
-std::optional<lang::ir::Program> load_program(const lang::SourceFile& source,
-                                              const lang::ExtensionRegistry& registry);
+// Reads, parses and checks one file through the library's loader (lang::compile_file), printing
+// diagnostics and read errors; nullopt, with *exit_code set, when there is no program.
+std::optional<lang::ir::Program> check_file(const std::string& path,
+                                            const lang::ExtensionRegistry& registry,
+                                            int* exit_code);
 
 // Loads plugins, then checks every FILE of opts and calls `fn` on each checked program. Returns
 // the worst status: kExitUsage (usage or I/O, or fn's own), kExitDiagnostics, else kExitClean.
@@ -52,10 +54,12 @@ int for_each_program(const Options& opts, const char* verb,
                      const std::function<int(const std::string& path, const lang::ir::Program&,
                                              const lang::ExtensionRegistry&)>& fn);
 
-// The evaluator the options ask for (JIT by default, the interpreter as a fallback with a warning).
-std::unique_ptr<lang::Evaluator> make_evaluator(const lang::ir::Program& program,
-                                                const lang::ExtensionRegistry& registry,
-                                                const Options& opts);
+// The catalog of one file through engine::load_catalog with the evaluator the options ask for
+// (JIT by default, the interpreter as a fallback with a warning); diagnostics and warnings go to
+// stderr. Null, with *exit_code set, when it cannot be loaded.
+std::shared_ptr<const engine::Catalog> open_catalog(const std::string& path,
+                                                    const lang::ExtensionRegistry& registry,
+                                                    const Options& opts, int* exit_code);
 
 // Local "YYYY-MM-DD[THH:MM[:SS]]" in the catalog timezone, or "@<unix seconds>".
 std::optional<int64_t> parse_time(const std::string& text, int32_t offset_minutes);

@@ -1,40 +1,30 @@
-// Reading, checking and evaluator selection shared by gyratec's subcommands.
+// Loading shared by gyratec's subcommands: every file goes through the library's one loader
+// (lang::compile_file, engine::load_catalog); this file only prints what it reports.
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <cstdlib>
 
 #include "driver.hpp"
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/checker.hpp"
-#include "gyrate/ruleslang/interpreter.hpp"
+#include "gyrate/jit/jit.hpp"
 #include "gyrate/ruleslang/literal.hpp"
 
 namespace gyrate::tools {
 
-std::optional<lang::SourceFile> read_source(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "gyratec: cannot read %s: %s\n", path.c_str(), std::strerror(errno));
+std::optional<lang::ir::Program> check_file(const std::string& path,
+                                            const lang::ExtensionRegistry& registry,
+                                            int* exit_code) {
+  lang::CompiledFile file = lang::compile_file(path, &registry);
+  if (!file.status) {
+    std::fprintf(stderr, "gyratec: %s\n", file.status.message().c_str());
+    *exit_code = kExitUsage;
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    std::fprintf(stderr, "gyratec: cannot read %s: I/O error\n", path.c_str());
-    return std::nullopt;
-  }
-  return lang::SourceFile(path, text.str());
-}
-
-std::optional<lang::ir::Program> load_program(const lang::SourceFile& source,
-                                              const lang::ExtensionRegistry& registry) {
-  lang::Diagnostics diags;
-  auto program = lang::compile_source(source, diags, &registry);
-  if (!diags.items().empty()) std::fputs(lang::render_all(diags, source).c_str(), stderr);
-  if (diags.has_errors()) return std::nullopt;
-  return program;
+  std::fputs(file.rendered_diagnostics().c_str(), stderr);
+  if (!file.program) *exit_code = kExitDiagnostics;
+  return std::move(file.program);
 }
 
 int for_each_program(const Options& opts, const char* verb,
@@ -48,13 +38,46 @@ int for_each_program(const Options& opts, const char* verb,
   if (!load_extensions(opts, registry)) return kExitUsage;
   int status = kExitClean;
   for (const auto& path : opts.files) {
-    auto source = read_source(path);
-    auto program = source ? load_program(*source, registry) : std::nullopt;
-    int result = !source ? kExitUsage : !program ? kExitDiagnostics : fn(path, *program, registry);
+    int result = kExitClean;
+    auto program = check_file(path, registry, &result);
+    if (program) result = fn(path, *program, registry);
     // Usage/I/O problems outrank diagnostics, which outrank a clean file.
     if (result == kExitUsage || (result == kExitDiagnostics && status == kExitClean)) status = result;
   }
   return status;
+}
+
+std::shared_ptr<const engine::Catalog> open_catalog(const std::string& path,
+                                                    const lang::ExtensionRegistry& registry,
+                                                    const Options& opts, int* exit_code) {
+  engine::CatalogOptions options;
+  jit::parse_evaluator_kind(opts.evaluator, &options.evaluator);  // validated by parse_options
+  options.jit.opt_level = opts.opt_level;
+  options.jit.cache_dir = opts.cache_dir;
+  options.extensions = &registry;
+  engine::CatalogLoad load = engine::load_catalog(path, options);
+  std::fputs(load.file.rendered_diagnostics().c_str(), stderr);
+  if (!load.file.status) {
+    std::fprintf(stderr, "gyratec: %s\n", load.file.status.message().c_str());
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  if (load.file.diagnostics.has_errors()) {
+    *exit_code = kExitDiagnostics;
+    return nullptr;
+  }
+  if (!load.status) {
+    std::fprintf(stderr, "gyratec: %s: %s\n", path.c_str(), load.status.message().c_str());
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  if (!load.catalog->warning().empty()) {
+    std::fprintf(stderr, "gyratec: warning: %s\n", load.catalog->warning().c_str());
+  }
+  if (const jit::CompileStats* st = load.catalog->compile_stats()) {
+    for (const auto& w : st->warnings) std::fprintf(stderr, "gyratec: warning: %s\n", w.c_str());
+  }
+  return load.catalog;
 }
 
 std::optional<int64_t> parse_time(const std::string& text, int32_t offset_minutes) {

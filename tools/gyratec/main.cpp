@@ -12,8 +12,9 @@ constexpr const char* kUsage = R"(usage: gyratec <command> [options] FILE...
 commands:
   check FILE...            check tariff files (exit 0 clean, 1 diagnostics, 2 usage or I/O error)
   --emit=ast|ir|llvm FILE  print a stage of the pipeline (also: gyratec emit --emit=ir FILE)
-  eval FILE --plan P --service S [--model M] [--at 2026-05-01T21:30] [--set NAME=VALUE]...
-                           evaluate one decision and print it
+  eval FILE --plan P [--version N] --service S [--model M] [--at 2026-05-01T21:30]
+       [--set NAME=VALUE]...
+                           evaluate one decision and print it (gyratec eval --help: the names)
   compile FILE... [--cache DIR]
                            JIT-compile the catalogs and fill the object cache
   demo FILE                play a scripted month of usage against a catalog and print a report
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
   if (auto err = parse_options(rest, opts)) {
     std::fprintf(stderr, "gyratec: %s\n%s", err->c_str(), kUsage);
     return kExitUsage;
+  }
+  if (opts.help && command != "eval") {  // eval has its own, longer help
+    std::fputs(kUsage, stdout);
+    return kExitClean;
   }
   if (command == "check") return cmd_check(opts);
   if (command == "emit") return cmd_emit(opts);

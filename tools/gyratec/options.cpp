@@ -9,6 +9,10 @@ namespace gyrate::tools {
 std::optional<std::string> parse_options(const std::vector<std::string>& args, Options& out) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {  // takes no value
+      out.help = true;
+      continue;
+    }
     if (a.size() < 2 || a[0] != '-' || a[1] != '-') {
       out.files.push_back(a);
       continue;
@@ -36,6 +40,11 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, O
       out.plan = value;
     } else if (name == "service") {
       out.service = value;
+    } else if (name == "version") {
+      char* end = nullptr;
+      long long v = std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || v <= 0) return "--version takes a plan version >= 1";
+      out.version = v;
     } else if (name == "model") {
       out.model = value;
     } else if (name == "at") {

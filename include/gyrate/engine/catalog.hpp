@@ -60,6 +60,8 @@ class Catalog {
   const lang::Evaluator& evaluator() const { return *evaluator_; }
   // Why the interpreter stands in for the JIT; empty when it does not.
   const std::string& warning() const { return warning_; }
+  // What compiling it cost, when the JIT evaluates it; null for the interpreter.
+  const jit::CompileStats* compile_stats() const;
   // Unique per catalog version in this process (the program's identity).
   uint64_t id() const { return program_.identity.id(); }
 
@@ -87,6 +89,11 @@ class Catalog {
   RequestContext new_context(int64_t unix_seconds) const;
   // Sets the request time and its local fields in the catalog's time zone.
   void set_time(RequestContext& ctx, int64_t unix_seconds) const;
+
+  // Which of the plan's promos (Plan::promos order) the subscriber in ctx is eligible for: a
+  // promo without `when` always is; one whose `when` is false or does not apply is not. Empty
+  // when the plan's block faults (a fault never grants).
+  std::vector<bool> eligible_promos(uint32_t plan, const RequestContext& ctx) const;
 
   // The decision for program().blocks[block] on ctx. Thread-safe; allocates nothing. An unknown
   // block decides kNoRule.

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gyrate/base/status.hpp"
+
 namespace gyrate::lang {
 
 // Half-open byte range [begin, end) into one SourceFile's text.
@@ -35,5 +37,9 @@ class SourceFile {
   std::string text_;
   std::vector<uint32_t> line_starts_;
 };
+
+// Reads at most `limit` bytes of a file (a caller refuses a larger file by its size, without
+// having read it whole). Errors: kNotFound, kPermissionDenied, kIo (also for a directory).
+Expected<SourceFile> read_source_file(const std::string& path, size_t limit);
 
 }  // namespace gyrate::lang
