@@ -80,8 +80,9 @@ class JitSession {
 };
 
 // One compiled catalog version. Compiled eagerly by create(), never on the request path.
-// evaluate_block is thread-safe. Hold it by shared_ptr while requests use it: the version's
-// code is unloaded by the destructor, i.e. only after the last in-flight call has released it.
+// evaluate_block is thread-safe. The version's code is unloaded by the destructor, so the owner
+// must outlive every call: engine::Catalog owns it together with the Program it was compiled
+// from, and is itself held by shared_ptr by every request and reservation that uses it.
 class JitCatalog final : public lang::Evaluator {
  public:
   // One native function per block (lang::native::BlockFn), which decide() calls directly: it
