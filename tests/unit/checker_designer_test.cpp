@@ -23,6 +23,12 @@ Compiled with_items(const std::string& items) {
 }
 
 // Compiles with no diagnostic but W0602 (the prelude declares two services; a test may use one).
+// The help of the first diagnostic with this code; "(none)" when there is none.
+std::string fix_of(const Compiled& c, const std::string& code) {
+  const Diagnostic* d = c.find(code);
+  return d ? d->fix : "(none)";
+}
+
 bool clean(const Compiled& c) {
   if (!c.program) return false;
   for (const Diagnostic& d : c.diags.items()) {
@@ -38,6 +44,7 @@ TEST(CheckerDesigner, MemberCapNeedsAPooledAllowance) {
   EXPECT_FALSE(c.program);
   EXPECT_EQ(c.where("E0507"), "8:1") << c.rendered();
   const Diagnostic* d = c.find("E0507");
+  ASSERT_NE(d, nullptr) << c.rendered();
   ASSERT_EQ(d->notes.size(), 1u);
   EXPECT_EQ(c.source->position(d->notes[0].range.begin).line, 7u);
   EXPECT_NE(d->fix.find("pooled"), std::string::npos) << d->fix;
@@ -77,6 +84,7 @@ TEST(CheckerDesigner, TwoServicesOnOneRatingGroupAreRefused) {
       "plan p { allowance llm 1k token; allowance code 10 requests; }\n");
   EXPECT_FALSE(c.program);
   EXPECT_EQ(c.where("E0210"), "2:43") << c.rendered();
+  ASSERT_NE(c.find("E0210"), nullptr);
   ASSERT_EQ(c.find("E0210")->notes.size(), 1u);
   // The same Rating-Group under two Service-Context-Ids names two services.
   Compiled contexts = compile(
@@ -101,7 +109,7 @@ TEST(CheckerDesigner, OverageWithoutChargeNeverAppliesAndWarns) {
       "overage data 1 CNY per 1 GiB;");
   EXPECT_TRUE(c.program) << c.rendered();
   EXPECT_EQ(c.where("W0604"), "8:1") << c.rendered();
-  EXPECT_NE(c.find("W0604")->fix.find("on_exhaust data charge"), std::string::npos);
+  EXPECT_NE(fix_of(c, "W0604").find("on_exhaust data charge"), std::string::npos);
   // No on_exhaust at all: the default is terminate.
   EXPECT_EQ(with_items("overage data 1 CNY per 1 GiB;").where("W0604"), "7:1");
   // A guarded `charge` may apply: no warning.
@@ -117,6 +125,7 @@ TEST(CheckerDesigner, WhenTestingAModelOfAnotherServiceIsRefused) {
   EXPECT_FALSE(c.program);
   EXPECT_EQ(c.where("E0211"), "7:30") << c.rendered();
   const Diagnostic* d = c.find("E0211");
+  ASSERT_NE(d, nullptr) << c.rendered();
   EXPECT_EQ(d->fix, "test a model of `llm`: `qwen_max`");
   ASSERT_EQ(d->notes.size(), 1u);
   EXPECT_EQ(c.source->position(d->notes[0].range.begin).line, 5u);
@@ -131,8 +140,9 @@ TEST(CheckerDesigner, PriceBelowTheMinorUnitWarns) {
   Compiled fee = with_items("fee 0.001 CNY;");
   EXPECT_TRUE(fee.program) << fee.rendered();
   EXPECT_EQ(fee.where("W0605"), "7:5") << fee.rendered();
+  ASSERT_NE(fee.find("W0605"), nullptr);
   EXPECT_NE(fee.find("W0605")->message.find("it bills 0.00 CNY"), std::string::npos);
-  EXPECT_NE(fee.find("W0605")->fix.find("0.01 CNY"), std::string::npos) << fee.find("W0605")->fix;
+  EXPECT_NE(fix_of(fee, "W0605").find("0.01 CNY"), std::string::npos) << fix_of(fee, "W0605");
   Compiled pack = with_items("pack p { price 9.995 CNY; grant llm 1k token; }");
   EXPECT_EQ(pack.where("W0605"), "7:16") << pack.rendered();
   EXPECT_TRUE(clean(with_items("fee 0.01 CNY;\nallowance llm 1k token;")));
@@ -158,8 +168,8 @@ TEST(CheckerDesigner, ConstantNegativeWeightIsRefusedZeroIsZeroRating) {
 TEST(CheckerDesigner, ScaleLetterGluedToTheUnitSuggestsItOnTheNumber) {
   Compiled c = with_items("allowance llm 400 ktoken;");
   EXPECT_EQ(c.where("E0203"), "7:19") << c.rendered();
-  EXPECT_EQ(c.find("E0203")->fix, "write the scale letter on the number: `400k token`");
-  EXPECT_EQ(with_items("allowance data 2 GGiB;").find("E0203")->fix,
+  EXPECT_EQ(fix_of(c, "E0203"), "write the scale letter on the number: `400k token`");
+  EXPECT_EQ(fix_of(with_items("allowance data 2 GGiB;"), "E0203"),
             "write the scale letter on the number: `2G GiB`");
 }
 
@@ -191,7 +201,7 @@ TEST(CheckerDesigner, LimitInRequestsCountsRequestsOnAnyService) {
   // Another unit is still an error.
   Compiled bytes = with_items("limit llm 1 GiB per 1 h;");
   EXPECT_EQ(bytes.where("E0302"), "7:11") << bytes.rendered();
-  EXPECT_NE(bytes.find("E0302")->fix.find("limit llm 60 requests per 1 min"), std::string::npos);
+  EXPECT_NE(fix_of(bytes, "E0302").find("limit llm 60 requests per 1 min"), std::string::npos);
 }
 
 TEST(CheckerDesigner, RolloverForOnePeriodIsSingular) {
@@ -205,25 +215,24 @@ TEST(CheckerDesigner, RolloverForOnePeriodIsSingular) {
 
 TEST(CheckerDesigner, FirstMonthSuggestsFirstPeriod) {
   Compiled c = with_items("fee 1 CNY when first_month;");
-  EXPECT_EQ(c.find("E0201")->fix, "did you mean `first_period`?") << c.rendered();
+  EXPECT_EQ(fix_of(c, "E0201"), "did you mean `first_period`?") << c.rendered();
 }
 
 TEST(CheckerDesigner, UnknownFieldsNameTheValidOnes) {
   Compiled svc =
       compile("service llm { unit token; ratinggroup 1; }\nplan p { allowance llm 1k token; }\n");
-  EXPECT_EQ(svc.find("E0208")->fix,
+  EXPECT_EQ(fix_of(svc, "E0208"),
             "did you mean `rating_group`? the fields of a service: `unit`, `rating_group`, "
             "`context`, `quota`");
   Compiled model = compile(
       "service llm { unit token; }\nmodel m { service llm; colour red; }\n"
       "plan p { allowance llm 1k token; }\n");
-  EXPECT_EQ(model.find("E0208")->fix,
+  EXPECT_EQ(fix_of(model, "E0208"),
             "the fields of a model: `service`, `id`, `weight`, `modality`");
-  EXPECT_EQ(with_items("pack x { price 1 CNY; grant llm 1k token; vaild 3 days; }")
-                .find("E0208")
-                ->fix,
-            "did you mean `valid`? the fields of a pack: `price`, `grant`, `valid`");
-  EXPECT_EQ(with_items("promo x { grant llm 1k token; price 1 CNY; }").find("E0208")->fix,
+  EXPECT_EQ(
+      fix_of(with_items("pack x { price 1 CNY; grant llm 1k token; vaild 3 days; }"), "E0208"),
+      "did you mean `valid`? the fields of a pack: `price`, `grant`, `valid`");
+  EXPECT_EQ(fix_of(with_items("promo x { grant llm 1k token; price 1 CNY; }"), "E0208"),
             "the fields of a promo: `grant`, `valid`, `when`");
 }
 
