@@ -66,13 +66,14 @@ size_t column_of(std::string_view line, size_t byte) {
   return column;
 }
 
+// `file:line:col: `, the column counted in characters like the caret under the echoed line.
 void append_location(std::string& out, const SourceFile& file, uint32_t offset) {
   const LineColumn lc = file.position(offset);
   out += file.name();
   out += ':';
   out += std::to_string(lc.line);
   out += ':';
-  out += std::to_string(lc.column);
+  out += std::to_string(column_of(file.line_text(lc.line), lc.column - 1) + 1);
   out += ": ";
 }
 

@@ -86,11 +86,12 @@ TEST(Render, ControlAndMalformedBytesShowAsQuestionMarks) {
 }
 
 TEST(Render, Utf8CharactersShowAsThemselvesAndCountOneColumnEach) {
-  // U+5143 (3 bytes) before the caret, U+FF1B under it: columns count code points, not bytes.
+  // U+5143 (3 bytes) before the caret, U+FF1B under it: columns count code points, not bytes,
+  // in the location as under the line.
   SourceFile f("a.tariff", "fee \xE5\x85\x83 1 CNY\xEF\xBC\x9B x");
   const auto semi = static_cast<uint32_t>(f.text().find("\xEF\xBC\x9B"));
   EXPECT_EQ(render(error_at(semi, semi + 3, "full-width"), f),
-            "a.tariff:1:14: error[E0101]: full-width\n"
+            "a.tariff:1:12: error[E0101]: full-width\n"
             "   1 | fee \xE5\x85\x83 1 CNY\xEF\xBC\x9B x\n"
             "     | " + std::string(11, ' ') + "^\n");
   // A range over a character, a space and a digit underlines three columns.

@@ -40,8 +40,9 @@ class Diagnostics {
 };
 
 // Renders `file:line:col: error[E0203]: message`, the source line, a caret/range underline,
-// notes and the fix hint. The echoed line shows UTF-8 characters as they are (the caret counts
-// columns in code points); control characters and bytes that are not UTF-8 are shown as '?'.
+// notes and the fix hint. The echoed line shows UTF-8 characters as they are; `col` and the
+// caret count columns in code points (SourceFile::position counts bytes). Control characters,
+// bidirectional controls and bytes that are not UTF-8 are shown as '?'.
 std::string render(const Diagnostic& d, const SourceFile& file);
 std::string render_all(const Diagnostics& ds, const SourceFile& file);
 
