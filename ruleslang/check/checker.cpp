@@ -36,28 +36,29 @@ std::optional<ir::Program> Checker::run() {
   return std::move(prog_);
 }
 
-void Checker::error(const char* code, SourceRange r, std::string message, std::string fix) {
-  diags_.error(code, r, std::move(message), std::move(fix));
+void Checker::error(const DiagnosticCode& code, SourceRange r, std::string message,
+                    std::string fix) {
+  add_diagnostic(code, r, std::move(message), std::move(fix), std::nullopt, {});
 }
 
-void Checker::error_with_note(const char* code, SourceRange r, std::string message,
+void Checker::error_with_note(const DiagnosticCode& code, SourceRange r, std::string message,
                               SourceRange note, std::string note_message, std::string fix) {
-  add_diagnostic(Severity::kError, code, r, std::move(message), std::move(fix), note,
+  add_diagnostic(code, r, std::move(message), std::move(fix), note,
                  std::move(note_message));
 }
 
-void Checker::warning(const char* code, SourceRange r, std::string message, std::string fix,
-                      std::optional<SourceRange> note, std::string note_message) {
-  add_diagnostic(Severity::kWarning, code, r, std::move(message), std::move(fix), note,
+void Checker::warning(const DiagnosticCode& code, SourceRange r, std::string message,
+                      std::string fix, std::optional<SourceRange> note, std::string note_message) {
+  add_diagnostic(code, r, std::move(message), std::move(fix), note,
                  std::move(note_message));
 }
 
-void Checker::add_diagnostic(Severity sev, const char* code, SourceRange r, std::string message,
+void Checker::add_diagnostic(const DiagnosticCode& code, SourceRange r, std::string message,
                              std::string fix, std::optional<SourceRange> note,
                              std::string note_message) {
   Diagnostic d;
-  d.severity = sev;
-  d.code = code;
+  d.severity = code.severity;
+  d.code = std::string(code.code);
   d.range = r;
   d.message = std::move(message);
   d.fix = std::move(fix);
@@ -72,7 +73,7 @@ ir::ExprId Checker::emit(ir::OpCode op, Type type, int64_t imm, std::vector<ir::
     if (!too_large_) {
       too_large_ = true;
       error(
-          "E0504", r,
+          codes::kTooMany, r,
           "the catalog is too large: more than " + std::to_string(kMaxNodes) + " expression nodes",
           "split the catalog into several files");
     }
@@ -108,7 +109,7 @@ bool Checker::is_runtime(ir::ExprId root) const {
 std::optional<int64_t> Checker::fold(const Value& v, const char* what) {
   if (!v.ok() || too_large_) return std::nullopt;
   if (is_runtime(v.id)) {
-    error("E0309", v.range,
+    error(codes::kConstantRequired, v.range,
           std::string("a constant is required for ") + what +
               ", but this value depends on the request or the subscriber",
           "write a literal such as `10M token` or `9.9 CNY`");
@@ -118,7 +119,7 @@ std::optional<int64_t> Checker::fold(const Value& v, const char* what) {
   ir::EvalStatus st = evaluate_constant(v.id, &out);
   if (st != ir::EvalStatus::kOk) {
     bool by_zero = st == ir::EvalStatus::kDivByZero;
-    error(by_zero ? "E0406" : "E0401", v.range,
+    error(by_zero ? codes::kDivisionByZero : codes::kNumberTooLarge, v.range,
           by_zero ? "this constant divides by zero" : "this constant is too large (overflow)");
     return std::nullopt;
   }
@@ -181,6 +182,28 @@ std::string Checker::did_you_mean(std::string_view word, const std::vector<std::
   return "did you mean `" + best + "`?";
 }
 
+std::string Checker::field_fix(std::string_view word, const std::vector<std::string>& fields,
+                               const char* where) {
+  std::string listed;
+  for (size_t i = 0; i < fields.size(); ++i) listed += (i ? ", `" : "`") + fields[i] + "`";
+  std::string fix = did_you_mean(word, fields);
+  return (fix.empty() ? "" : fix + " ") + "the fields of " + where + ": " + listed;
+}
+
+// The closest name, or the word a designer coming from monthly plans reaches for: a plan's
+// period may be a day, a week or a year, and the builtin is `first_period` for all of them.
+std::string Checker::name_fix(std::string_view word, const std::vector<std::string>& names) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> kMeant{
+      {"first_month", "first_period"}, {"first_week", "first_period"},
+      {"first_day", "first_period"},   {"first_year", "first_period"},
+      {"is_first_period", "first_period"}, {"month_index", "period_index"},
+      {"period_number", "period_index"}};
+  for (const auto& [written, meant] : kMeant) {
+    if (word == written) return "did you mean `" + std::string(meant) + "`?";
+  }
+  return did_you_mean(word, names);
+}
+
 bool Checker::name_taken(const ast::Ident& name, const char* kind) {
   // Attributes, models, builtins and weekday names share the expression namespace.
   std::string prior;
@@ -205,9 +228,10 @@ bool Checker::name_taken(const ast::Ident& name, const char* kind) {
   }
   std::string msg = std::string(kind) + " `" + name.name + "` is already " + prior;
   if (has_range) {
-    error_with_note("E0202", name.range, msg, at, "first declared here", "choose another name");
+    error_with_note(codes::kDuplicate, name.range, msg, at, "first declared here",
+                    "choose another name");
   } else {
-    error("E0202", name.range, msg, "choose another name");
+    error(codes::kDuplicate, name.range, msg, "choose another name");
   }
   return true;
 }

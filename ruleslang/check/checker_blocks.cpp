@@ -25,7 +25,7 @@ std::optional<ir::ExprId> Checker::chain(const std::vector<Rule>& rules, Type ty
   }
   if (what) {
     for (size_t i = uncond + 1; i < rules.size(); ++i) {
-      warning("W0601", rules[i].range,
+      warning(codes::kUnreachableRule, rules[i].range,
               std::string("this ") + what + " rule is never used: an earlier rule has no `when`",
               "add `when` or move this rule before the default", rules[uncond].range,
               "this rule always applies");
@@ -49,7 +49,7 @@ void Checker::add_function(ir::Block& b, ir::Role role, uint16_t aux,
                            std::optional<ir::ExprId> body, SourceRange r) {
   if (!body || too_large_) return;
   if (b.functions.size() >= ir::kMaxBlockFunctions) {
-    error("E0504", r,
+    error(codes::kTooMany, r,
           "too many functions in one block: at most " + std::to_string(ir::kMaxBlockFunctions),
           "use fewer guarded promos in this plan");
     return;
@@ -159,13 +159,13 @@ void Checker::assemble_plan() {
 void Checker::report_unused() {
   for (size_t i = 0; i < prog_.attributes.size(); ++i) {
     if (attribute_used_[i] || offered_attributes_.count(prog_.attributes[i].name)) continue;
-    warning("W0602", prog_.attributes[i].range,
+    warning(codes::kUnused, prog_.attributes[i].range,
             "attribute `" + prog_.attributes[i].name + "` is declared but never used",
             "use it in a rule or remove it");
   }
   for (size_t i = 0; i < prog_.services.size(); ++i) {
     if (service_used_[i] || offered_services_.count(prog_.services[i].name)) continue;
-    warning("W0602", prog_.services[i].range,
+    warning(codes::kUnused, prog_.services[i].range,
             "service `" + prog_.services[i].name + "` is not offered by any plan",
             "name it in a plan item (e.g. `allowance " + prog_.services[i].name +
                 " ...`) or remove it");

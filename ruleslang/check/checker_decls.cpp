@@ -67,7 +67,7 @@ SourceRange offset_range(const SourceFile& source, const ast::TimezoneDecl& tz) 
 // The value of a field that takes exactly one.
 const ast::Expr* single_value(Checker& c, const ast::Field& f) {
   if (f.values.size() == 1) return &f.values[0];
-  c.error("E0305", f.range, "`" + f.key.name + "` takes exactly one value");
+  c.error(codes::kWrongItemType, f.range, "`" + f.key.name + "` takes exactly one value");
   return nullptr;
 }
 
@@ -75,7 +75,7 @@ const ast::Expr* single_value(Checker& c, const ast::Field& f) {
 const ast::Expr* word_value(Checker& c, const ast::Field& f, const char* what) {
   const ast::Expr* e = single_value(c, f);
   if (e && e->kind != ast::ExprKind::kName) {
-    c.error("E0305", e->range, "`" + f.key.name + "` takes " + what);
+    c.error(codes::kWrongItemType, e->range, "`" + f.key.name + "` takes " + what);
     return nullptr;
   }
   return e;
@@ -83,8 +83,8 @@ const ast::Expr* word_value(Checker& c, const ast::Field& f, const char* what) {
 
 void unknown_field(Checker& c, const ast::Field& f, const char* where,
                    const std::vector<std::string>& known) {
-  c.error("E0208", f.key.range, "unknown field `" + f.key.name + "` in " + where,
-          Checker::did_you_mean(f.key.name, known));
+  c.error(codes::kUnknownField, f.key.range, "unknown field `" + f.key.name + "` in " + where,
+          Checker::field_fix(f.key.name, known, where));
 }
 
 }  // namespace
@@ -106,24 +106,26 @@ std::optional<int64_t> Checker::constant_of(const ast::Expr& e, Type want, const
 void Checker::check_currencies() {
   for (const ast::CurrencyDecl& c : file_.currencies) {
     if (auto it = currency_index_.find(c.name.name); it != currency_index_.end()) {
-      error_with_note("E0202", c.name.range, "currency `" + c.name.name + "` is declared twice",
+      error_with_note(codes::kDuplicate, c.name.range,
+                      "currency `" + c.name.name + "` is declared twice",
                       currency_ranges_[it->second], "first declared here");
       continue;
     }
     if (literal::find_unit(c.name.name)) {
-      error("E0202", c.name.range, "`" + c.name.name + "` is already a unit",
+      error(codes::kDuplicate, c.name.range, "`" + c.name.name + "` is already a unit",
             "currencies use ISO codes such as `CNY`");
       continue;
     }
     if (prog_.currencies.size() >= kMaxDeclared) {
-      error("E0504", c.name.range, "too many currencies");
+      error(codes::kTooMany, c.name.range, "too many currencies");
       continue;
     }
     int digits = -1;
     const std::string& m = c.minor_digits;
     auto [ptr, ec] = std::from_chars(m.data(), m.data() + m.size(), digits);
     if (ec != std::errc() || ptr != m.data() + m.size() || digits < 0 || digits > 6) {
-      error("E0406", c.minor_range, "minor digits must be between 0 and 6, found `" + m + "`",
+      error(codes::kOutOfRange, c.minor_range,
+            "minor digits must be between 0 and 6, found `" + m + "`",
             "most currencies use `minor 2`");
       digits = 2;
     }
@@ -138,7 +140,7 @@ void Checker::check_timezones() {
   SourceRange first_range{};
   for (const ast::TimezoneDecl& tz : file_.timezones) {
     if (!first) {
-      error_with_note("E0502", tz.range, "the timezone is declared twice", first_range,
+      error_with_note(codes::kRepeatedItem, tz.range, "the timezone is declared twice", first_range,
                       "first declared here");
       continue;
     }
@@ -146,7 +148,7 @@ void Checker::check_timezones() {
     first_range = tz.range;
     auto minutes = parse_offset(tz.offset);
     if (!minutes || *minutes > kMaxTimezoneMinutes || *minutes < -kMaxTimezoneMinutes) {
-      error("E0408", offset_range(source_, tz),
+      error(codes::kBadTimezone, offset_range(source_, tz),
             "`" + tz.offset + "` is not a timezone offset between -14:00 and +14:00",
             "write an offset such as `+08:00`");
       continue;
@@ -157,14 +159,17 @@ void Checker::check_timezones() {
 
 void Checker::check_services() {
   static const std::vector<std::string> kFields{"unit", "rating_group", "context", "quota"};
+  // A request names its service by (Service-Context-Id, Rating-Group): one pair, one service.
+  std::map<std::pair<std::string, int64_t>, uint16_t> rating_groups;
   for (const ast::ServiceDecl& d : file_.services) {
     if (auto it = service_index_.find(d.name.name); it != service_index_.end()) {
-      error_with_note("E0202", d.name.range, "service `" + d.name.name + "` is declared twice",
+      error_with_note(codes::kDuplicate, d.name.range,
+                      "service `" + d.name.name + "` is declared twice",
                       prog_.services[it->second].range, "first declared here");
       continue;
     }
     if (prog_.services.size() >= kMaxDeclared) {
-      error("E0504", d.name.range, "too many services");
+      error(codes::kTooMany, d.name.range, "too many services");
       continue;
     }
     ir::Service svc;
@@ -172,6 +177,7 @@ void Checker::check_services() {
     svc.range = d.name.range;
     svc.dim = Dim::kNone;  // kNone marks a service whose unit is missing or wrong
     Seen seen;
+    SourceRange rating_group_range = d.name.range;
     bool has_unit = false;
     // The unit comes first whatever the field order: the quota is checked against it.
     for (const ast::Field& f : d.fields) {
@@ -183,19 +189,19 @@ void Checker::check_services() {
       if (const literal::UnitInfo* u = literal::find_unit(e->text)) {
         svc.dim = u->dim;
       } else {
-        error("E0203", e->range, "unknown unit `" + e->text + "`",
+        error(codes::kUnknownSuffix, e->range, "unknown unit `" + e->text + "`",
               did_you_mean(e->text, unit_words()));
       }
     }
     if (!has_unit) {
-      error("E0503", d.name.range, "service `" + d.name.name + "` has no `unit`",
+      error(codes::kMissingField, d.name.range, "service `" + d.name.name + "` has no `unit`",
             "add `unit token;` (or byte, second, request, event)");
     }
     std::optional<int64_t> quota;
     for (const ast::Field& f : d.fields) {
       if (f.key.name == "unit") continue;
       if (f.service) {
-        error("E0208", f.service->range, "`" + f.key.name + "` takes no service here");
+        error(codes::kUnknownField, f.service->range, "`" + f.key.name + "` takes no service here");
         continue;
       }
       if (f.key.name == "rating_group") {
@@ -203,9 +209,10 @@ void Checker::check_services() {
         if (const ast::Expr* e = single_value(*this, f)) {
           auto v = constant_of(*e, Type::of(TypeKind::kInt), "a rating group");
           if (v && *v < 0) {
-            error("E0406", e->range, "a rating group is a number >= 0");
+            error(codes::kOutOfRange, e->range, "a rating group is a number >= 0");
           } else if (v) {
             svc.rating_group = *v;
+            rating_group_range = e->range;
           }
         }
       } else if (f.key.name == "context") {
@@ -214,7 +221,8 @@ void Checker::check_services() {
         if (e && e->kind == ast::ExprKind::kString) {
           svc.context_id = e->text;
         } else if (e) {
-          error("E0305", e->range, "`context` takes a string such as \"32251@3gpp.org\"");
+          error(codes::kWrongItemType, e->range,
+                "`context` takes a string such as \"32251@3gpp.org\"");
         }
       } else if (f.key.name == "quota") {
         check_field_once(seen, f);
@@ -225,6 +233,19 @@ void Checker::check_services() {
       }
     }
     svc.quota = quota.value_or(default_quota(svc.dim));
+    if (svc.rating_group >= 0) {
+      auto [other, fresh] = rating_groups.emplace(std::make_pair(svc.context_id, svc.rating_group),
+                                                  static_cast<uint16_t>(prog_.services.size()));
+      if (!fresh) {
+        const ir::Service& first = prog_.services[other->second];
+        error_with_note(codes::kSharedRatingGroup, rating_group_range,
+                        "services `" + first.name + "` and `" + svc.name + "` share rating_group " +
+                            std::to_string(svc.rating_group) +
+                            ": a request could not say which one it is for",
+                        first.range, "`" + first.name + "` is declared here",
+                        "give each service its own rating_group");
+      }
+    }
     service_index_.emplace(svc.name, static_cast<uint16_t>(prog_.services.size()));
     prog_.services.push_back(std::move(svc));
     service_models_.emplace_back();
@@ -238,7 +259,8 @@ void Checker::check_models() {
   std::map<std::pair<uint16_t, int64_t>, SourceRange> ids;
   for (const ast::ModelDecl& d : file_.models) {
     if (auto it = model_index_.find(d.name.name); it != model_index_.end()) {
-      error_with_note("E0202", d.name.range, "model `" + d.name.name + "` is declared twice",
+      error_with_note(codes::kDuplicate, d.name.range,
+                      "model `" + d.name.name + "` is declared twice",
                       prog_.models[it->second].range, "first declared here");
       continue;
     }
@@ -257,7 +279,7 @@ void Checker::check_models() {
       if (e && !svc) svc = resolve_service(ast::Ident{e->text, e->range});
     }
     if (!has_service) {
-      error("E0503", d.name.range, "model `" + d.name.name + "` names no `service`",
+      error(codes::kMissingField, d.name.range, "model `" + d.name.name + "` names no `service`",
             "add `service <name>;`");
     }
     for (const ast::Field& f : d.fields) {
@@ -267,13 +289,13 @@ void Checker::check_models() {
         const ast::Expr* e = single_value(*this, f);
         auto v = e ? constant_of(*e, Type::of(TypeKind::kInt), "a model id") : std::nullopt;
         if (v && *v < 0) {
-          error("E0406", e->range, "a model id (Service-Identifier) is a number >= 0");
+          error(codes::kOutOfRange, e->range, "a model id (Service-Identifier) is a number >= 0");
         } else if (v) {
           m.service_identifier = *v;
           if (svc) {
             auto [it, fresh] = ids.emplace(std::make_pair(*svc, *v), e->range);
             if (!fresh) {
-              error_with_note("E0202", e->range,
+              error_with_note(codes::kDuplicate, e->range,
                               "id " + std::to_string(*v) +
                                   " is already used by another model of `" +
                                   prog_.services[*svc].name + "`",
@@ -286,7 +308,8 @@ void Checker::check_models() {
         const ast::Expr* e = single_value(*this, f);
         auto v = e ? constant_of(*e, Type::of(TypeKind::kRatio), "a model weight") : std::nullopt;
         if (v && *v < 0) {
-          error("E0406", e->range, "a weight must not be negative");
+          error(codes::kNegative, e->range, "a weight must not be negative",
+                "write 0 to zero-rate the model");
         } else if (v) {
           m.weight = *v;
         }
@@ -313,13 +336,14 @@ void Checker::check_attributes() {
                                                    "date", "ratio", "money"};
   for (const ast::AttributeDecl& d : file_.attributes) {
     if (auto it = attribute_index_.find(d.name.name); it != attribute_index_.end()) {
-      error_with_note("E0202", d.name.range, "attribute `" + d.name.name + "` is declared twice",
+      error_with_note(codes::kDuplicate, d.name.range,
+                      "attribute `" + d.name.name + "` is declared twice",
                       prog_.attributes[it->second].range, "first declared here");
       continue;
     }
     if (name_taken(d.name, "attribute")) continue;
     if (kSlotBuiltinCount + prog_.attributes.size() >= kMaxDeclared) {
-      error("E0504", d.name.range, "too many attributes");
+      error(codes::kTooMany, d.name.range, "too many attributes");
       continue;
     }
     Type t = Type::error();
@@ -328,22 +352,23 @@ void Checker::check_attributes() {
       t = Type::of(*k);
     } else if (w == "money") {
       if (!d.currency) {
-        error("E0503", d.type.range, "`money` needs a currency", "write `money CNY`");
+        error(codes::kMissingField, d.type.range, "`money` needs a currency", "write `money CNY`");
       } else if (auto c = currency_index_.find(d.currency->name); c != currency_index_.end()) {
         t = Type::money(c->second);
       } else {
-        error("E0204", d.currency->range, "unknown currency `" + d.currency->name + "`",
-              currency_fix(d.currency->name));
+        error(codes::kUnknownCurrency, d.currency->range,
+              "unknown currency `" + d.currency->name + "`", currency_fix(d.currency->name));
       }
     } else if (const literal::UnitInfo* u = literal::find_unit(w)) {
       t = Type::quantity(u->dim);
     } else {
       std::vector<std::string> cands = kTypeWords;
       for (const std::string& unit : unit_words()) cands.push_back(unit);
-      error("E0201", d.type.range, "unknown attribute type `" + w + "`", did_you_mean(w, cands));
+      error(codes::kUnknownName, d.type.range, "unknown attribute type `" + w + "`",
+            did_you_mean(w, cands));
     }
     if (d.currency && w != "money") {
-      error("E0208", d.currency->range, "only `money` attributes take a currency");
+      error(codes::kUnknownField, d.currency->range, "only `money` attributes take a currency");
     }
     ir::Attribute a;
     a.name = d.name.name;

@@ -72,7 +72,7 @@ void Checker::note_money(uint16_t currency, SourceRange r, bool* mismatch) {
   *mismatch = false;
   if (!plan_ || !plan_->currency || *plan_->currency == currency) return;
   *mismatch = true;
-  error_with_note("E0506", r,
+  error_with_note(codes::kMixedCurrencies, r,
                   "plan `" + plan_->plan.name +
                       "` mixes currencies: " + prog_.currencies[currency].name + " here, " +
                       prog_.currencies[*plan_->currency].name + " elsewhere",
@@ -92,7 +92,7 @@ Value Checker::lower(const ast::Expr& e, const Scope& s) {
     case ast::ExprKind::kDate: {
       auto d = calendar::parse_date(e.text);
       if (!d) {
-        error("E0402", e.range, "`" + e.text + "` is not a calendar date",
+        error(codes::kNotADate, e.range, "`" + e.text + "` is not a calendar date",
               "write a real day as YYYY-MM-DD, e.g. `2026-07-01`");
         return Value{0, Type::error(), e.range};
       }
@@ -101,7 +101,7 @@ Value Checker::lower(const ast::Expr& e, const Scope& s) {
     case ast::ExprKind::kTimeOfDay: {
       auto t = literal::parse_time_of_day(e.text);
       if (!t) {
-        error("E0403", e.range, "`" + e.text + "` is not a time of day",
+        error(codes::kNotATimeOfDay, e.range, "`" + e.text + "` is not a time of day",
               "write HH:MM between 00:00 and 23:59");
         return Value{0, Type::error(), e.range};
       }
@@ -130,7 +130,8 @@ Value Checker::lower_condition(const ast::Expr& e, const Scope& s, const char* w
   cond.money = false;  // a fee's `when` is a condition, whatever the fee wants
   Value v = lower(e, cond);
   if (v.ok() && v.type.kind != TypeKind::kBool) {
-    error("E0304", e.range, std::string(what) + " must be a bool, found " + describe(v.type),
+    error(codes::kConditionNotBool, e.range,
+          std::string(what) + " must be a bool, found " + describe(v.type),
           "compare it, e.g. `x == ...` or `x > ...`");
     return Value{0, Type::error(), e.range};
   }
@@ -144,16 +145,17 @@ Value Checker::lower_number(const ast::Expr& e, const Scope& s) {
   if (percent_suffix) token += "%";
   literal::ParsedNumber p = literal::parse_number(token);
   if (p.error == literal::NumberError::kMalformed) {
-    error("E0101", e.range, "`" + e.text + "` is not a number");
+    error(codes::kSyntax, e.range, "`" + e.text + "` is not a number");
     return bad;
   }
   if (p.error == literal::NumberError::kTooLarge) {
-    error("E0401", e.range, "the number `" + e.text + "` is too large");
+    error(codes::kNumberTooLarge, e.range, "the number `" + e.text + "` is too large");
     return bad;
   }
   const literal::Number& n = p.number;
   auto too_large = [&] {
-    error("E0401", e.range, "`" + std::string(source_.slice(e.range)) + "` is too large",
+    error(codes::kNumberTooLarge, e.range,
+          "`" + std::string(source_.slice(e.range)) + "` is too large",
           "the largest value is about 9.2e18 base units (9.2e12 for money and ratios)");
     return bad;
   };
@@ -162,7 +164,7 @@ Value Checker::lower_number(const ast::Expr& e, const Scope& s) {
     literal::Fixed f = literal::to_fixed(n, ratio ? kFixedScale : 1);
     if (f.error == literal::FixedError::kOverflow) return too_large();
     if (f.error == literal::FixedError::kInexact) {
-      error("E0405", e.range,
+      error(codes::kTooManyDecimals, e.range,
             "`" + std::string(source_.slice(e.range)) + "` has more than 6 decimal places");
       return bad;
     }
@@ -174,7 +176,7 @@ Value Checker::lower_number(const ast::Expr& e, const Scope& s) {
     if (f.error == literal::FixedError::kInexact) {
       const char* base = dim_name(u->dim);
       error(
-          "E0404", e.range,
+          codes::kNotWholeUnits, e.range,
           "`" + std::string(source_.slice(e.range)) + "` is not a whole number of " + plural(base),
           "quantities count whole " + plural(base) + ": write a whole number of " + plural(base) +
               " or a larger unit with fewer decimals");
@@ -186,7 +188,7 @@ Value Checker::lower_number(const ast::Expr& e, const Scope& s) {
     literal::Fixed f = literal::to_fixed(n, kFixedScale);
     if (f.error == literal::FixedError::kOverflow) return too_large();
     if (f.error == literal::FixedError::kInexact) {
-      error("E0405", e.range,
+      error(codes::kTooManyDecimals, e.range,
             "`" + std::string(source_.slice(e.range)) + "` has more than 6 decimal places",
             "money is exact to a millionth of " + e.suffix);
       return bad;
@@ -196,12 +198,23 @@ Value Checker::lower_number(const ast::Expr& e, const Scope& s) {
     if (mismatch) return bad;
     return constant(Type::money(c->second), f.value, e.range);
   }
-  error("E0203", e.suffix_range, "unknown unit or currency `" + e.suffix + "`",
-        unknown_suffix_fix(e.suffix, s.money));
+  error(codes::kUnknownSuffix, e.suffix_range, "unknown unit or currency `" + e.suffix + "`",
+        unknown_suffix_fix(e, s.money));
   return bad;
 }
 
-std::string Checker::unknown_suffix_fix(const std::string& suffix, bool money) const {
+std::string Checker::unknown_suffix_fix(const ast::Expr& number, bool money) const {
+  const std::string& suffix = number.suffix;
+  // `400 ktoken`: the scale letter belongs to the number (`400k token`), and the nearest unit
+  // word, `token`, would be 1000 times too few.
+  const bool scale_letter = suffix.size() > 1 && (suffix[0] == 'k' || suffix[0] == 'M' ||
+                                                  suffix[0] == 'G');
+  const char last = number.text.empty() ? '\0' : number.text.back();
+  const bool number_scaled = last == 'k' || last == 'M' || last == 'G';
+  if (scale_letter && !number_scaled && literal::find_unit(suffix.substr(1)) != nullptr) {
+    return "write the scale letter on the number: `" + number.text + suffix[0] + " " +
+           suffix.substr(1) + "`";
+  }
   bool looks_like_currency =
       suffix.size() == 3 &&
       std::all_of(suffix.begin(), suffix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
@@ -250,7 +263,7 @@ Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
   int slot = name == "first_period" ? kSlotPeriodIndex : builtin_slot(name);
   if (slot >= 0) {
     if (s.declaration) {
-      error("E0309", e.range,
+      error(codes::kConstantRequired, e.range,
             "a constant is required here, but `" + name + "` changes with each request");
       return bad;
     }
@@ -258,7 +271,7 @@ Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
     Type t = Type::of(builtin_slot_info(sl).kind);
     if (service_relative(sl)) {
       if (s.service == ir::kNoService) {
-        error("E0308", e.range,
+        error(codes::kServiceNameInPlanItem, e.range,
               "`" + name + "` is relative to a service, but `" + s.item +
                   "` applies to the whole plan",
               "use it in a service item, e.g. `eligible <service> when ...`");
@@ -272,7 +285,8 @@ Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
       } else if (!prog_.currencies.empty()) {
         t = Type::money(0);
       } else {
-        error("E0204", e.range, "`" + name + "` is money, but the file declares no currency",
+        error(codes::kUnknownCurrency, e.range,
+              "`" + name + "` is money, but the file declares no currency",
               "declare one: `currency CNY minor 2;`");
         return bad;
       }
@@ -287,7 +301,7 @@ Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
     attribute_used_[a->second] = true;
     const ir::Attribute& attr = prog_.attributes[a->second];
     if (s.declaration) {
-      error("E0309", e.range,
+      error(codes::kConstantRequired, e.range,
             "a constant is required here, but attribute `" + name + "` differs per subscriber");
       return bad;
     }
@@ -300,6 +314,29 @@ Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
     return Value{emit(ir::OpCode::kLoad, attr.type, attr.slot, {}, e.range), attr.type, e.range};
   }
   if (auto m = model_index_.find(name); m != model_index_.end()) {
+    // In a rule for one service the request's model is one of that service's: another
+    // service's model never matches, so `model == it` is always false.
+    const uint16_t owner = prog_.models[m->second].service;
+    // A model whose service is unknown is in no list (and has an error of its own).
+    const bool has_owner =
+        owner < service_models_.size() &&
+        std::find(service_models_[owner].begin(), service_models_[owner].end(), m->second) !=
+            service_models_[owner].end();
+    if (s.service != ir::kNoService && owner != s.service && has_owner) {
+      std::string own;
+      for (uint32_t i : service_models_[s.service]) {
+        own += (own.empty() ? "`" : ", `") + prog_.models[i].name + "`";
+      }
+      const std::string& svc_name = prog_.services[s.service].name;
+      error_with_note(codes::kModelOfOtherService, e.range,
+                      "model `" + name + "` is a model of `" + prog_.services[owner].name +
+                          "`, but this rule is for `" + svc_name +
+                          "`: the request's model is never it",
+                      prog_.models[m->second].range, "declared here for another service",
+                      own.empty() ? "`" + svc_name + "` has no models; remove the test"
+                                  : "test a model of `" + svc_name + "`: " + own);
+      return bad;
+    }
     return constant(Type::of(TypeKind::kModel), m->second, e.range);
   }
   if (auto w = literal::parse_weekday(name)) {
@@ -307,8 +344,8 @@ Value Checker::lower_name(const ast::Expr& e, const Scope& s) {
   }
   std::string best = closest_match(name, expression_names());
   if (attribute_index_.count(best)) offered_attributes_.insert(best);
-  error("E0201", e.range, "unknown name `" + name + "`",
-        best.empty() ? std::string() : "did you mean `" + best + "`?");
+  error(codes::kUnknownName, e.range, "unknown name `" + name + "`",
+        name_fix(name, expression_names()));
   return bad;
 }
 
@@ -344,12 +381,12 @@ Value Checker::lower_member(const ast::Expr& e, const Scope& s) {
   bool is_model = base && base->kind == ast::ExprKind::kName && base->text == "model";
   if (!is_model || e.text != "weight") {
     std::string base_text = base ? std::string(source_.slice(base->range)) : "?";
-    error("E0209", e.range, "unknown member `" + base_text + "." + e.text + "`",
+    error(codes::kUnknownMember, e.range, "unknown member `" + base_text + "." + e.text + "`",
           is_model ? did_you_mean(e.text, {"weight"}) : "the only member is `model.weight`");
     return bad;
   }
   if (s.declaration) {
-    error("E0309", e.range,
+    error(codes::kConstantRequired, e.range,
           "a constant is required here, but `model.weight` depends on the request");
     return bad;
   }
@@ -367,17 +404,19 @@ Value Checker::lower_call(const ast::Expr& e, const Scope& s) {
   }
   if (fn == "min" || fn == "max") {
     if (args.size() < 2) {
-      error("E0307", e.range,
+      error(codes::kArgumentCount, e.range,
             "`" + fn + "` takes at least 2 arguments, found " + std::to_string(args.size()));
       return bad;
     }
     if (!ok) return bad;
     for (size_t i = 1; i < args.size(); ++i) {
-      if (!unify(args[0], args[i], args[i].range, "E0306", fn.c_str())) return bad;
+      if (!unify(args[0], args[i], args[i].range, codes::kBranchTypesDiffer, fn.c_str()))
+        return bad;
     }
     // A later ratio argument may have promoted args[0]: bring the middle ones along.
     for (size_t i = 1; i < args.size(); ++i) {
-      if (!unify(args[0], args[i], args[i].range, "E0306", fn.c_str())) return bad;
+      if (!unify(args[0], args[i], args[i].range, codes::kBranchTypesDiffer, fn.c_str()))
+        return bad;
     }
     Type t = args[0].type;
     switch (t.kind) {
@@ -389,7 +428,8 @@ Value Checker::lower_call(const ast::Expr& e, const Scope& s) {
       case TypeKind::kTimeOfDay:
         break;
       default:
-        error("E0310", e.range, "`" + fn + "` is not defined for " + describe(t));
+        error(codes::kUndefinedOperation, e.range,
+              "`" + fn + "` is not defined for " + describe(t));
         return bad;
     }
     std::vector<ir::ExprId> ids;
@@ -403,12 +443,12 @@ Value Checker::lower_call(const ast::Expr& e, const Scope& s) {
     if (extensions_) {
       for (const ExtensionDecl& d : extensions_->all()) cands.push_back(d.name);
     }
-    error("E0207", call_name_range(source_, e), "unknown function `" + fn + "`",
+    error(codes::kUnknownFunction, call_name_range(source_, e), "unknown function `" + fn + "`",
           function_fix(fn, cands));
     return bad;
   }
   if (args.size() != decl->params.size()) {
-    error("E0307", e.range,
+    error(codes::kArgumentCount, e.range,
           "`" + fn + "` takes " + std::to_string(decl->params.size()) + " argument" +
               (decl->params.size() == 1 ? "" : "s") + ", found " + std::to_string(args.size()));
     return bad;

@@ -55,6 +55,7 @@ struct ServiceRules {
   std::vector<Rule> weight, grant, validity, threshold, overage_price, overage_block, exhaust;
   std::optional<Type> threshold_type;
   std::optional<ir::ExprId> allowance, usage_cap, member_cap;
+  std::optional<SourceRange> allowance_range, rollover_range, member_cap_range;  // for diagnostics
   std::vector<ir::ExprId> windows;  // kWindowLimit bodies, parallel to block.windows
   SourceRange first_range;          // first item naming the service (function ranges)
   ir::Block block;                  // actions, windows, rollover, notify, order, cap actions
@@ -90,12 +91,14 @@ class Checker {
   std::optional<ir::Program> run();
 
   // ---- checker.cpp: diagnostics, nodes, constants ----
-  void error(const char* code, SourceRange r, std::string message, std::string fix = {});
-  void error_with_note(const char* code, SourceRange r, std::string message, SourceRange note,
-                       std::string note_message, std::string fix = {});
-  void warning(const char* code, SourceRange r, std::string message, std::string fix = {},
-               std::optional<SourceRange> note = std::nullopt, std::string note_message = {});
-  void add_diagnostic(Severity sev, const char* code, SourceRange r, std::string message,
+  // error() and warning() say at the call site what the code's severity (from the table) is.
+  void error(const DiagnosticCode& code, SourceRange r, std::string message, std::string fix = {});
+  void error_with_note(const DiagnosticCode& code, SourceRange r, std::string message,
+                       SourceRange note, std::string note_message, std::string fix = {});
+  void warning(const DiagnosticCode& code, SourceRange r, std::string message,
+               std::string fix = {}, std::optional<SourceRange> note = std::nullopt,
+               std::string note_message = {});
+  void add_diagnostic(const DiagnosticCode& code, SourceRange r, std::string message,
                       std::string fix, std::optional<SourceRange> note, std::string note_message);
   ir::ExprId emit(ir::OpCode op, Type type, int64_t imm, std::vector<ir::ExprId> args,
                   SourceRange r, uint32_t count = 0);
@@ -111,6 +114,11 @@ class Checker {
   std::string describe(Type t) const;   // "a token quantity", "money (CNY)", "an int"
   std::string type_word(Type t) const;  // "token quantity", "CNY money", "int"
   static std::string did_you_mean(std::string_view word, const std::vector<std::string>& cands);
+  // The help of an unknown field: the closest field, then all the fields `where` takes.
+  static std::string field_fix(std::string_view word, const std::vector<std::string>& fields,
+                               const char* where);
+  // The help of an unknown name in an expression (`first_month` -> `first_period`).
+  static std::string name_fix(std::string_view word, const std::vector<std::string>& names);
   bool too_large() const { return too_large_; }
 
   // ---- checker_decls.cpp ----
@@ -135,7 +143,7 @@ class Checker {
   std::vector<std::string> expression_names() const;
   Type service_quantity(uint16_t service) const;
   // The help of E0203 for a number's unknown suffix; money: the item wants money.
-  std::string unknown_suffix_fix(const std::string& suffix, bool money) const;
+  std::string unknown_suffix_fix(const ast::Expr& number, bool money) const;
   // "did you mean" among the declared currencies, else how to declare the currency.
   std::string currency_fix(const std::string& name) const;
 
@@ -155,7 +163,8 @@ class Checker {
                            const std::string& help = {});
   void check_range_bounds(const Value& builtin, const Value& lo, const Value& hi);
   // Brings a and b to one type (int/ratio -> ratio). Reports code_other / E0302 / E0303 at r.
-  bool unify(Value& a, Value& b, SourceRange r, const char* code_other, const char* what);
+  bool unify(Value& a, Value& b, SourceRange r, const DiagnosticCode& code_other,
+             const char* what);
   // Checks v against the type an item wants (int promotes to ratio); E0302/E0303/E0305.
   bool expect(Value& v, Type want, const std::string& what);
 
@@ -174,6 +183,10 @@ class Checker {
   void check_cap_usage(const ast::PlanItem& item, ServiceRules& sr, uint16_t svc);
   void check_notify(const ast::PlanItem& item, ServiceRules& sr, uint16_t svc);
   void check_order(const ast::PlanItem& item, ServiceRules& sr);
+  // checker_consistency.cpp: what one item cannot see alone (a per-member cap needs a pooled
+  // allowance, an overage needs `charge`, a price is billed in minor units).
+  void check_service_consistency(uint16_t svc, const ServiceRules& sr);
+  void check_price_unit(const Value& price, const char* what);
   bool once(Seen& seen, const std::string& key, SourceRange r, const std::string& what);
   std::optional<uint16_t> resolve_service(const ast::Ident& name);
   ServiceRules& rules_for(uint16_t svc, SourceRange r);

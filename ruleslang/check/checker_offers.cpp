@@ -9,7 +9,7 @@ bool fresh_offer(Checker& c, PlanState& st, const ast::Ident& name, const char* 
   auto [it, fresh] = st.offer_names.emplace(name.name, name.range);
   if (!fresh) {
     c.error_with_note(
-        "E0202", name.range,
+        codes::kDuplicate, name.range,
         std::string(kind) + " `" + name.name + "` is declared twice in plan `" + st.plan.name + "`",
         it->second, "first declared here");
   }
@@ -18,7 +18,7 @@ bool fresh_offer(Checker& c, PlanState& st, const ast::Ident& name, const char* 
 
 const ast::Expr* one_value(Checker& c, const ast::Field& f) {
   if (f.values.size() == 1) return &f.values[0];
-  c.error("E0305", f.range, "`" + f.key.name + "` takes exactly one value");
+  c.error(codes::kWrongItemType, f.range, "`" + f.key.name + "` takes exactly one value");
   return nullptr;
 }
 
@@ -26,7 +26,8 @@ const ast::Expr* one_value(Checker& c, const ast::Field& f) {
 
 bool Checker::offer_grant(const ast::Field& f, std::vector<ir::Grant>& grants) {
   if (!f.service) {
-    error("E0503", f.key.range, "`grant` needs a service", "write `grant <service> 400k token;`");
+    error(codes::kMissingField, f.key.range, "`grant` needs a service",
+          "write `grant <service> 400k token;`");
     return false;
   }
   auto svc = resolve_service(*f.service);
@@ -43,7 +44,7 @@ bool Checker::offer_grant(const ast::Field& f, std::vector<ir::Grant>& grants) {
 
 bool Checker::offer_field(const ast::Field& f, Seen& seen, Offer& offer) {
   if (f.service && f.key.name != "grant") {
-    error("E0208", f.service->range, "`" + f.key.name + "` takes no service");
+    error(codes::kUnknownField, f.service->range, "`" + f.key.name + "` takes no service");
     return true;
   }
   if (f.key.name == "grant") {
@@ -81,22 +82,24 @@ void Checker::check_pack(const ast::PlanItem& item) {
       if (!expect_money(v, "a pack price")) continue;
       auto price = fold(v, "a pack price");
       if (price && *price <= 0) {
-        error("E0407", e->range, "a pack price must be positive", "use a promo for free buckets");
+        error(codes::kNotPositive, e->range, "a pack price must be positive",
+              "use a promo for free buckets");
       } else if (price) {
+        check_price_unit(v, "the pack price");
         pack.price = *price;
         pack.currency = v.type.currency;
       }
     } else {
-      error("E0208", f.key.range, "unknown field `" + f.key.name + "` in a pack",
-            did_you_mean(f.key.name, kFields));
+      error(codes::kUnknownField, f.key.range, "unknown field `" + f.key.name + "` in a pack",
+            field_fix(f.key.name, kFields, "a pack"));
     }
   }
   if (!has_price) {
-    error("E0503", item.name->range, "pack `" + pack.name + "` has no `price`",
+    error(codes::kMissingField, item.name->range, "pack `" + pack.name + "` has no `price`",
           "add `price 1 CNY;`");
   }
   if (!offer.has_grant) {
-    error("E0503", item.name->range, "pack `" + pack.name + "` grants nothing",
+    error(codes::kMissingField, item.name->range, "pack `" + pack.name + "` grants nothing",
           "add `grant <service> 400k token;`");
   }
   pack.grants = std::move(offer.grants);
@@ -129,12 +132,12 @@ void Checker::check_promo(const ast::PlanItem& item) {
       Value v = lower_condition(*e, s, "a promo condition");
       if (v.ok()) conds.push_back(v.id);
     } else {
-      error("E0208", f.key.range, "unknown field `" + f.key.name + "` in a promo",
-            did_you_mean(f.key.name, kFields));
+      error(codes::kUnknownField, f.key.range, "unknown field `" + f.key.name + "` in a promo",
+            field_fix(f.key.name, kFields, "a promo"));
     }
   }
   if (!offer.has_grant) {
-    error("E0503", item.name->range, "promo `" + promo.name + "` grants nothing",
+    error(codes::kMissingField, item.name->range, "promo `" + promo.name + "` grants nothing",
           "add `grant <service> 30M token;`");
   }
   promo.grants = std::move(offer.grants);

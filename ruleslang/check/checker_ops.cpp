@@ -48,7 +48,8 @@ Value Checker::to_ratio(const Value& v) {
   return Value{emit(OpCode::kMul, ratio, 0, {v.id, scale}, v.range), ratio, v.range};
 }
 
-bool Checker::unify(Value& a, Value& b, SourceRange r, const char* code_other, const char* what) {
+bool Checker::unify(Value& a, Value& b, SourceRange r, const DiagnosticCode& code_other,
+                    const char* what) {
   if (!a.ok() || !b.ok()) return false;
   if (a.type == b.type) return true;
   TypeKind ka = a.type.kind;
@@ -60,9 +61,9 @@ bool Checker::unify(Value& a, Value& b, SourceRange r, const char* code_other, c
   }
   std::string msg = std::string(what) + ": " + describe(a.type) + " and " + describe(b.type);
   if (ka == TypeKind::kQuantity && kb == TypeKind::kQuantity) {
-    error("E0302", r, msg + " have different units");
+    error(codes::kDimensionsDiffer, r, msg + " have different units");
   } else if (ka == TypeKind::kMoney && kb == TypeKind::kMoney) {
-    error("E0303", r, msg + " are in different currencies");
+    error(codes::kCurrenciesDiffer, r, msg + " are in different currencies");
   } else {
     std::string fix;
     const Value* qty = ka == TypeKind::kQuantity ? &a : (kb == TypeKind::kQuantity ? &b : nullptr);
@@ -85,9 +86,9 @@ bool Checker::expect(Value& v, Type want, const std::string& what) {
   }
   std::string msg = what + " must be " + describe(want) + ", found " + describe(v.type);
   if (want.kind == TypeKind::kQuantity && v.type.kind == TypeKind::kQuantity) {
-    error("E0302", v.range, msg);
+    error(codes::kDimensionsDiffer, v.range, msg);
   } else if (want.kind == TypeKind::kMoney && v.type.kind == TypeKind::kMoney) {
-    error("E0303", v.range, msg);
+    error(codes::kCurrenciesDiffer, v.range, msg);
   } else {
     std::string fix;
     if (want.kind == TypeKind::kMoney && v.type.kind == TypeKind::kQuantity) {
@@ -100,7 +101,7 @@ bool Checker::expect(Value& v, Type want, const std::string& what) {
       fix = std::string("add the unit, e.g. `") + std::string(source_.slice(v.range)) + " " +
             dim_name(want.dim) + "`";
     }
-    error("E0305", v.range, msg, fix);
+    error(codes::kWrongItemType, v.range, msg, fix);
   }
   return false;
 }
@@ -116,7 +117,8 @@ Value Checker::lower_unary(const ast::Expr& e, const Scope& s) {
   Value a = lower(e.args[0], s);
   if (!a.ok()) return bad;
   if (!arithmetic(a.type.kind)) {
-    error("E0310", e.args[0].range, "`-` is not defined for " + describe(a.type));
+    error(codes::kUndefinedOperation, e.args[0].range,
+          "`-` is not defined for " + describe(a.type));
     return bad;
   }
   return Value{emit(OpCode::kNeg, a.type, 0, {a.id}, e.range), a.type, e.range};
@@ -150,10 +152,10 @@ Value Checker::lower_binary(const ast::Expr& e, const Scope& s) {
 Value Checker::lower_compare(ast::Op op, Value a, Value b, SourceRange r) {
   Value bad{0, Type::error(), r};
   std::string what = std::string("cannot compare with `") + ast::op_spelling(op) + "`";
-  if (!unify(a, b, r, "E0301", what.c_str())) return bad;
+  if (!unify(a, b, r, codes::kIncompatibleOperands, what.c_str())) return bad;
   bool ordering = op != ast::Op::kEq && op != ast::Op::kNe;
   if (ordering && !ordered(a.type.kind)) {
-    error("E0310", r,
+    error(codes::kUndefinedOperation, r,
           std::string("`") + ast::op_spelling(op) + "` is not defined for " + describe(a.type),
           "compare with `==`, `!=` or `in`");
     return bad;
@@ -170,7 +172,7 @@ Value Checker::lower_arith(ast::Op op, Value a, Value b, SourceRange r) {
   const char* sym = ast::op_spelling(op);
   for (const Value* v : {&a, &b}) {
     if (!arithmetic(v->type.kind)) {
-      error("E0310", v->range,
+      error(codes::kUndefinedOperation, v->range,
             std::string("`") + sym + "` is not defined for " + describe(v->type));
       return bad;
     }
@@ -181,7 +183,7 @@ Value Checker::lower_arith(ast::Op op, Value a, Value b, SourceRange r) {
   Type ratio = Type::of(TypeKind::kRatio);
   if (op == ast::Op::kAdd || op == ast::Op::kSub) {
     std::string what = std::string("cannot ") + (op == ast::Op::kAdd ? "add" : "subtract");
-    if (!unify(a, b, r, "E0301", what.c_str())) return bad;
+    if (!unify(a, b, r, codes::kIncompatibleOperands, what.c_str())) return bad;
     return make(op == ast::Op::kAdd ? OpCode::kAdd : OpCode::kSub, a.type);
   }
   if (op == ast::Op::kMul) {
@@ -198,20 +200,30 @@ Value Checker::lower_arith(ast::Op op, Value a, Value b, SourceRange r) {
       return make(OpCode::kMulScaled, t, kFixedScale);
     }
     bool money_qty = (ka == TypeKind::kMoney) != (kb == TypeKind::kMoney);
-    error("E0301", r, "cannot multiply " + describe(a.type) + " by " + describe(b.type),
+    error(codes::kIncompatibleOperands, r,
+          "cannot multiply " + describe(a.type) + " by " + describe(b.type),
           money_qty ? "convert quantities to money with an overage price, e.g. "
                       "`overage <service> 1 CNY per 1M token`"
                     : "multiply by an int or a ratio");
+    return bad;
+  }
+  // A constant zero divisor faults on every request that reaches it (5031): say so now.
+  if (auto divisor = peek_constant(b.id); divisor && *divisor == 0) {
+    error(codes::kDivisionByZero, b.range,
+          "division by zero: this divisor is always 0, so every request that reaches it fails "
+          "(5031)",
+          "divide by a value that is never 0");
     return bad;
   }
   // Division: by int or ratio keeps the dividend's type; like quantities or money give a ratio.
   if (kb == TypeKind::kInt) return make(OpCode::kDiv, a.type);
   if (kb == TypeKind::kRatio) return make(OpCode::kDivScaled, a.type, kFixedScale);
   if (ka == kb) {
-    if (!unify(a, b, r, "E0301", "cannot divide")) return bad;
+    if (!unify(a, b, r, codes::kIncompatibleOperands, "cannot divide")) return bad;
     return make(OpCode::kDivScaled, ratio, kFixedScale);
   }
-  error("E0301", r, "cannot divide " + describe(a.type) + " by " + describe(b.type),
+  error(codes::kIncompatibleOperands, r,
+        "cannot divide " + describe(a.type) + " by " + describe(b.type),
         "divide by an int, a ratio or a value of the same type");
   return bad;
 }
@@ -227,15 +239,15 @@ Value Checker::lower_in(const ast::Expr& e, const Scope& s) {
     Value lo = lower(e.args[1], s);
     Value hi = lower(e.args[2], s);
     if (!v.ok() || !lo.ok() || !hi.ok()) return bad;
-    if (!unify(v, lo, e.args[1].range, "E0301", "range bound") ||
-        !unify(v, hi, e.args[2].range, "E0301", "range bound") ||
-        !unify(v, lo, e.args[1].range, "E0301", "range bound")) {
+    if (!unify(v, lo, e.args[1].range, codes::kIncompatibleOperands, "range bound") ||
+        !unify(v, hi, e.args[2].range, codes::kIncompatibleOperands, "range bound") ||
+        !unify(v, lo, e.args[1].range, codes::kIncompatibleOperands, "range bound")) {
       return bad;
     }
     TypeKind k = v.type.kind;
     if (!ordered(k) && k != TypeKind::kWeekday) {
-      error("E0310", e.args[0].range, "a range is not defined for " + describe(v.type),
-            "use a set: `x in [a, b]`");
+      error(codes::kUndefinedOperation, e.args[0].range,
+            "a range is not defined for " + describe(v.type), "use a set: `x in [a, b]`");
       return bad;
     }
     size_t errors_before = diags_.error_count();
@@ -249,7 +261,7 @@ Value Checker::lower_in(const ast::Expr& e, const Scope& s) {
       // Other ranges do not wrap, so `hour in 22..6` would never hold: say so instead.
       std::string a(source_.slice(e.args[1].range)), z(source_.slice(e.args[2].range));
       std::string x(source_.slice(e.args[0].range));
-      error("E0406", SourceRange{e.args[1].range.begin, e.args[2].range.end},
+      error(codes::kOutOfRange, SourceRange{e.args[1].range.begin, e.args[2].range.end},
             "the range " + a + ".." + z + " is empty: its lower bound is above its upper bound",
             "only times of day and weekdays wrap; write `" + x + " >= " + a + " or " + x +
                 " <= " + z + "`");
@@ -268,7 +280,7 @@ Value Checker::lower_in(const ast::Expr& e, const Scope& s) {
     // Two passes: a ratio late in the set promotes the value, and then the earlier ints.
     for (int pass = 0; pass < 2; ++pass) {
       for (Value& el : elems) {
-        if (!unify(v, el, el.range, "E0301", "set element")) return bad;
+        if (!unify(v, el, el.range, codes::kIncompatibleOperands, "set element")) return bad;
       }
     }
     std::vector<int64_t> values;
@@ -292,7 +304,8 @@ Value Checker::lower_if(const ast::Expr& e, const Scope& s) {
   Value c = lower_condition(e.args[0], s, "the `if` condition");
   Value a = lower(e.args[1], s);
   Value b = lower(e.args[2], s);
-  if (!c.ok() || !unify(a, b, e.args[2].range, "E0306", "`if` branches differ in type")) {
+  if (!c.ok() ||
+      !unify(a, b, e.args[2].range, codes::kBranchTypesDiffer, "`if` branches differ in type")) {
     return bad;
   }
   return Value{emit(OpCode::kIf, a.type, 0, {c.id, a.id, b.id}, e.range), a.type, e.range};

@@ -62,13 +62,13 @@ void collect_money(const ast::Expr& e, const std::unordered_map<std::string, uin
 
 void Checker::check_plans() {
   if (file_.plans.empty()) {
-    error("E0501", SourceRange{0, 0}, "the file declares no plan",
+    error(codes::kNoPlan, SourceRange{0, 0}, "the file declares no plan",
           "add one: `plan NAME { period monthly; ... }`");
     return;
   }
   for (size_t i = 0; i < file_.plans.size() && !too_large_; ++i) {
     if (i >= kMaxPlans) {
-      error("E0504", file_.plans[i].name.range,
+      error(codes::kTooMany, file_.plans[i].name.range,
             "too many plans: one catalog holds at most " + std::to_string(kMaxPlans),
             "split the catalog into several files");
       break;
@@ -113,7 +113,7 @@ void Checker::check_plan(const ast::PlanDecl& p, uint32_t index) {
   if (p.version) {
     auto v = constant_of(*p.version, Type::of(TypeKind::kInt), "a plan version");
     if (v && *v < 1) {
-      error("E0407", p.version->range, "a plan version must be positive",
+      error(codes::kNotPositive, p.version->range, "a plan version must be positive",
             "versions count 1, 2, ...");
     } else if (v) {
       st.plan.version = *v;
@@ -126,7 +126,7 @@ void Checker::check_plan(const ast::PlanDecl& p, uint32_t index) {
   auto [it, fresh] =
       plan_versions_.emplace(std::make_pair(p.name.name, st.plan.version), p.name.range);
   if (!fresh) {
-    error_with_note("E0505", p.name.range,
+    error_with_note(codes::kDuplicateVersion, p.name.range,
                     "plan `" + p.name.name + "` version " + std::to_string(st.plan.version) +
                         " is declared twice",
                     it->second, "first declared here",
@@ -137,6 +137,7 @@ void Checker::check_plan(const ast::PlanDecl& p, uint32_t index) {
     if (too_large_) break;
     check_item(item);
   }
+  for (const auto& [svc, sr] : st.services) check_service_consistency(svc, sr);
   assemble_plan();
   plan_ = nullptr;
 }
@@ -144,8 +145,8 @@ void Checker::check_plan(const ast::PlanDecl& p, uint32_t index) {
 bool Checker::once(Seen& seen, const std::string& key, SourceRange r, const std::string& what) {
   auto [it, fresh] = seen.emplace(key, r);
   if (!fresh) {
-    error_with_note("E0502", r, what + " may appear only once", it->second, "first given here",
-                    "remove one of them");
+    error_with_note(codes::kRepeatedItem, r, what + " may appear only once", it->second,
+                    "first given here", "remove one of them");
   }
   return fresh;
 }
@@ -159,7 +160,7 @@ std::optional<uint16_t> Checker::resolve_service(const ast::Ident& name) {
   if (!best.empty()) offered_services_.insert(best);
   std::string fix = best.empty() ? std::string() : "did you mean `" + best + "`?";
   if (fix.empty()) fix = "declare it: `service " + name.name + " { unit token; }`";
-  error("E0205", name.range, "unknown service `" + name.name + "`", fix);
+  error(codes::kUnknownService, name.range, "unknown service `" + name.name + "`", fix);
   return std::nullopt;
 }
 
@@ -186,7 +187,7 @@ bool Checker::guard_of(const ast::PlanItem& item, const Scope& s,
 ir::Action Checker::lower_action(const ast::Action& a) {
   if ((a.kind == ast::ActionKind::kRedirect || a.kind == ast::ActionKind::kRestrict) &&
       a.argument.empty()) {
-    error("E0503", a.range,
+    error(codes::kMissingField, a.range,
           a.kind == ast::ActionKind::kRedirect ? "`redirect` needs a URL"
                                                : "`restrict` needs a filter id",
           a.kind == ast::ActionKind::kRedirect ? "write `redirect \"https://...\"`"
@@ -207,14 +208,14 @@ bool Checker::expect_money(Value& v, const std::string& what) {
   } else if (v.type.kind == TypeKind::kQuantity) {
     fix = "convert quantities to money with an overage price";
   }
-  error("E0305", v.range, what + " must be money, found " + describe(v.type), fix);
+  error(codes::kWrongItemType, v.range, what + " must be money, found " + describe(v.type), fix);
   return false;
 }
 
 std::optional<int64_t> Checker::positive_quantity(const ast::Expr& e, Dim dim, const char* what) {
   auto v = constant_of(e, Type::quantity(dim), what);
   if (v && *v <= 0) {
-    error("E0407", e.range, std::string(what) + " must be positive");
+    error(codes::kNotPositive, e.range, std::string(what) + " must be positive");
     return std::nullopt;
   }
   return v;
@@ -228,7 +229,7 @@ void Checker::check_item(const ast::PlanItem& item) {
                     item.kind == K::kThreshold || item.kind == K::kOverage ||
                     item.kind == K::kOnExhaust || item.kind == K::kPromo;
   if (item.when && !takes_when) {
-    error("E0208", item.when->range, "this item takes no `when` condition",
+    error(codes::kUnknownField, item.when->range, "this item takes no `when` condition",
           "guard fees, grants, weights, validity, thresholds, overage and on_exhaust instead");
   }
   switch (item.kind) {
@@ -246,7 +247,10 @@ void Checker::check_item(const ast::PlanItem& item) {
       Value v = lower(*item.value, s);
       std::optional<ir::ExprId> g;
       bool guard_ok = guard_of(item, s, &g);
-      if (expect_money(v, "a fee") && guard_ok) st.fee.push_back(Rule{g, v.id, item.range});
+      if (expect_money(v, "a fee") && guard_ok) {
+        check_price_unit(v, "the fee");
+        st.fee.push_back(Rule{g, v.id, item.range});
+      }
       return;
     }
     case K::kCapSpend: {
@@ -274,7 +278,7 @@ void Checker::check_item(const ast::PlanItem& item) {
       break;
   }
   if (!item.service) {
-    error("E0503", item.keyword_range, "this item needs a service",
+    error(codes::kMissingField, item.keyword_range, "this item needs a service",
           "name the service after the keyword");
     return;
   }
@@ -334,7 +338,8 @@ void Checker::check_period(const ast::PlanItem& item) {
     const std::string& w = item.word->name;
     auto it = std::find(kKinds.begin(), kKinds.end(), w);
     if (it == kKinds.end()) {
-      error("E0201", item.word->range, "unknown period `" + w + "`", period_fix(w, kKinds));
+      error(codes::kUnknownName, item.word->range, "unknown period `" + w + "`",
+            period_fix(w, kKinds));
     } else {
       p.kind = static_cast<ir::PeriodKind>(it - kKinds.begin());
     }
@@ -355,14 +360,14 @@ void Checker::check_period(const ast::PlanItem& item) {
     if (!av) return;
     auto d = constant_of(*av, Type::of(TypeKind::kInt), "an anchor day");
     if (d && (*d < 1 || *d > 31)) {
-      error("E0406", av->range, "an anchor day must be between 1 and 31",
+      error(codes::kOutOfRange, av->range, "an anchor day must be between 1 and 31",
             "day 31 means the last day of shorter months");
     } else if (d) {
       p.anchor = ir::AnchorKind::kDayOfMonth;
       p.anchor_value = *d;
     }
   } else if (!aw.empty()) {
-    error("E0201", item.anchor_word->range, "unknown anchor `" + aw + "`",
+    error(codes::kUnknownName, item.anchor_word->range, "unknown anchor `" + aw + "`",
           did_you_mean(aw, kAnchors));
   }
 }
@@ -378,7 +383,7 @@ void Checker::check_grandfather(const ast::PlanItem& item) {
   } else if (w == "until") {
     const auto& e = item.value ? item.value : item.anchor_value;
     if (!e) {
-      error("E0503", item.range, "`grandfather until` needs a date",
+      error(codes::kMissingField, item.range, "`grandfather until` needs a date",
             "write `grandfather until 2027-01-01;`");
       return;
     }
@@ -387,7 +392,7 @@ void Checker::check_grandfather(const ast::PlanItem& item) {
       st.plan.grandfather_until = *d;
     }
   } else {
-    error("E0201", item.word->range, "unknown grandfathering `" + w + "`",
+    error(codes::kUnknownName, item.word->range, "unknown grandfathering `" + w + "`",
           did_you_mean(w, {"until", "none", "forever"}));
   }
 }
@@ -406,6 +411,13 @@ void Checker::check_ruled_item(const ast::PlanItem& item, ServiceRules& sr, uint
   switch (item.kind) {
     case K::kWeight:
       ok = expect(v, Type::of(TypeKind::kRatio), what);
+      // Weight 0 is zero-rating, written on purpose; a negative weight would credit usage
+      // (engine rule 2). A run-time negative weight is a fault in decide().
+      if (auto w = ok ? peek_constant(v.id) : std::nullopt; w && *w < 0) {
+        error(codes::kNegative, v.range, what + " is negative: a weight must be 0 or more",
+              "write 0 to zero-rate the usage");
+        ok = false;
+      }
       break;
     case K::kGrant:
       ok = expect(v, service_quantity(svc), what);
@@ -416,14 +428,14 @@ void Checker::check_ruled_item(const ast::PlanItem& item, ServiceRules& sr, uint
     default:
       // An int is ambiguous here (100%? 100 tokens?), so only ratios and quantities pass.
       if (v.ok() && v.type.kind != TypeKind::kQuantity && v.type.kind != TypeKind::kRatio) {
-        error("E0305", v.range,
+        error(codes::kWrongItemType, v.range,
               what + " must be a ratio of the grant or " + describe(service_quantity(svc)) +
                   ", found " + describe(v.type),
               "write a ratio such as `20%` or a quantity such as `50k token`");
       } else if (v.ok()) {
         ok = expect(v, v.type.kind == TypeKind::kQuantity ? service_quantity(svc) : v.type, what);
         if (ok && sr.threshold_type && *sr.threshold_type != v.type) {
-          error("E0306", v.range,
+          error(codes::kBranchTypesDiffer, v.range,
                 "thresholds of `" + prog_.services[svc].name + "` mix ratios and quantities",
                 "write every threshold rule of a service in one kind");
           ok = false;
@@ -432,7 +444,7 @@ void Checker::check_ruled_item(const ast::PlanItem& item, ServiceRules& sr, uint
         // A ratio threshold is a share of the grant: above 100% it could never trigger.
         auto ratio = ok && v.type.kind == TypeKind::kRatio ? peek_constant(v.id) : std::nullopt;
         if (ratio && (*ratio <= 0 || *ratio > kFixedScale)) {
-          error("E0406", v.range, "a threshold ratio must be above 0% and at most 100%",
+          error(codes::kOutOfRange, v.range, "a threshold ratio must be above 0% and at most 100%",
                 "the threshold is a share of the grant, e.g. `20%`");
           ok = false;
         }
@@ -463,22 +475,33 @@ void Checker::check_allowance(const ast::PlanItem& item, ServiceRules& sr, uint1
   const std::string& name = prog_.services[svc].name;
   if (!once(sr.seen, "allowance", item.range, "`allowance " + name + "`")) return;
   Scope s{svc, false, "allowance"};
+  sr.allowance_range = item.range;
   if (item.value) {
     Value v = lower(*item.value, s);
-    if (expect(v, service_quantity(svc), "the allowance of `" + name + "`")) sr.allowance = v.id;
+    if (expect(v, service_quantity(svc), "the allowance of `" + name + "`")) {
+      if (auto n = peek_constant(v.id); n && *n < 0) {
+        error(codes::kNegative, v.range,
+              "the allowance of `" + name + "` is negative: " + std::string(source_.slice(v.range)),
+              "write 0 for no allowance");
+      } else {
+        sr.allowance = v.id;
+      }
+    }
   }
   sr.block.pooled = item.pooled;
   Dim dim = prog_.services[svc].dim;
   if (item.rollover && dim != Dim::kNone) {
-    if (auto cap = positive_quantity(*item.rollover, dim, "a rollover cap"))
+    if (auto cap = positive_quantity(*item.rollover, dim, "a rollover cap")) {
       sr.block.rollover_cap = *cap;
+      sr.rollover_range = item.rollover->range;
+    }
     sr.block.rollover_periods = 1;
   }
   const auto& periods = item.rollover_periods ? item.rollover_periods : item.per;
   if (periods) {
     auto n = constant_of(*periods, Type::of(TypeKind::kInt), "the rollover lifetime");
     if (n && *n < 1) {
-      error("E0406", periods->range, "a rollover lives for at least 1 period");
+      error(codes::kOutOfRange, periods->range, "a rollover lives for at least 1 period");
     } else if (n) {
       sr.block.rollover_periods = *n;
     }
@@ -492,7 +515,8 @@ void Checker::check_models_item(const ast::PlanItem& item, ServiceRules& sr, uin
   if (item.word && item.word->name == "deny") {
     deny = true;
   } else if (item.word && item.word->name != "allow") {
-    error("E0201", item.word->range, "expected `allow` or `deny`, found `" + item.word->name + "`",
+    error(codes::kUnknownName, item.word->range,
+          "expected `allow` or `deny`, found `" + item.word->name + "`",
           did_you_mean(item.word->name, {"allow", "deny"}));
     return;
   }
@@ -503,10 +527,12 @@ void Checker::check_models_item(const ast::PlanItem& item, ServiceRules& sr, uin
   for (const ast::Ident& id : item.names) {
     auto it = model_index_.find(id.name);
     if (it == model_index_.end()) {
-      error("E0206", id.range, "unknown model `" + id.name + "`", did_you_mean(id.name, own));
+      error(codes::kUnknownModel, id.range, "unknown model `" + id.name + "`",
+            did_you_mean(id.name, own));
       ok = false;
     } else if (prog_.models[it->second].service != svc) {
-      error_with_note("E0206", id.range, "model `" + id.name + "` is not a model of `" + name + "`",
+      error_with_note(codes::kUnknownModel, id.range,
+                      "model `" + id.name + "` is not a model of `" + name + "`",
                       prog_.models[it->second].range, "declared here for another service");
       ok = false;
     } else {
@@ -554,21 +580,40 @@ void Checker::check_limit(const ast::PlanItem& item, ServiceRules& sr, uint16_t 
   Scope s{svc, false, "limit"};
   if (!item.value) return;
   Value v = lower(*item.value, s);
-  bool ok = expect(v, service_quantity(svc), "a limit of `" + prog_.services[svc].name + "`");
+  // AI APIs limit requests per minute beside tokens: a limit in requests counts requests on
+  // any service; one in the service's unit counts allowance units.
+  const bool counts_requests = v.ok() && v.type.kind == TypeKind::kQuantity &&
+                               v.type.dim == Dim::kRequest &&
+                               prog_.services[svc].dim != Dim::kRequest;
+  const std::string& name = prog_.services[svc].name;
+  const Type own = service_quantity(svc);
+  bool ok = counts_requests;
+  if (!ok && v.ok() && v.type.kind == TypeKind::kQuantity && own.kind == TypeKind::kQuantity &&
+      v.type.dim != own.dim && own.dim != Dim::kRequest) {
+    error(codes::kDimensionsDiffer, v.range,
+          "a limit of `" + name + "` must be " + describe(own) +
+              " or a number of requests, found " + describe(v.type),
+          "limit " + std::string(dim_name(own.dim)) + "s (`limit " + name + " N " +
+              dim_name(own.dim) + " per 1 h;`) or requests (`limit " + name +
+              " 60 requests per 1 min;`)");
+  } else if (!ok) {
+    ok = expect(v, own, "a limit of `" + name + "`");
+  }
   std::optional<int64_t> seconds;
   if (item.per) {
     seconds = positive_quantity(*item.per, Dim::kSecond, "a limit window");
   } else {
-    error("E0503", item.range, "a limit needs a window", "write `limit <service> N per 5 h;`");
+    error(codes::kMissingField, item.range, "a limit needs a window",
+          "write `limit <service> N per 5 h;`");
   }
   if (!ok || !seconds) return;
   if (sr.block.windows.size() >= static_cast<size_t>(kMaxWindowLimits)) {
-    error("E0504", item.range,
-          "too many rolling-window limits for `" + prog_.services[svc].name + "`: at most " +
+    error(codes::kTooMany, item.range,
+          "too many rolling-window limits for `" + name + "`: at most " +
               std::to_string(kMaxWindowLimits));
     return;
   }
-  sr.block.windows.push_back(ir::Window{*seconds, item.range});
+  sr.block.windows.push_back(ir::Window{*seconds, counts_requests, item.range});
   sr.windows.push_back(v.id);
 }
 
@@ -587,6 +632,7 @@ void Checker::check_cap_usage(const ast::PlanItem& item, ServiceRules& sr, uint1
   if (item.action) action = lower_action(*item.action);
   if (item.per_member) {
     sr.member_cap = v.id;
+    sr.member_cap_range = item.range;
     sr.block.member_cap_action = action;
   } else {
     sr.usage_cap = v.id;
@@ -603,7 +649,8 @@ void Checker::check_notify(const ast::PlanItem& item, ServiceRules& sr, uint16_t
     if (v.type.kind == TypeKind::kRatio) {
       auto r = fold(v, "a notification threshold");
       if (r && (*r <= 0 || *r > kMaxNotifyRatio)) {
-        error("E0406", e.range, "a notification ratio must be above 0% and at most 1000%");
+        error(codes::kOutOfRange, e.range,
+              "a notification ratio must be above 0% and at most 1000%");
       } else if (r) {
         sr.block.notify_ratios.push_back(*r);
       }
@@ -611,12 +658,12 @@ void Checker::check_notify(const ast::PlanItem& item, ServiceRules& sr, uint16_t
       if (!expect(v, qty, "a notification threshold")) continue;
       auto a = fold(v, "a notification threshold");
       if (a && *a <= 0) {
-        error("E0407", e.range, "a notification threshold must be positive");
+        error(codes::kNotPositive, e.range, "a notification threshold must be positive");
       } else if (a) {
         sr.block.notify_amounts.push_back(*a);
       }
     } else {
-      error("E0305", e.range,
+      error(codes::kWrongItemType, e.range,
             "a notification threshold must be a ratio such as `80%` or " + describe(qty) +
                 ", found " + describe(v.type));
     }
@@ -632,13 +679,13 @@ void Checker::check_order(const ast::PlanItem& item, ServiceRules& sr) {
   for (const ast::Ident& id : item.names) {
     auto it = std::find(kOrigins.begin(), kOrigins.end(), id.name);
     if (it == kOrigins.end()) {
-      error("E0201", id.range, "unknown bucket kind `" + id.name + "`",
+      error(codes::kUnknownName, id.range, "unknown bucket kind `" + id.name + "`",
             did_you_mean(id.name, kOrigins));
       continue;
     }
     if (auto [prev, fresh] = listed.emplace(id.name, id.range); !fresh) {
-      error_with_note("E0202", id.range, "`" + id.name + "` is listed twice", prev->second,
-                      "first listed here");
+      error_with_note(codes::kDuplicate, id.range, "`" + id.name + "` is listed twice",
+                      prev->second, "first listed here");
       continue;
     }
     order.push_back(static_cast<ir::BucketOrigin>(it - kOrigins.begin()));

@@ -123,7 +123,7 @@ void Checker::check_builtin_value(const Value& builtin, int64_t value, SourceRan
     fix = r->hi == kUnbounded ? "write a value of " + describe_range(*r)
                               : "write a value in " + describe_range(*r);
   }
-  error("E0406", at,
+  error(codes::kOutOfRange, at,
         "`" + name + "` is " + describe_range(*r) + "; " + std::to_string(value) +
             " is never reached",
         fix);

@@ -7,8 +7,7 @@ namespace gyrate::lang {
 std::optional<ir::Program> compile_source(const SourceFile& source, Diagnostics& diags,
                                           const ExtensionRegistry* extensions) {
   if (source.text().size() > kMaxSourceBytes) {
-    diags.error(
-        "E0105", SourceRange{0, 0},
+    diags.report(codes::kFileTooLarge, SourceRange{0, 0},
         "the file is larger than " + std::to_string(kMaxSourceBytes / (1024 * 1024)) + " MiB",
         "split the catalog into several files");
     return std::nullopt;

@@ -292,8 +292,10 @@ class Dumper {
     if (b.usage_cap_action) out += "    usage_cap_action " + action(*b.usage_cap_action) + "\n";
     if (b.member_cap_action) out += "    member_cap_action " + action(*b.member_cap_action) + "\n";
     for (size_t i = 0; i < b.windows.size(); ++i) {
-      out +=
-          "    window " + std::to_string(i) + " " + std::to_string(b.windows[i].seconds) + " s\n";
+      // A window that counts requests says so: its limit is then a request count, whatever
+      // the service's unit.
+      out += "    window " + std::to_string(i) + " " + std::to_string(b.windows[i].seconds) + " s" +
+             (b.windows[i].counts_requests ? " counts_requests" : "") + "\n";
     }
     for (const ir::Function& f : b.functions) {
       out += "    ";

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "utf8.hpp"
+
 namespace gyrate::lang {
 
 namespace {
@@ -25,46 +27,81 @@ const char* severity_word(Severity s) {
   return "error";
 }
 
-// Every byte is shown as exactly one character so the caret line stays aligned; a tab becomes
-// one space for the same reason.
-char shown(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  if (c == '\t') return ' ';
-  if (u < 0x20 || u >= 0x7f) return '?';
-  return c;
+// Characters that would reorder or hide text in a terminal (bidirectional overrides, C1
+// controls) are shown as '?' like control bytes: the echo must show what the parser saw.
+bool hides_text(uint32_t cp) {
+  return cp < 0xa0 || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+         cp == 0x200e || cp == 0x200f || cp == 0x061c;
 }
 
+// One column of the echoed line starts at line[i]: a code point, shown as itself when it is
+// printable UTF-8, else as one '?' (a tab as one space), so that every column is one character
+// and the caret lines up. Returns the index of the next column.
+size_t next_column(std::string_view line, size_t i, std::string_view* shown) {
+  const auto c = static_cast<unsigned char>(line[i]);
+  if (c < 0x80) {
+    *shown = c == '\t' ? " " : (c < 0x20 || c == 0x7f ? "?" : line.substr(i, 1));
+    return i + 1;
+  }
+  uint32_t cp = 0;
+  const size_t len = decode_utf8(line, i, cp);
+  if (len == 0 || hides_text(cp)) {
+    *shown = "?";
+    return i + (len == 0 ? 1 : len);
+  }
+  *shown = line.substr(i, len);
+  return i + len;
+}
+
+// The column (0-based) of the code point holding byte `byte` of the line; the line's column
+// count when `byte` is at its end or beyond. Counting, not storing: a line may be 4 MiB long.
+size_t column_of(std::string_view line, size_t byte) {
+  std::string_view shown;
+  size_t column = 0;
+  for (size_t i = 0; i < line.size(); ++column) {
+    const size_t next = next_column(line, i, &shown);
+    if (byte < next) return column;
+    i = next;
+  }
+  return column;
+}
+
+// `file:line:col: `, the column counted in characters like the caret under the echoed line.
 void append_location(std::string& out, const SourceFile& file, uint32_t offset) {
   const LineColumn lc = file.position(offset);
   out += file.name();
   out += ':';
   out += std::to_string(lc.line);
   out += ':';
-  out += std::to_string(lc.column);
+  out += std::to_string(column_of(file.line_text(lc.line), lc.column - 1) + 1);
   out += ": ";
 }
 
 // The source line with a gutter and the `^~~~` underline of the part of `r` on that line.
+// Positions are columns (code points), so the caret sits under the right character of a UTF-8
+// line.
 void append_snippet(std::string& out, const SourceFile& file, SourceRange r) {
   const LineColumn begin = file.position(r.begin);
   const std::string_view line = file.line_text(begin.line);
-  const size_t start = begin.column - 1;  // 0-based byte index of the caret in the line
+  const size_t columns = column_of(line, line.size());
+  const size_t start = column_of(line, begin.column - 1);
   size_t length = 1;
   if (r.end > r.begin) {
     const LineColumn end = file.position(r.end);
-    const size_t stop = end.line == begin.line ? end.column - 1 : line.size();
+    const size_t stop =
+        end.line == begin.line ? column_of(line, end.column - 1) : columns;
     length = std::max<size_t>(1, stop > start ? stop - start : 1);
   }
 
   size_t window_begin = 0;
-  size_t window_end = line.size();
-  if (line.size() > kMaxEchoedColumns) {
+  size_t window_end = columns;
+  if (columns > kMaxEchoedColumns) {
     window_begin = start > kWindowLeadColumns ? start - kWindowLeadColumns : 0;
-    window_begin = std::min(window_begin, line.size() - kMaxEchoedColumns);
+    window_begin = std::min(window_begin, columns - kMaxEchoedColumns);
     window_end = window_begin + kMaxEchoedColumns;
   }
   const bool cut_left = window_begin > 0;
-  const bool cut_right = window_end < line.size();
+  const bool cut_right = window_end < columns;
 
   const std::string number = std::to_string(begin.line);
   const size_t width = std::max<size_t>(kMinGutterWidth, number.size());
@@ -72,7 +109,11 @@ void append_snippet(std::string& out, const SourceFile& file, SourceRange r) {
   out += number;
   out += " | ";
   if (cut_left) out += "...";
-  for (size_t i = window_begin; i < window_end; ++i) out += shown(line[i]);
+  std::string_view shown;
+  for (size_t i = 0, column = 0; i < line.size() && column < window_end; ++column) {
+    i = next_column(line, i, &shown);
+    if (column >= window_begin) out += shown;
+  }
   if (cut_right) out += "...";
   out += '\n';
 
@@ -135,12 +176,9 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-void Diagnostics::error(std::string code, SourceRange r, std::string message, std::string fix) {
-  add(Diagnostic{Severity::kError, std::move(code), r, std::move(message), {}, std::move(fix)});
-}
-
-void Diagnostics::warning(std::string code, SourceRange r, std::string message, std::string fix) {
-  add(Diagnostic{Severity::kWarning, std::move(code), r, std::move(message), {}, std::move(fix)});
+void Diagnostics::report(const DiagnosticCode& code, SourceRange r, std::string message,
+                         std::string fix) {
+  add(Diagnostic{code.severity, std::string(code.code), r, std::move(message), {}, std::move(fix)});
 }
 
 bool Diagnostics::has_errors() const { return error_count() > 0; }

@@ -18,7 +18,7 @@ std::optional<ast::File> parse(const SourceFile& source, Diagnostics& diags) {
   } catch (const std::bad_alloc&) {
     // Input is capped at kMaxSourceBytes, so this means the process itself is short of memory;
     // a tariff file must still never take the caller down.
-    diags.error("E0105", {0, 0}, "out of memory while parsing the file");
+    diags.report(codes::kFileTooLarge, {0, 0}, "out of memory while parsing the file");
   }
   return std::nullopt;
 }

@@ -119,7 +119,7 @@ class Builder {
   // "expected X but found Y", pointing at Y.
   Diagnostic at_next(const std::string& what, std::string fix) const {
     Diagnostic d;
-    d.code = "E0101";
+    d.code = codes::kSyntax.code;
     d.range = next_.range;
     d.message = "expected " + what + " but found " + describe(next_);
     d.fix = std::move(fix);
@@ -139,7 +139,7 @@ class Builder {
       return at_next(what, std::move(fix));
     }
     Diagnostic d;
-    d.code = "E0101";
+    d.code = codes::kSyntax.code;
     d.range = {after, after};
     d.message = "expected " + what;
     d.fix = std::move(fix_if_after);
@@ -179,7 +179,7 @@ Diagnostic build(const ParseState& s, const char* at, const Expect& e) {
     case ExpectKind::kName: {
       if (!next.keyword) return b.at_next(e.what, {});
       Diagnostic d;
-      d.code = "E0106";
+      d.code = codes::kKeywordAsName.code;
       d.range = next.range;
       d.message =
           "`" + next.text + "` is a reserved keyword and cannot be used as " + e.role + " name";
@@ -201,6 +201,14 @@ Diagnostic build(const ParseState& s, const char* at, const Expect& e) {
     case ExpectKind::kPlanItem: {
       if (next.eof || (next.word && is_top_level_keyword(next.text))) return b.unclosed(open);
       std::string fix = next.text == ";" ? "remove this `;`" : suggestion(next, kPlanItemWords);
+      // A word close to none gets the list: a designer guessing item names needs to see them.
+      if (fix.empty() && next.word && !is_keyword(next.text)) {
+        std::string listed;
+        for (const char* const* w = kPlanItemWords; *w != nullptr; ++w) {
+          listed += (w == kPlanItemWords ? "`" : ", `") + std::string(*w) + "`";
+        }
+        fix = "plan items are " + listed;
+      }
       return b.at_next("a plan item (period, fee, allowance, ...)", std::move(fix));
     }
     case ExpectKind::kField:
@@ -230,7 +238,7 @@ void fail_expected(const ParseState& s, const char* at, const Expect& e) {
 void fail_nesting(const ParseState& s, const char* at) {
   const Found next = peek(s, at);
   Diagnostic d;
-  d.code = "E0104";
+  d.code = codes::kTooDeep.code;
   d.range = next.range;
   d.message = "expression nested deeper than " + std::to_string(kMaxNestingDepth) + " levels";
   throw SyntaxError{std::move(d)};
@@ -238,7 +246,7 @@ void fail_nesting(const ParseState& s, const char* at) {
 
 void fail_tree_depth(SourceRange r) {
   Diagnostic d;
-  d.code = "E0104";
+  d.code = codes::kTooDeep.code;
   d.range = r;
   d.message =
       "expression nested deeper than " + std::to_string(kMaxTreeDepth) + " levels of operators";
@@ -249,7 +257,7 @@ void fail_tree_depth(SourceRange r) {
 void fail_chained_comparison(const ParseState& s, const char* at) {
   const Found next = peek(s, at);
   Diagnostic d;
-  d.code = "E0101";
+  d.code = codes::kSyntax.code;
   d.range = next.range;
   d.message = "comparisons do not chain: found " + describe(next) + " after a comparison";
   d.fix = "combine comparisons with `and`, as in `a < b and b < c`";

@@ -707,7 +707,7 @@ constexpr Expect kPeriodKind =
 constexpr Expect kAnchor =
     token("an anchor (billing_day, activation, day N or a date) after `anchor`", kAnchorWords);
 constexpr Expect kEligibleWhen = token("`when` and a condition in the eligibility rule");
-constexpr Expect kPeriods = token("`periods` after the number of periods");
+constexpr Expect kPeriods = token("`periods` after the number of periods");  // or `period`
 constexpr Expect kAllowOrDeny = token("`allow` or `deny` after the service name", kAllowDeny);
 constexpr Expect kModelList = token("`[` and a list of model names");
 constexpr Expect kModelName = name_of("a model name after `,`", "a model");
@@ -755,7 +755,7 @@ auto const eligible_item_def = Kw("eligible")[Begin<ItemKind::kEligible>()]
 
 auto const rollover = Kw("rollover") > need(expr, kOperand)[Set<&PI::rollover>()]
     > -(Kw("for") > need(expr, kOperand)[Set<&PI::rollover_periods>()]
-        > need(Kw("periods"), kPeriods));
+        > need(Kw("periods") | Kw("period"), kPeriods));  // `for 1 period`, `for 2 periods`
 auto const allowance_item_def = Kw("allowance")[Begin<ItemKind::kAllowance>()] > service_of
     > need(expr, kOperand)[Set<&PI::value>()]
     > -Kw("pooled")[SetFlag<&PI::pooled>()] > -rollover

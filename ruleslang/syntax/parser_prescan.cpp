@@ -4,6 +4,7 @@
 
 #include "gyrate/ruleslang/parser.hpp"
 #include "parser_internal.hpp"
+#include "utf8.hpp"
 
 namespace gyrate::lang::parse_detail {
 
@@ -24,31 +25,6 @@ std::string code_point_name(uint32_t cp) {
   return "U+" + digits;
 }
 
-// Decodes one UTF-8 sequence at text[i]; returns its length, 0 when the bytes are not UTF-8.
-size_t decode_utf8(const std::string& text, size_t i, uint32_t& cp) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  size_t len = 0;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    len = 2;
-    cp = lead & 0x1fu;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    len = 3;
-    cp = lead & 0x0fu;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    len = 4;
-    cp = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const auto c = static_cast<unsigned char>(text[i + k]);
-    if ((c & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (c & 0x3fu);
-  }
-  return len;
-}
-
 // Designers who type Chinese often get full-width punctuation (`；`, `，`, `（`) or curly
 // quotes; name the ASCII character they meant.
 char ascii_lookalike(uint32_t cp) {
@@ -67,13 +43,13 @@ void bad_byte(const std::string& text, size_t i, Diagnostics& diags) {
   const auto begin = static_cast<uint32_t>(i);
   if (len == 0) {
     const char* kind = c >= 0x80 ? "byte " : "control character ";
-    diags.error("E0102", {begin, begin + 1},
+    diags.report(codes::kNonAscii, {begin, begin + 1},
                 std::string("unexpected ") + kind + hex_byte(c) +
                     ": tariff text must be ASCII outside comments");
     return;
   }
   if (cp == 0xfeff && i == 0) {
-    diags.error("E0102", {begin, begin + static_cast<uint32_t>(len)},
+    diags.report(codes::kNonAscii, {begin, begin + static_cast<uint32_t>(len)},
                 "byte order mark (U+FEFF) at the start of the file: tariff text must be ASCII",
                 "save the file without a byte order mark");
     return;
@@ -82,8 +58,7 @@ void bad_byte(const std::string& text, size_t i, Diagnostics& diags) {
   if (const char ascii = ascii_lookalike(cp); ascii != 0) {
     fix = ascii == ' ' ? "use an ASCII space" : std::string("use the ASCII `") + ascii + "`";
   }
-  diags.error(
-      "E0102", {begin, begin + static_cast<uint32_t>(len)},
+  diags.report(codes::kNonAscii, {begin, begin + static_cast<uint32_t>(len)},
       "non-ASCII character " + code_point_name(cp) + ": tariff text must be ASCII outside comments",
       fix);
 }
@@ -98,8 +73,9 @@ size_t check_string(const std::string& text, size_t i, Diagnostics& diags) {
   };
   for (size_t j = i + 1;; ++j) {
     if (line_ends_at(j)) {
-      diags.error("E0103", {static_cast<uint32_t>(open), static_cast<uint32_t>(j)},
-                  "unterminated string", "close the string with `\"` on the same line");
+      diags.report(codes::kUnterminatedString,
+                   {static_cast<uint32_t>(open), static_cast<uint32_t>(j)}, "unterminated string",
+                   "close the string with `\"` on the same line");
       return 0;
     }
     const auto c = static_cast<unsigned char>(text[j]);
@@ -110,7 +86,7 @@ size_t check_string(const std::string& text, size_t i, Diagnostics& diags) {
         continue;
       }
       if (j + 1 < text.size() && is_text_byte(static_cast<unsigned char>(text[j + 1]))) {
-        diags.error("E0101", {static_cast<uint32_t>(j), static_cast<uint32_t>(j + 2)},
+        diags.report(codes::kSyntax, {static_cast<uint32_t>(j), static_cast<uint32_t>(j + 2)},
                     std::string("unknown escape `\\") + text[j + 1] + "` in a string",
                     "strings know only `\\\"` and `\\\\`");
         return 0;
@@ -129,7 +105,7 @@ size_t check_string(const std::string& text, size_t i, Diagnostics& diags) {
 bool prescan(const SourceFile& source, Diagnostics& diags) {
   const std::string& text = source.text();
   if (text.size() > kMaxSourceBytes) {
-    diags.error("E0105", {0, 0},
+    diags.report(codes::kFileTooLarge, {0, 0},
                 "the file has " + std::to_string(text.size()) +
                     " bytes; tariff files are limited to 4 MiB (" +
                     std::to_string(kMaxSourceBytes) + " bytes)");
@@ -153,7 +129,7 @@ bool prescan(const SourceFile& source, Diagnostics& diags) {
     // 64 parentheses are allowed inside a plan as the reference says.
     if (c == '(' || c == '[') {
       if (++depth > kMaxNestingDepth) {
-        diags.error("E0104", {static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1)},
+        diags.report(codes::kTooDeep, {static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1)},
                     "brackets nested deeper than " + std::to_string(kMaxNestingDepth) + " levels");
         return false;
       }

@@ -99,7 +99,8 @@ TEST(CheckerDiagnostics, E0207UnknownFunction) {
 TEST(CheckerDiagnostics, E0208UnknownField) {
   Compiled c = with_items("pack a { prise 1 CNY; grant llm 1k token; }");
   EXPECT_EQ(c.where("E0208"), "6:10") << c.rendered();
-  EXPECT_EQ(c.find("E0208")->fix, "did you mean `price`?");
+  EXPECT_EQ(c.find("E0208")->fix,
+            "did you mean `price`? the fields of a pack: `price`, `grant`, `valid`");
   Compiled svc = compile("service s { unit token; rating 5; }\nplan p { allowance s 1 token; }\n");
   EXPECT_EQ(svc.where("E0208"), "1:25") << svc.rendered();
 }

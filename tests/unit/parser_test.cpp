@@ -252,6 +252,12 @@ TEST(Items, AllowanceWithPoolAndRollover) {
   EXPECT_EQ(sx(*it.rollover), "10M'token");
   EXPECT_EQ(sx(*it.rollover_periods), "2");
 
+  // Like units, `period` takes the singular: `for 1 period`.
+  const auto& one = only_item(item("allowance data 20 GiB rollover 5 GiB for 1 period;"));
+  EXPECT_EQ(sx(*one.rollover_periods), "1");
+  const auto& plural_one = only_item(item("allowance data 20 GiB rollover 5 GiB for 1 periods;"));
+  EXPECT_EQ(sx(*plural_one.rollover_periods), "1");
+
   const auto& plain = only_item(item("allowance data 20 GiB;"));
   EXPECT_FALSE(plain.pooled);
   EXPECT_FALSE(plain.rollover);
@@ -584,6 +590,12 @@ TEST(SyntaxErrors, PlanItemsAndDeclarationsWithSuggestions) {
   expect_error({"plan p {\n  alowance llm 1 token;\n}", "E0101", "2:3",
                 "expected a plan item (period, fee, allowance, ...) but found `alowance`",
                 "did you mean `allowance`?"});
+  // A word close to no item gets the list of items.
+  expect_error({"plan p {\n  quota llm 1 token;\n}", "E0101", "2:3",
+                "expected a plan item (period, fee, allowance, ...) but found `quota`",
+                "plan items are `period`, `fee`, `eligible`, `allowance`, `models`, `weight`, "
+                "`grant`, `validity`, `threshold`, `overage`, `limit`, `cap`, `on_exhaust`, "
+                "`notify`, `order`, `grandfather`, `pack`, `promo`"});
   expect_error({"plan p {\n  ;\n}", "E0101", "2:3",
                 "expected a plan item (period, fee, allowance, ...) but found `;`",
                 "remove this `;`"});

@@ -4,11 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "gyrate/ruleslang/diagnostic_codes.hpp"
 #include "gyrate/ruleslang/source.hpp"
 
 namespace gyrate::lang {
-
-enum class Severity { kError, kWarning, kNote };
 
 struct DiagnosticNote {
   SourceRange range;
@@ -16,7 +15,7 @@ struct DiagnosticNote {
   std::string message;
 };
 
-// code is "E0101"-style; the list lives in docs/language.md and diagnostic_codes.hpp.
+// code is like E0101, from the table in diagnostic_codes.hpp (listed in docs/language.md).
 struct Diagnostic {
   Severity severity = Severity::kError;
   std::string code;
@@ -29,8 +28,8 @@ struct Diagnostic {
 class Diagnostics {
  public:
   void add(Diagnostic d) { items_.push_back(std::move(d)); }
-  void error(std::string code, SourceRange r, std::string message, std::string fix = {});
-  void warning(std::string code, SourceRange r, std::string message, std::string fix = {});
+  // Adds a diagnostic of the code's severity.
+  void report(const DiagnosticCode& code, SourceRange r, std::string message, std::string fix = {});
   bool has_errors() const;
   size_t error_count() const;
   const std::vector<Diagnostic>& items() const { return items_; }
@@ -41,7 +40,9 @@ class Diagnostics {
 };
 
 // Renders `file:line:col: error[E0203]: message`, the source line, a caret/range underline,
-// notes and the fix hint. Non-printable bytes in the echoed line are shown as '?'.
+// notes and the fix hint. The echoed line shows UTF-8 characters as they are; `col` and the
+// caret count columns in code points (SourceFile::position counts bytes). Control characters,
+// bidirectional controls and bytes that are not UTF-8 are shown as '?'.
 std::string render(const Diagnostic& d, const SourceFile& file);
 std::string render_all(const Diagnostics& ds, const SourceFile& file);
 
