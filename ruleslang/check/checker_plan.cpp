@@ -613,7 +613,7 @@ void Checker::check_limit(const ast::PlanItem& item, ServiceRules& sr, uint16_t 
               std::to_string(kMaxWindowLimits));
     return;
   }
-  sr.block.windows.push_back(ir::Window{*seconds, counts_requests, item.range});
+  sr.block.windows.push_back(ir::Window{.seconds = *seconds, .counts_requests = counts_requests, .range = item.range});
   sr.windows.push_back(v.id);
 }
 

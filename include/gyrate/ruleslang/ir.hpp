@@ -100,11 +100,11 @@ struct Action {
 
 struct Window {
   int64_t seconds = 0;
-  SourceRange range;
   // The limit counts requests (`limit llm 60 requests per 1 min`), whatever the service's unit:
   // its context slot then holds requests in the window, and a full window refuses the request
   // instead of bounding the grant in units.
   bool counts_requests = false;
+  SourceRange range;
 };
 
 enum class BucketOrigin : uint8_t { kPromo, kRollover, kAllowance, kPack, kPooled };
