@@ -342,8 +342,12 @@ void Checker::check_attributes() {
       continue;
     }
     if (name_taken(d.name, "attribute")) continue;
-    if (kSlotBuiltinCount + prog_.attributes.size() >= kMaxDeclared) {
-      error(codes::kTooMany, d.name.range, "too many attributes");
+    // Every request carries every attribute in a fixed-size context (lang::kMaxContextSlots).
+    if (kSlotBuiltinCount + prog_.attributes.size() >= kMaxContextSlots) {
+      error(codes::kTooMany, d.name.range,
+            "too many attributes: a catalog declares at most " +
+                std::to_string(kMaxContextSlots - kSlotBuiltinCount),
+            "keep the attributes that rules read; others belong in the subscriber database");
       continue;
     }
     Type t = Type::error();

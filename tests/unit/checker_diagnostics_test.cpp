@@ -390,6 +390,19 @@ TEST(CheckerDiagnostics, E0504TooManyPlansOnlyPastKMaxPlans) {
   EXPECT_EQ(over.where("E0504"), std::to_string(kMaxPlans + 2) + ":6") << over.rendered();
 }
 
+TEST(CheckerDiagnostics, E0504TooManyAttributesForTheContext) {
+  // Builtins and attributes share a fixed-size context of kMaxContextSlots slots.
+  const size_t room = kMaxContextSlots - kSlotBuiltinCount;
+  std::string text;
+  for (size_t i = 0; i < room; ++i) text += "attribute a" + std::to_string(i) + ": int = 0;\n";
+  Compiled full = compile(text + "plan p { }\n");
+  ASSERT_TRUE(full.program.has_value()) << full.rendered().substr(0, 2000);
+  EXPECT_EQ(full.program->context_slots, kMaxContextSlots);
+  Compiled over = compile(text + "attribute one_more: int = 0;\nplan p { }\n");
+  EXPECT_FALSE(over.program);
+  EXPECT_EQ(over.where("E0504"), std::to_string(room + 1) + ":11") << over.rendered().substr(0, 2000);
+}
+
 TEST(CheckerDiagnostics, E0505DuplicatePlanVersion) {
   Compiled c = compile(
       "service llm { unit token; }\n"
