@@ -197,6 +197,41 @@ TEST(Journal, SnapshotThenReplayDeliversOnlyLaterRecordsAndDropsCoveredSegments)
   EXPECT_EQ((*journal)->recovery().records_replayed, 60u);
 }
 
+// The first sequence of each segment, from the file names.
+std::vector<uint64_t> segment_firsts(const std::filesystem::path& dir) {
+  std::vector<uint64_t> firsts;
+  for (const auto& file : testing::segment_files(dir)) {
+    firsts.push_back(std::stoull(file.filename().string().substr(8, 20)));
+  }
+  return firsts;
+}
+
+TEST(Journal, ASnapshotDeletesExactlyTheSegmentsItCovers) {
+  TempDir dir;
+  JournalOptions options;
+  options.fsync = FsyncPolicy::kOff;
+  options.max_segment_bytes = 512;
+  auto journal = Journal::open(dir.path(), options);
+  ASSERT_TRUE(journal);
+  for (uint64_t i = 1; i <= 200; ++i) ASSERT_TRUE((*journal)->append(body_for(i)));
+  const std::vector<uint64_t> firsts = segment_firsts(dir.path());
+  ASSERT_GT(firsts.size(), 4u);
+  ASSERT_EQ(firsts[0], 1u);
+  // One short of the end of the second segment: only the first is wholly covered.
+  ASSERT_TRUE((*journal)->write_snapshot("s", firsts[2] - 2).is_ok());
+  EXPECT_EQ(segment_firsts(dir.path()).front(), firsts[1]);
+  // The end of the second segment: now it goes too.
+  ASSERT_TRUE((*journal)->write_snapshot("s", firsts[2] - 1).is_ok());
+  EXPECT_EQ(segment_firsts(dir.path()).front(), firsts[2]);
+  journal->reset();
+  Replayed replayed;
+  journal = open_collecting(dir.path(), options, replayed);
+  ASSERT_TRUE(journal) << journal.status().to_string();
+  ASSERT_FALSE(replayed.sequences.empty());
+  EXPECT_EQ(replayed.sequences.front(), firsts[2]);
+  EXPECT_EQ(replayed.sequences.back(), 200u);
+}
+
 TEST(Journal, SnapshotOfEverythingThenReopenContinuesTheSequence) {
   TempDir dir;
   JournalOptions options;
