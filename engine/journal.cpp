@@ -53,10 +53,17 @@ Expected<std::unique_ptr<Journal>> Journal::open(const fs::path& dir, const Jour
     return Status::error(ErrorCode::kInvalidArgument, "max_segment_bytes is below a file header");
   }
   std::error_code error;
-  fs::create_directories(dir, error);
+  const bool created = fs::create_directories(dir, error);
   if (error) {
     return Status::error(ErrorCode::kIo, "create journal directory " + dir.string() + ": " +
                                              error.message());
+  }
+  if (created && options.fsync != FsyncPolicy::kOff) {
+    // The new directory's own entry must be durable too, or a crash could lose the whole journal.
+    fs::path absolute = fs::absolute(dir);
+    if (!absolute.has_filename()) absolute = absolute.parent_path();  // "a/b/" names "a/b"
+    const fs::path parent = absolute.parent_path();
+    if (Status status = journal_io::sync_directory(parent); !status.is_ok()) return status;
   }
   std::unique_ptr<Journal> journal(new Journal(dir, options));
   const fs::path lock_path = dir / "LOCK";

@@ -81,6 +81,7 @@ class Journal {
   static Expected<std::unique_ptr<Journal>> open(const std::filesystem::path& dir,
                                                  const JournalOptions& options,
                                                  const RecoveryHandlers& handlers = {});
+  // Destroy only when no append() or write_snapshot() is running.
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
