@@ -1,0 +1,145 @@
+// The engine's durable journal: numbered, checksummed records in segment files plus snapshots,
+// appended with group commit and replayed at start-up (format and rules: docs/engine.md).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gyrate/base/status.hpp"
+
+namespace gyrate::engine {
+
+// When an append counts as durable, i.e. when append() returns.
+enum class FsyncPolicy : uint8_t {
+  kAlways,   // after an fdatasync covering the record; concurrent appends share one (group commit)
+  kBatched,  // the same guarantee, but a commit first waits up to batch_window for more records
+  kOff,      // after write(2) only: survives a killed process, not a power cut
+};
+
+struct JournalOptions {
+  FsyncPolicy fsync = FsyncPolicy::kAlways;
+  std::chrono::microseconds batch_window{2000};  // kBatched only
+  size_t max_batch_bytes = 1 << 20;              // kBatched: commit early once this much waits
+  size_t max_segment_bytes = 64 << 20;           // a new segment file starts past this size
+  // Open despite a corrupt record in the middle of the journal: skip to the next valid record
+  // and report what was skipped. Without it, such a record fails open() with kCorrupt.
+  bool salvage = false;
+};
+
+// One record as replayed. `body` points into a buffer that lives only during the callback.
+struct JournalEntry {
+  uint64_t sequence = 0;
+  uint64_t timestamp_micros = 0;
+  std::string_view body;
+};
+
+// What open() delivers, in this order: the newest snapshot (if any), then every record after it.
+// Either callback may return an error, which stops open() with that error.
+struct RecoveryHandlers {
+  std::function<Status(uint64_t covered_sequence, std::string_view state)> on_snapshot;
+  std::function<Status(const JournalEntry&)> on_record;
+};
+
+// Bytes that salvage skipped: [offset, offset + length) of `file`.
+struct SkippedRange {
+  std::string file;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+// What start-up found and did. Warnings are for the operator's log (a torn tail dropped, a
+// leftover temporary file removed, what salvage skipped).
+struct RecoveryReport {
+  uint64_t snapshot_sequence = 0;  // 0: no snapshot
+  uint64_t records_replayed = 0;   // records after the snapshot, delivered to on_record
+  uint64_t last_sequence = 0;      // the newest durable sequence (snapshot or record)
+  uint64_t torn_bytes_dropped = 0;
+  std::vector<SkippedRange> skipped;
+  std::vector<std::string> warnings;
+};
+
+// Counters for tests and benchmarks.
+struct JournalStats {
+  uint64_t records = 0;  // acknowledged appends
+  uint64_t commits = 0;  // write(2) batches; with kAlways/kBatched each is one fdatasync
+  uint64_t bytes = 0;    // framed bytes written
+};
+
+class Journal {
+ public:
+  // Opens (or creates) the journal in `dir`, replays it into `handlers` and truncates a torn tail.
+  // Only one Journal may hold a directory at a time (an flock on dir/LOCK).
+  static Expected<std::unique_ptr<Journal>> open(const std::filesystem::path& dir,
+                                                 const JournalOptions& options,
+                                                 const RecoveryHandlers& handlers = {});
+  // Destroy only when no append() or write_snapshot() is running.
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Appends one record and returns its sequence once it is durable per the fsync policy.
+  // Thread-safe. On failure nothing is acknowledged: ENOSPC, EDQUOT or EFBIG give
+  // kResourceExhausted, other I/O errors kIo. After a failed write the segment is cut back to its
+  // last committed byte and later appends may succeed; after a failed fdatasync the journal
+  // refuses every later append (the kernel may have dropped the unsynced pages) until reopened.
+  Expected<uint64_t> append(std::string_view body);
+
+  // Writes `state`, the engine's state after every record up to `covered_sequence`, as the new
+  // snapshot (atomically: temporary file, fsync, rename, fsync of the directory), then deletes
+  // older snapshots and every segment whose records are all covered. `covered_sequence` must not
+  // exceed the last acknowledged sequence.
+  Status write_snapshot(std::string_view state, uint64_t covered_sequence);
+
+  const RecoveryReport& recovery() const { return recovery_; }
+  JournalStats stats() const;
+  uint64_t last_sequence() const;  // the newest acknowledged sequence
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  struct Waiter;
+  Journal(std::filesystem::path dir, const JournalOptions& options);
+  Status recover(const RecoveryHandlers& handlers);
+  void lead_commit(std::unique_lock<std::mutex>& lock);
+  Status write_batch(const std::string& batch, uint64_t first_sequence, bool& poison);
+  Status start_segment(uint64_t first_sequence);
+  Status open_active_segment(bool start_new);
+
+  const std::filesystem::path dir_;
+  const JournalOptions options_;
+  RecoveryReport recovery_;
+  int lock_fd_ = -1;
+
+  // Only the committing leader touches the active segment (one leader at a time, so no lock).
+  int segment_fd_ = -1;
+  std::filesystem::path segment_path_;
+  uint64_t segment_bytes_ = 0;  // committed bytes in the active segment, header included
+
+  std::mutex snapshot_mutex_;  // one write_snapshot at a time
+  std::mutex files_mutex_;     // segments_ (held briefly: the leader takes it when rotating)
+  std::vector<std::pair<uint64_t, std::filesystem::path>> segments_;  // first sequence, file
+
+  mutable std::mutex mutex_;
+  std::condition_variable committed_;    // a commit finished: waiters check their own slot
+  std::condition_variable batch_ready_;  // kBatched: enough bytes wait, commit now
+  std::string pending_;                  // framed records not yet written, in sequence order
+  std::string writing_;                  // the batch the leader is writing (buffers swap, reused)
+  Waiter* pending_head_ = nullptr;       // waiters of pending_, oldest first
+  Waiter* pending_tail_ = nullptr;
+  uint64_t pending_first_sequence_ = 0;
+  uint64_t next_sequence_ = 1;
+  uint64_t durable_sequence_ = 0;
+  bool leader_active_ = false;
+  Status poisoned_ = Status::ok();  // set after a failed fdatasync
+  JournalStats stats_;
+};
+
+}  // namespace gyrate::engine
