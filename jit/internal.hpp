@@ -112,9 +112,11 @@ Expected<LinkedCatalog> link_objects(const std::shared_ptr<JitSession>& session,
 Expected<int64_t> run_ir_text(const std::shared_ptr<JitSession>& session, std::string_view ir_text,
                               std::string_view entry);
 
-// The persistent object cache: one file per key, written atomically, checked on read.
+// The persistent object cache: one file per key, written atomically, checked on read; only
+// files and a directory that the process's own user made are trusted (cache_dir.hpp).
 std::string compute_cache_key(const lang::ir::Program& program, int opt_level,
                               const HostTarget& host);
+// kCorrupt: damaged, unreadable or untrusted; `warning` says which, the caller recompiles.
 enum class CacheRead : uint8_t { kHit, kMiss, kCorrupt };
 CacheRead read_cache(const std::string& dir, const std::string& key,
                      std::vector<std::string>* objects, std::string* warning);
@@ -125,6 +127,7 @@ std::string cache_path(const std::string& dir, const std::string& key);
 // Process-wide counters behind jit::counters().
 enum class Counter : uint8_t {
   kModulesGenerated, kCacheHits, kCacheMisses, kCacheWrites, kCacheErrors,
+  kCacheRefused,      // an entry or directory broke a trust rule (counted in kCacheErrors too)
   kVersionsLoaded,    // a version's dylib was created (counted again when it is removed)
   kVersionsUnloaded,
   kCount,

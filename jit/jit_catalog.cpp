@@ -39,6 +39,7 @@ JitCounters counters() {
   c.cache_misses = get(detail::Counter::kCacheMisses);
   c.cache_writes = get(detail::Counter::kCacheWrites);
   c.cache_errors = get(detail::Counter::kCacheErrors);
+  c.cache_refused = get(detail::Counter::kCacheRefused);
   c.versions_loaded = get(detail::Counter::kVersionsLoaded);
   c.versions_unloaded = get(detail::Counter::kVersionsUnloaded);
   return c;

@@ -1,18 +1,17 @@
 // The persistent object cache: a SHA-256 key over everything that shapes the machine code, and
-// one self-checking file per key. A damaged or unwritable cache costs a recompile, never a crash.
+// one self-checking file per key in a directory only this process's user can write (cache_dir.hpp).
+// A damaged, untrusted or unwritable cache costs a recompile and a warning, never a crash.
 #include <array>
-#include <atomic>
-#include <cerrno>
-#include <cstdio>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <optional>
-#include <system_error>
-#include <unistd.h>
+#include <set>
 
 #include "gyrate/ruleslang/context.hpp"
 #include "gyrate/ruleslang/decision.hpp"
+#include "cache_dir.hpp"
 #include "internal.hpp"
 
 #include <llvm/ADT/ArrayRef.h>
@@ -81,7 +80,19 @@ uint64_t get_u64(const char* p) {
   return v;
 }
 
-std::string errno_text() { return std::strerror(errno); }
+std::string entry_name(const std::string& key) { return key + ".gjo"; }
+
+// The first time this process opens a directory, it clears out what dead writers left there;
+// writes sweep each time (they are rare and follow a compilation).
+void sweep_once(const CacheDir& cache, const std::string& dir) {
+  static std::mutex mutex;
+  static std::set<std::string> swept;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!swept.insert(dir).second) return;
+  }
+  cache.remove_stale_temporaries();
+}
 
 // Splits a checked payload into its objects; false when the sizes do not add up.
 bool split_payload(std::string_view payload, std::vector<std::string>* objects) {
@@ -164,32 +175,50 @@ std::string compute_cache_key(const lang::ir::Program& program, int opt_level,
 }
 
 std::string cache_path(const std::string& dir, const std::string& key) {
-  return (std::filesystem::path(dir) / (key + ".gjo")).string();
+  return (std::filesystem::path(dir) / entry_name(key)).string();
 }
 
 CacheRead read_cache(const std::string& dir, const std::string& key,
                      std::vector<std::string>* objects, std::string* warning) {
   std::string path = cache_path(dir, key);
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    if (errno == ENOENT) return CacheRead::kMiss;
-    *warning = "cannot read JIT cache entry " + path + ": " + errno_text() + "; recompiling";
-    return CacheRead::kCorrupt;
+  std::string problem;
+  CacheDir cache;
+  switch (CacheDir::open(dir, /*create=*/false, &cache, &problem)) {
+    case FileStatus::kOk:
+      break;
+    case FileStatus::kMissing:
+      return CacheRead::kMiss;
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning = "untrusted JIT cache directory " + dir + " (" + problem +
+                 "); not loading from it, recompiling";
+      return CacheRead::kCorrupt;
+    case FileStatus::kFailed:
+      *warning = "cannot open JIT cache directory " + dir + ": " + problem + "; recompiling";
+      return CacheRead::kCorrupt;
   }
-  std::string bytes;
-  char buf[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) bytes.append(buf, n);
-  bool read_error = std::ferror(f) != 0;
-  std::fclose(f);
+  sweep_once(cache, dir);
 
-  const char* problem = nullptr;
-  if (read_error) {
-    problem = "read error";
-  } else if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
-    problem = "not a gyrate JIT object";
+  std::string bytes;
+  switch (cache.read(entry_name(key), &bytes, &problem)) {
+    case FileStatus::kOk:
+      break;
+    case FileStatus::kMissing:
+      return CacheRead::kMiss;
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning = "untrusted JIT cache entry " + path + " (" + problem + "); not loaded, recompiling";
+      return CacheRead::kCorrupt;
+    case FileStatus::kFailed:
+      *warning = "cannot read JIT cache entry " + path + ": " + problem + "; recompiling";
+      return CacheRead::kCorrupt;
+  }
+
+  const char* damage = nullptr;
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    damage = "not a gyrate JIT object";
   } else if (bytes.compare(sizeof(kMagic), kKeyChars, key) != 0) {
-    problem = "entry belongs to another key";
+    damage = "entry belongs to another key";
   } else {
     const char* p = bytes.data() + sizeof(kMagic) + kKeyChars;
     uint64_t size = get_u64(p);
@@ -197,27 +226,37 @@ CacheRead read_cache(const std::string& dir, const std::string& key,
     Digest stored;
     std::memcpy(stored.data(), p + sizeof(uint64_t), kDigestBytes);
     if (size != payload.size()) {
-      problem = "truncated or padded";
+      damage = "truncated or padded";
     } else if (digest_of(payload) != stored) {
-      problem = "checksum mismatch";
+      damage = "checksum mismatch";
     } else if (!split_payload(payload, objects)) {
-      problem = "malformed object table";
+      damage = "malformed object table";
     } else {
       return CacheRead::kHit;
     }
   }
-  *warning = "corrupt JIT cache entry " + path + " (" + problem + "); recompiling";
+  *warning = "corrupt JIT cache entry " + path + " (" + damage + "); recompiling";
   return CacheRead::kCorrupt;
 }
 
 bool write_cache(const std::string& dir, const std::string& key,
                  const std::vector<std::string>& objects, std::string* warning) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    *warning = "cannot create JIT cache directory " + dir + ": " + ec.message();
-    return false;
+  std::string problem;
+  CacheDir cache;
+  switch (CacheDir::open(dir, /*create=*/true, &cache, &problem)) {
+    case FileStatus::kOk:
+      break;
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning = "untrusted JIT cache directory " + dir + " (" + problem + "); not writing to it";
+      return false;
+    case FileStatus::kMissing:
+    case FileStatus::kFailed:
+      *warning = "cannot create JIT cache directory " + dir + ": " + problem;
+      return false;
   }
+  cache.remove_stale_temporaries();
+
   std::string payload;
   put_u64(payload, objects.size());
   for (const std::string& o : objects) {
@@ -230,22 +269,15 @@ bool write_cache(const std::string& dir, const std::string& key,
   Digest d = digest_of(payload);
   bytes.append(reinterpret_cast<const char*>(d.data()), d.size());
   bytes += payload;
-
-  // Written under a unique name and renamed: readers see a whole entry or none.
-  static std::atomic<uint64_t> sequence{0};
   std::string path = cache_path(dir, key);
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                    std::to_string(sequence.fetch_add(1));
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    *warning = "cannot write JIT cache entry " + tmp + ": " + errno_text();
+  if (bytes.size() > kMaxCacheEntryBytes) {
+    // It would be refused on read: better not to write it at all.
+    *warning = "JIT objects too large to cache (" + std::to_string(bytes.size()) + " bytes, at most " +
+               std::to_string(kMaxCacheEntryBytes) + "); not writing " + path;
     return false;
   }
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    *warning = "cannot write JIT cache entry " + path + ": " + errno_text();
-    std::remove(tmp.c_str());
+  if (!cache.write(entry_name(key), bytes, &problem)) {
+    *warning = "cannot write JIT cache entry " + path + ": " + problem;
     return false;
   }
   return true;

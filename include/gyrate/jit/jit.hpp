@@ -21,8 +21,12 @@ inline constexpr uint32_t kCodegenVersion = 5;
 
 struct JitOptions {
   int opt_level = 2;  // 0..3: the LLVM IR pipeline (O0 = as generated)
-  // Persistent object cache; empty: none. Entries are checksummed against damage, not signed:
-  // they are machine code, so the directory must be writable only by the service's own user.
+  // Persistent object cache; empty: none. Entries are machine code that the process runs, so
+  // only what the process's own user made is trusted: the directory and each entry must be owned
+  // by the effective uid and writable by neither group nor others, an entry must be a regular
+  // file (not a symbolic link) of at most 64 MiB. Anything else is refused with a warning and
+  // the catalog is recompiled. A missing directory is created with mode 0700 (parents too).
+  // Entries are checksummed against damage; docs/operations.md has the rules.
   std::string cache_dir;
 };
 
@@ -48,7 +52,8 @@ struct JitCounters {
   uint64_t cache_hits = 0;
   uint64_t cache_misses = 0;
   uint64_t cache_writes = 0;
-  uint64_t cache_errors = 0;       // corrupt, unreadable or unwritable cache entries
+  uint64_t cache_errors = 0;       // corrupt, untrusted, unreadable or unwritable cache entries
+  uint64_t cache_refused = 0;      // untrusted cache entries or directories (see JitOptions)
   uint64_t versions_loaded = 0;    // catalog version dylibs created in a session
   uint64_t versions_unloaded = 0;  // catalog version dylibs removed (with their code)
 };
