@@ -46,15 +46,16 @@ std::string octal_mode(mode_t mode) {
   return buf;
 }
 
-// Why the file that `st` describes is not trusted, or "" when it is: another user could have
-// written it.
-std::string distrust(const struct stat& st) {
+// Why the file that `st` describes is not trusted, or "" when it is: another user owns it, or
+// it has one of the `forbidden` mode bits (group or others may write it, or for a secret, access it).
+std::string distrust(const struct stat& st, mode_t forbidden) {
   if (st.st_uid != ::geteuid()) {
     return "owned by uid " + std::to_string(st.st_uid) + ", not by this process's uid " +
            std::to_string(::geteuid());
   }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return "writable by group or others (mode " + octal_mode(st.st_mode) + ")";
+  if ((st.st_mode & forbidden) != 0) {
+    return std::string(forbidden == (S_IWGRP | S_IWOTH) ? "writable" : "accessible") +
+           " by group or others (mode " + octal_mode(st.st_mode) + ")";
   }
   return "";
 }
@@ -89,6 +90,58 @@ bool all_digits(std::string_view s) {
     if (c < '0' || c > '9') return false;
   }
   return true;
+}
+
+// Opens `path` (relative to `dir_fd`) without following a final symbolic link and reads it if it
+// is a regular file owned by the effective uid, with none of the `forbidden` mode bits, at most
+// `max_bytes` long. O_NONBLOCK: a FIFO must not hang the open; fstat refuses it next.
+FileStatus read_checked(int dir_fd, const std::string& path, mode_t forbidden, uint64_t max_bytes,
+                        std::string* bytes, std::string* problem) {
+  int fd = ::openat(dir_fd, path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return FileStatus::kMissing;
+    if (errno == ELOOP) {
+      *problem = "a symbolic link";
+      return FileStatus::kRefused;
+    }
+    *problem = errno_text();
+    return FileStatus::kFailed;
+  }
+  FdGuard guard(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    *problem = errno_text();
+    return FileStatus::kFailed;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *problem = "not a regular file";
+    return FileStatus::kRefused;
+  }
+  if (std::string why = distrust(st, forbidden); !why.empty()) {
+    *problem = why;
+    return FileStatus::kRefused;
+  }
+  auto too_large = [&] {
+    *problem = "larger than " + std::to_string(max_bytes) + " bytes";
+    return FileStatus::kRefused;
+  };
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) return too_large();
+  bytes->clear();
+  bytes->reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *problem = "read error: " + errno_text();
+      return FileStatus::kFailed;
+    }
+    if (n == 0) break;
+    bytes->append(buf, static_cast<size_t>(n));
+    // The size checked above may grow while we read: the bound holds on what is read.
+    if (bytes->size() > max_bytes) return too_large();
+  }
+  return FileStatus::kOk;
 }
 
 }  // namespace
@@ -131,7 +184,7 @@ FileStatus CacheDir::open(const std::string& path, bool create, CacheDir* out,
     *problem = errno_text();
     return FileStatus::kFailed;
   }
-  if (std::string why = distrust(st); !why.empty()) {
+  if (std::string why = distrust(st, S_IWGRP | S_IWOTH); !why.empty()) {
     *problem = why;
     return FileStatus::kRefused;
   }
@@ -142,53 +195,7 @@ FileStatus CacheDir::open(const std::string& path, bool create, CacheDir* out,
 }
 
 FileStatus CacheDir::read(const std::string& name, std::string* bytes, std::string* problem) const {
-  // O_NOFOLLOW: a link could point anywhere, at a file of any owner. O_NONBLOCK: a FIFO must
-  // not hang the open; fstat refuses it next.
-  int fd = ::openat(fd_, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return FileStatus::kMissing;
-    if (errno == ELOOP) {
-      *problem = "a symbolic link";
-      return FileStatus::kRefused;
-    }
-    *problem = errno_text();
-    return FileStatus::kFailed;
-  }
-  FdGuard guard(fd);
-  struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    *problem = errno_text();
-    return FileStatus::kFailed;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    *problem = "not a regular file";
-    return FileStatus::kRefused;
-  }
-  if (std::string why = distrust(st); !why.empty()) {
-    *problem = why;
-    return FileStatus::kRefused;
-  }
-  auto too_large = [&] {
-    *problem = "larger than " + std::to_string(kMaxCacheEntryBytes) + " bytes";
-    return FileStatus::kRefused;
-  };
-  if (static_cast<uint64_t>(st.st_size) > kMaxCacheEntryBytes) return too_large();
-  bytes->clear();
-  bytes->reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *problem = "read error: " + errno_text();
-      return FileStatus::kFailed;
-    }
-    if (n == 0) break;
-    bytes->append(buf, static_cast<size_t>(n));
-    // The size checked above may grow while we read: the bound holds on what is read.
-    if (bytes->size() > kMaxCacheEntryBytes) return too_large();
-  }
-  return FileStatus::kOk;
+  return read_checked(fd_, name, S_IWGRP | S_IWOTH, kMaxCacheEntryBytes, bytes, problem);
 }
 
 bool CacheDir::write(const std::string& name, std::string_view bytes, std::string* problem) const {
@@ -247,6 +254,11 @@ size_t CacheDir::remove_stale_temporaries() const {
   }
   ::closedir(listing);
   return removed;
+}
+
+FileStatus read_private_file(const std::string& path, uint64_t max_bytes, std::string* bytes,
+                             std::string* problem) {
+  return read_checked(AT_FDCWD, path, S_IRWXG | S_IRWXO, max_bytes, bytes, problem);
 }
 
 }  // namespace gyrate::jit::detail

@@ -53,6 +53,11 @@ class CacheDir {
   int fd_ = -1;
 };
 
+// Reads a secret (the cache's MAC key): like CacheDir::read, except that group and others may
+// have no access at all (mode 0600 or 0400), and at most `max_bytes`.
+FileStatus read_private_file(const std::string& path, uint64_t max_bytes, std::string* bytes,
+                             std::string* problem);
+
 // A temporary's name: `<entry>.tmp.<pid>.<sequence>`.
 bool is_temporary_name(std::string_view name);
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -26,8 +27,13 @@ namespace gyrate::jit::detail {
 namespace {
 
 // File layout: magic, key (hex), payload size, payload digest, payload. The payload is the count
-// of objects, then each object's size and bytes. Integers are 64-bit little-endian.
+// of objects, then each object's size and bytes. Integers are 64-bit little-endian. With a MAC
+// key, the magic is kMacMagic and the digest is the HMAC-SHA256 of everything before it and the
+// payload: a plain checksum proves no origin, since anyone who writes the file can recompute it.
 constexpr char kMagic[8] = {'G', 'Y', 'R', 'J', 'I', 'T', 'O', '2'};
+constexpr char kMacMagic[8] = {'G', 'Y', 'R', 'J', 'I', 'T', 'M', '2'};
+constexpr size_t kMacKeyMinBytes = 16;
+constexpr size_t kMacKeyMaxBytes = 4096;
 constexpr size_t kDigestBytes = 32;
 constexpr size_t kKeyChars = 2 * kDigestBytes;
 constexpr size_t kHeaderBytes = sizeof(kMagic) + kKeyChars + sizeof(uint64_t) + kDigestBytes;
@@ -68,6 +74,40 @@ Digest digest_of(std::string_view bytes) {
   llvm::SHA256 sha;
   sha.update(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   return sha.final();
+}
+
+// RFC 2104 over SHA-256 (64-byte blocks), the message given in parts.
+Digest hmac_of(std::string_view key, std::initializer_list<std::string_view> message) {
+  constexpr size_t kBlock = 64;
+  std::array<uint8_t, kBlock> pad{};
+  if (key.size() > kBlock) {
+    Digest short_key = digest_of(key);
+    std::memcpy(pad.data(), short_key.data(), short_key.size());
+  } else {
+    std::memcpy(pad.data(), key.data(), key.size());
+  }
+  auto padded = [&](uint8_t with) {
+    std::array<uint8_t, kBlock> out;
+    for (size_t i = 0; i < kBlock; ++i) out[i] = static_cast<uint8_t>(pad[i] ^ with);
+    return out;
+  };
+  llvm::SHA256 inner;
+  inner.update(padded(0x36));
+  for (std::string_view part : message) {
+    inner.update(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
+  }
+  Digest inner_digest = inner.final();
+  llvm::SHA256 outer;
+  outer.update(padded(0x5c));
+  outer.update(inner_digest);
+  return outer.final();
+}
+
+// Compares without an early exit, so that timing tells nothing about how much of a MAC matched.
+bool same_digest(const Digest& a, const Digest& b) {
+  uint8_t diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff = static_cast<uint8_t>(diff | (a[i] ^ b[i]));
+  return diff == 0;
 }
 
 void put_u64(std::string& out, uint64_t v) {
@@ -178,7 +218,33 @@ std::string cache_path(const std::string& dir, const std::string& key) {
   return (std::filesystem::path(dir) / entry_name(key)).string();
 }
 
-CacheRead read_cache(const std::string& dir, const std::string& key,
+std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) {
+  return hmac_of(key, {message});
+}
+
+bool load_cache_mac_key(const std::string& path, std::string* mac_key, std::string* warning) {
+  std::string problem;
+  switch (read_private_file(path, kMacKeyMaxBytes, mac_key, &problem)) {
+    case FileStatus::kOk:
+      if (mac_key->size() >= kMacKeyMinBytes) return true;
+      problem = "shorter than " + std::to_string(kMacKeyMinBytes) + " bytes";
+      [[fallthrough]];
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning = "untrusted JIT cache key file " + path + " (" + problem + "); not using the cache";
+      break;
+    case FileStatus::kMissing:
+      *warning = "cannot read JIT cache key file " + path + ": no such file; not using the cache";
+      break;
+    case FileStatus::kFailed:
+      *warning = "cannot read JIT cache key file " + path + ": " + problem + "; not using the cache";
+      break;
+  }
+  mac_key->clear();
+  return false;
+}
+
+CacheRead read_cache(const std::string& dir, const std::string& key, const std::string& mac_key,
                      std::vector<std::string>* objects, std::string* warning) {
   std::string path = cache_path(dir, key);
   std::string problem;
@@ -214,20 +280,34 @@ CacheRead read_cache(const std::string& dir, const std::string& key,
       return CacheRead::kCorrupt;
   }
 
+  auto refuse = [&](const char* why) {
+    bump(Counter::kCacheRefused);
+    *warning = "untrusted JIT cache entry " + path + " (" + why + "); not loaded, recompiling";
+    return CacheRead::kCorrupt;
+  };
   const char* damage = nullptr;
-  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+  const bool plain = bytes.size() >= kHeaderBytes && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0;
+  const bool maced = bytes.size() >= kHeaderBytes && std::memcmp(bytes.data(), kMacMagic, sizeof(kMacMagic)) == 0;
+  if (!plain && !maced) {
     damage = "not a gyrate JIT object";
   } else if (bytes.compare(sizeof(kMagic), kKeyChars, key) != 0) {
     damage = "entry belongs to another key";
   } else {
     const char* p = bytes.data() + sizeof(kMagic) + kKeyChars;
     uint64_t size = get_u64(p);
+    std::string_view signed_header(bytes.data(), kHeaderBytes - kDigestBytes);
     std::string_view payload(bytes.data() + kHeaderBytes, bytes.size() - kHeaderBytes);
     Digest stored;
     std::memcpy(stored.data(), p + sizeof(uint64_t), kDigestBytes);
     if (size != payload.size()) {
       damage = "truncated or padded";
-    } else if (digest_of(payload) != stored) {
+    } else if (!mac_key.empty() && !maced) {
+      return refuse("no MAC, and a cache key file is configured");
+    } else if (!mac_key.empty() && !same_digest(hmac_of(mac_key, {signed_header, payload}), stored)) {
+      return refuse("MAC mismatch: written under another key, or altered");
+    } else if (mac_key.empty() && maced) {
+      damage = "has a MAC, and no cache key file is configured";
+    } else if (mac_key.empty() && digest_of(payload) != stored) {
       damage = "checksum mismatch";
     } else if (!split_payload(payload, objects)) {
       damage = "malformed object table";
@@ -239,7 +319,7 @@ CacheRead read_cache(const std::string& dir, const std::string& key,
   return CacheRead::kCorrupt;
 }
 
-bool write_cache(const std::string& dir, const std::string& key,
+bool write_cache(const std::string& dir, const std::string& key, const std::string& mac_key,
                  const std::vector<std::string>& objects, std::string* warning) {
   std::string problem;
   CacheDir cache;
@@ -263,10 +343,10 @@ bool write_cache(const std::string& dir, const std::string& key,
     put_u64(payload, o.size());
     payload += o;
   }
-  std::string bytes(kMagic, sizeof(kMagic));
+  std::string bytes(mac_key.empty() ? kMagic : kMacMagic, sizeof(kMagic));
   bytes += key;
   put_u64(bytes, payload.size());
-  Digest d = digest_of(payload);
+  Digest d = mac_key.empty() ? digest_of(payload) : hmac_of(mac_key, {bytes, payload});
   bytes.append(reinterpret_cast<const char*>(d.data()), d.size());
   bytes += payload;
   std::string path = cache_path(dir, key);

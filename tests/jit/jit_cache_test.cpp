@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <random>
@@ -21,6 +23,7 @@
 #include "gyrate/ruleslang/interpreter.hpp"
 #include "cache_dir.hpp"
 #include "decision_text.hpp"
+#include "internal.hpp"
 #include "jit_test_util.hpp"
 
 namespace gyrate::jittest {
@@ -419,6 +422,139 @@ TEST(JitCacheTrust, TemporaryNames) {
   EXPECT_FALSE(is_temporary_name("ab.gjo.tmp.12"));
   EXPECT_FALSE(is_temporary_name("ab.gjo.tmp.12.x"));
   EXPECT_FALSE(is_temporary_name("ab.gjo.tmp..0"));
+}
+
+// With a key file, entries carry an HMAC-SHA256: an entry anyone else wrote, even with a right
+// checksum, is refused.
+
+TEST(JitCacheMac, HmacSha256MatchesRfc4231) {
+  auto hex = [](const std::array<uint8_t, 32>& d) {
+    std::string out;
+    char buf[3];
+    for (uint8_t b : d) {
+      std::snprintf(buf, sizeof(buf), "%02x", b);
+      out += buf;
+    }
+    return out;
+  };
+  // Test cases 2 (short key) and 6 (a key longer than the block, hashed first).
+  EXPECT_EQ(hex(jit::detail::hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(hex(jit::detail::hmac_sha256(std::string(131, '\xaa'),
+                                         "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+fs::path make_key_file(const fs::path& dir, const std::string& name, const std::string& key,
+                       fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+  fs::path p = dir / name;
+  std::ofstream(p, std::ios::binary) << key;
+  fs::permissions(p, perms);
+  return p;
+}
+
+TEST(JitCacheMac, KeyedEntriesHitUnderTheirKey) {
+  TempDir dir;
+  TempDir keys;
+  Ir ir = sample_program();
+  jit::JitOptions opts{2, dir.str(), make_key_file(keys.path(), "k", "0123456789abcdef-one").string()};
+  auto first = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(first) << first.status().message();
+  EXPECT_TRUE((*first)->stats().cache_written);
+  EXPECT_TRUE((*first)->stats().warnings.empty());
+  auto second = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE((*second)->stats().cache_hit);
+  EXPECT_EQ(eval(**second, 5), 8);
+}
+
+// Fills the cache with `writer`'s options, then loads with `reader`'s and expects a refusal
+// naming `why`, a recompile, and a hit on the entry written then.
+void mac_refusal(const jit::JitOptions& writer, const jit::JitOptions& reader, const std::string& why) {
+  Ir ir = sample_program();
+  ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, writer));
+  jit::JitCounters before = jit::counters();
+  auto cat = jit::JitCatalog::create(ir.p, nullptr, reader);
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_FALSE((*cat)->stats().cache_hit);
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "untrusted JIT cache entry"));
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), why)) << why;
+  EXPECT_EQ(jit::counters().cache_refused, before.cache_refused + 1);
+  EXPECT_EQ(jit::counters().modules_generated, before.modules_generated + 1);
+  EXPECT_EQ(eval(**cat, 5), 8);
+  auto again = jit::JitCatalog::create(ir.p, nullptr, reader);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE((*again)->stats().cache_hit);
+}
+
+TEST(JitCacheMac, EntryWithoutAMacIsRefused) {
+  // A plain entry has a valid SHA-256: exactly what someone without the key could write.
+  TempDir dir;
+  TempDir keys;
+  fs::path key = make_key_file(keys.path(), "k", "0123456789abcdef-one");
+  mac_refusal(jit::JitOptions{2, dir.str()}, jit::JitOptions{2, dir.str(), key.string()}, "no MAC");
+}
+
+TEST(JitCacheMac, EntryUnderAnotherKeyIsRefused) {
+  TempDir dir;
+  TempDir keys;
+  fs::path one = make_key_file(keys.path(), "one", "0123456789abcdef-one");
+  fs::path two = make_key_file(keys.path(), "two", "0123456789abcdef-two");
+  mac_refusal(jit::JitOptions{2, dir.str(), one.string()}, jit::JitOptions{2, dir.str(), two.string()},
+              "MAC mismatch");
+}
+
+// A key file that breaks a rule disables the cache for that load: nothing read, nothing written.
+void untrusted_key_file(const std::function<fs::path(const fs::path&)>& make, const std::string& why) {
+  TempDir dir;
+  TempDir keys;
+  Ir ir = sample_program();
+  ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, jit::JitOptions{2, dir.str()}));
+  fs::path entry = only_entry(dir.path());
+  auto written = fs::last_write_time(entry);
+  jit::JitCounters before = jit::counters();
+  auto cat = jit::JitCatalog::create(ir.p, nullptr,
+                                     jit::JitOptions{2, dir.str(), make(keys.path()).string()});
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_FALSE((*cat)->stats().cache_hit);
+  EXPECT_FALSE((*cat)->stats().cache_written);
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "not using the cache"));
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), why)) << why;
+  EXPECT_EQ(jit::counters().cache_errors, before.cache_errors + 1);
+  EXPECT_EQ(jit::counters().cache_hits, before.cache_hits);
+  EXPECT_EQ(fs::last_write_time(entry), written);
+  EXPECT_EQ(eval(**cat, 5), 8);
+}
+
+TEST(JitCacheMac, KeyFileReadableByOthersDisablesTheCache) {
+  untrusted_key_file(
+      [](const fs::path& d) {
+        return make_key_file(d, "k", "0123456789abcdef-one", fs::perms(0644));
+      },
+      "accessible by group or others (mode 0644)");
+}
+
+TEST(JitCacheMac, KeyFileOfAnotherUserDisablesTheCache) {
+  if (!can_chown()) GTEST_SKIP() << "needs root to give a file away";
+  untrusted_key_file(
+      [](const fs::path& d) {
+        fs::path p = make_key_file(d, "k", "0123456789abcdef-one");
+        chown_to_nobody(p);
+        return p;
+      },
+      "owned by uid 65534");
+}
+
+TEST(JitCacheMac, ShortOrMissingKeyFileDisablesTheCache) {
+  untrusted_key_file([](const fs::path& d) { return make_key_file(d, "k", "too short"); },
+                     "shorter than 16 bytes");
+  untrusted_key_file([](const fs::path& d) { return d / "absent"; }, "no such file");
+}
+
+TEST(JitCacheMac, KeyFileWithoutCacheDirectoryIsAnError) {
+  TempDir keys;
+  fs::path key = make_key_file(keys.path(), "k", "0123456789abcdef-one");
+  EXPECT_FALSE(jit::JitCatalog::create(sample_program().p, nullptr, jit::JitOptions{2, "", key.string()}));
 }
 
 }  // namespace
