@@ -46,8 +46,8 @@ std::string octal_mode(mode_t mode) {
   return buf;
 }
 
-// Why the file that `st` describes is not trusted, or "" when it is: another user owns it, or
-// it has one of the `forbidden` mode bits (group or others may write it, or for a secret, access it).
+// Why the file that `st` describes is not trusted, or "" when it is: another user owns it, or it
+// has one of the `forbidden` mode bits (group or others may write it; for a secret, access it).
 std::string distrust(const struct stat& st, mode_t forbidden) {
   if (st.st_uid != ::geteuid()) {
     return "owned by uid " + std::to_string(st.st_uid) + ", not by this process's uid " +
@@ -97,7 +97,8 @@ bool all_digits(std::string_view s) {
 // `max_bytes` long. O_NONBLOCK: a FIFO must not hang the open; fstat refuses it next.
 FileStatus read_checked(int dir_fd, const std::string& path, mode_t forbidden, uint64_t max_bytes,
                         std::string* bytes, std::string* problem) {
-  int fd = ::openat(dir_fd, path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  int fd =
+      ::openat(dir_fd, path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return FileStatus::kMissing;
     if (errno == ELOOP) {

@@ -94,7 +94,8 @@ Digest hmac_of(std::string_view key, std::initializer_list<std::string_view> mes
   llvm::SHA256 inner;
   inner.update(padded(0x36));
   for (std::string_view part : message) {
-    inner.update(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
+    inner.update(
+        llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
   }
   Digest inner_digest = inner.final();
   llvm::SHA256 outer;
@@ -237,7 +238,8 @@ bool load_cache_mac_key(const std::string& path, std::string* mac_key, std::stri
       *warning = "cannot read JIT cache key file " + path + ": no such file; not using the cache";
       break;
     case FileStatus::kFailed:
-      *warning = "cannot read JIT cache key file " + path + ": " + problem + "; not using the cache";
+      *warning =
+          "cannot read JIT cache key file " + path + ": " + problem + "; not using the cache";
       break;
   }
   mac_key->clear();
@@ -273,7 +275,8 @@ CacheRead read_cache(const std::string& dir, const std::string& key, const std::
       return CacheRead::kMiss;
     case FileStatus::kRefused:
       bump(Counter::kCacheRefused);
-      *warning = "untrusted JIT cache entry " + path + " (" + problem + "); not loaded, recompiling";
+      *warning =
+          "untrusted JIT cache entry " + path + " (" + problem + "); not loaded, recompiling";
       return CacheRead::kCorrupt;
     case FileStatus::kFailed:
       *warning = "cannot read JIT cache entry " + path + ": " + problem + "; recompiling";
@@ -286,8 +289,9 @@ CacheRead read_cache(const std::string& dir, const std::string& key, const std::
     return CacheRead::kCorrupt;
   };
   const char* damage = nullptr;
-  const bool plain = bytes.size() >= kHeaderBytes && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0;
-  const bool maced = bytes.size() >= kHeaderBytes && std::memcmp(bytes.data(), kMacMagic, sizeof(kMacMagic)) == 0;
+  const bool whole_header = bytes.size() >= kHeaderBytes;
+  const bool plain = whole_header && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0;
+  const bool maced = whole_header && std::memcmp(bytes.data(), kMacMagic, sizeof(kMacMagic)) == 0;
   if (!plain && !maced) {
     damage = "not a gyrate JIT object";
   } else if (bytes.compare(sizeof(kMagic), kKeyChars, key) != 0) {
@@ -303,7 +307,8 @@ CacheRead read_cache(const std::string& dir, const std::string& key, const std::
       damage = "truncated or padded";
     } else if (!mac_key.empty() && !maced) {
       return refuse("no MAC, and a cache key file is configured");
-    } else if (!mac_key.empty() && !same_digest(hmac_of(mac_key, {signed_header, payload}), stored)) {
+    } else if (!mac_key.empty() &&
+               !same_digest(hmac_of(mac_key, {signed_header, payload}), stored)) {
       return refuse("MAC mismatch: written under another key, or altered");
     } else if (mac_key.empty() && maced) {
       damage = "has a MAC, and no cache key file is configured";
@@ -352,8 +357,8 @@ bool write_cache(const std::string& dir, const std::string& key, const std::stri
   std::string path = cache_path(dir, key);
   if (bytes.size() > kMaxCacheEntryBytes) {
     // It would be refused on read: better not to write it at all.
-    *warning = "JIT objects too large to cache (" + std::to_string(bytes.size()) + " bytes, at most " +
-               std::to_string(kMaxCacheEntryBytes) + "); not writing " + path;
+    *warning = "JIT objects too large to cache (" + std::to_string(bytes.size()) +
+               " bytes, at most " + std::to_string(kMaxCacheEntryBytes) + "); not writing " + path;
     return false;
   }
   if (!cache.write(entry_name(key), bytes, &problem)) {

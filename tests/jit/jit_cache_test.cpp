@@ -1,5 +1,5 @@
-// The persistent object cache: a hit skips IR generation, a corrupt, foreign or untrusted entry
-// and an unwritable or untrusted directory cost a recompile and a warning, and results never change.
+// The persistent object cache: a hit skips IR generation; a corrupt, foreign or untrusted entry
+// and an unwritable or untrusted directory cost a recompile and a warning; results never change.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -457,7 +457,8 @@ TEST(JitCacheMac, KeyedEntriesHitUnderTheirKey) {
   TempDir dir;
   TempDir keys;
   Ir ir = sample_program();
-  jit::JitOptions opts{2, dir.str(), make_key_file(keys.path(), "k", "0123456789abcdef-one").string()};
+  fs::path key = make_key_file(keys.path(), "k", "0123456789abcdef-one");
+  jit::JitOptions opts{2, dir.str(), key.string()};
   auto first = jit::JitCatalog::create(ir.p, nullptr, opts);
   ASSERT_TRUE(first) << first.status().message();
   EXPECT_TRUE((*first)->stats().cache_written);
@@ -470,7 +471,8 @@ TEST(JitCacheMac, KeyedEntriesHitUnderTheirKey) {
 
 // Fills the cache with `writer`'s options, then loads with `reader`'s and expects a refusal
 // naming `why`, a recompile, and a hit on the entry written then.
-void mac_refusal(const jit::JitOptions& writer, const jit::JitOptions& reader, const std::string& why) {
+void mac_refusal(const jit::JitOptions& writer, const jit::JitOptions& reader,
+                 const std::string& why) {
   Ir ir = sample_program();
   ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, writer));
   jit::JitCounters before = jit::counters();
@@ -500,12 +502,13 @@ TEST(JitCacheMac, EntryUnderAnotherKeyIsRefused) {
   TempDir keys;
   fs::path one = make_key_file(keys.path(), "one", "0123456789abcdef-one");
   fs::path two = make_key_file(keys.path(), "two", "0123456789abcdef-two");
-  mac_refusal(jit::JitOptions{2, dir.str(), one.string()}, jit::JitOptions{2, dir.str(), two.string()},
-              "MAC mismatch");
+  mac_refusal(jit::JitOptions{2, dir.str(), one.string()},
+              jit::JitOptions{2, dir.str(), two.string()}, "MAC mismatch");
 }
 
 // A key file that breaks a rule disables the cache for that load: nothing read, nothing written.
-void untrusted_key_file(const std::function<fs::path(const fs::path&)>& make, const std::string& why) {
+void untrusted_key_file(const std::function<fs::path(const fs::path&)>& make,
+                        const std::string& why) {
   TempDir dir;
   TempDir keys;
   Ir ir = sample_program();
@@ -554,7 +557,8 @@ TEST(JitCacheMac, ShortOrMissingKeyFileDisablesTheCache) {
 TEST(JitCacheMac, KeyFileWithoutCacheDirectoryIsAnError) {
   TempDir keys;
   fs::path key = make_key_file(keys.path(), "k", "0123456789abcdef-one");
-  EXPECT_FALSE(jit::JitCatalog::create(sample_program().p, nullptr, jit::JitOptions{2, "", key.string()}));
+  EXPECT_FALSE(
+      jit::JitCatalog::create(sample_program().p, nullptr, jit::JitOptions{2, "", key.string()}));
 }
 
 }  // namespace
