@@ -2,6 +2,7 @@
 // llvm_session.cpp include LLVM, the rest of jit/ stays cheap to compile.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -112,19 +113,28 @@ Expected<LinkedCatalog> link_objects(const std::shared_ptr<JitSession>& session,
 Expected<int64_t> run_ir_text(const std::shared_ptr<JitSession>& session, std::string_view ir_text,
                               std::string_view entry);
 
-// The persistent object cache: one file per key, written atomically, checked on read.
+// The persistent object cache: one file per key, written atomically, checked on read; only
+// files and a directory that the process's own user made are trusted (cache_dir.hpp).
 std::string compute_cache_key(const lang::ir::Program& program, int opt_level,
                               const HostTarget& host);
+// kCorrupt: damaged, unreadable or untrusted; `warning` says which, the caller recompiles.
+// `mac_key` empty: entries carry a SHA-256 checksum. Otherwise they carry an HMAC-SHA256 under
+// that key, and an entry without a valid one is refused.
 enum class CacheRead : uint8_t { kHit, kMiss, kCorrupt };
-CacheRead read_cache(const std::string& dir, const std::string& key,
+CacheRead read_cache(const std::string& dir, const std::string& key, const std::string& mac_key,
                      std::vector<std::string>* objects, std::string* warning);
-bool write_cache(const std::string& dir, const std::string& key,
+bool write_cache(const std::string& dir, const std::string& key, const std::string& mac_key,
                  const std::vector<std::string>& objects, std::string* warning);
+// Reads JitOptions::cache_key_file: a regular file owned by the effective uid that group and
+// others cannot access, of 16 to 4096 bytes (all of them the key). False, with a warning, if not.
+bool load_cache_mac_key(const std::string& path, std::string* mac_key, std::string* warning);
+std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message);
 std::string cache_path(const std::string& dir, const std::string& key);
 
 // Process-wide counters behind jit::counters().
 enum class Counter : uint8_t {
   kModulesGenerated, kCacheHits, kCacheMisses, kCacheWrites, kCacheErrors,
+  kCacheRefused,      // an entry or directory broke a trust rule (counted in kCacheErrors too)
   kVersionsLoaded,    // a version's dylib was created (counted again when it is removed)
   kVersionsUnloaded,
   kCount,

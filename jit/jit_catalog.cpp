@@ -22,6 +22,9 @@ Status check_options(const JitOptions& options) {
     return Status::error(ErrorCode::kInvalidArgument, "JIT optimization level must be 0..3, not " +
                          std::to_string(options.opt_level));
   }
+  if (!options.cache_key_file.empty() && options.cache_dir.empty()) {
+    return Status::error(ErrorCode::kInvalidArgument, "a JIT cache key file needs a cache directory");
+  }
   return Status::ok();
 }
 
@@ -39,6 +42,7 @@ JitCounters counters() {
   c.cache_misses = get(detail::Counter::kCacheMisses);
   c.cache_writes = get(detail::Counter::kCacheWrites);
   c.cache_errors = get(detail::Counter::kCacheErrors);
+  c.cache_refused = get(detail::Counter::kCacheRefused);
   c.versions_loaded = get(detail::Counter::kVersionsLoaded);
   c.versions_unloaded = get(detail::Counter::kVersionsUnloaded);
   return c;
@@ -66,7 +70,16 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
   std::unique_ptr<JitCatalog> catalog(new JitCatalog());
   CompileStats& st = catalog->stats_;
   std::vector<detail::LinkSymbol> symbols = detail::link_symbols(program, extensions);
-  const bool use_cache = !options.cache_dir.empty();
+  bool use_cache = !options.cache_dir.empty();
+  std::string mac_key;
+  if (use_cache && !options.cache_key_file.empty()) {
+    std::string warning;
+    if (!detail::load_cache_mac_key(options.cache_key_file, &mac_key, &warning)) {
+      detail::bump(Counter::kCacheErrors);
+      st.warnings.push_back(warning);
+      use_cache = false;  // without its key, the cache could hold anyone's code
+    }
+  }
 
   auto install = [&](detail::LinkedCatalog linked) {
     catalog->blocks_ = std::move(linked.blocks);
@@ -83,7 +96,8 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
                                              detail::host_target(*session));
     std::vector<std::string> objects;
     std::string warning;
-    detail::CacheRead read = detail::read_cache(options.cache_dir, st.cache_key, &objects, &warning);
+    detail::CacheRead read = detail::read_cache(options.cache_dir, st.cache_key, mac_key, &objects,
+                                                   &warning);
     if (read == detail::CacheRead::kHit) {
       auto t0 = std::chrono::steady_clock::now();
       auto linked = detail::link_objects(session, objects, symbols, program.blocks.size());
@@ -117,7 +131,7 @@ Expected<std::unique_ptr<JitCatalog>> JitCatalog::create(std::shared_ptr<JitSess
   for (const std::string& o : *objects) st.object_bytes += o.size();
   if (use_cache) {
     std::string warning;
-    if (detail::write_cache(options.cache_dir, st.cache_key, *objects, &warning)) {
+    if (detail::write_cache(options.cache_dir, st.cache_key, mac_key, *objects, &warning)) {
       detail::bump(Counter::kCacheWrites);
       st.cache_written = true;
     } else {

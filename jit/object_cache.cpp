@@ -1,18 +1,18 @@
 // The persistent object cache: a SHA-256 key over everything that shapes the machine code, and
-// one self-checking file per key. A damaged or unwritable cache costs a recompile, never a crash.
+// one self-checking file per key in a directory only this process's user can write (cache_dir.hpp).
+// A damaged, untrusted or unwritable cache costs a recompile and a warning, never a crash.
 #include <array>
-#include <atomic>
-#include <cerrno>
-#include <cstdio>
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <initializer_list>
+#include <mutex>
 #include <optional>
-#include <system_error>
-#include <unistd.h>
+#include <set>
 
 #include "gyrate/ruleslang/context.hpp"
 #include "gyrate/ruleslang/decision.hpp"
+#include "cache_dir.hpp"
 #include "internal.hpp"
 
 #include <llvm/ADT/ArrayRef.h>
@@ -27,8 +27,13 @@ namespace gyrate::jit::detail {
 namespace {
 
 // File layout: magic, key (hex), payload size, payload digest, payload. The payload is the count
-// of objects, then each object's size and bytes. Integers are 64-bit little-endian.
+// of objects, then each object's size and bytes. Integers are 64-bit little-endian. With a MAC
+// key, the magic is kMacMagic and the digest is the HMAC-SHA256 of everything before it and the
+// payload: a plain checksum proves no origin, since anyone who writes the file can recompute it.
 constexpr char kMagic[8] = {'G', 'Y', 'R', 'J', 'I', 'T', 'O', '2'};
+constexpr char kMacMagic[8] = {'G', 'Y', 'R', 'J', 'I', 'T', 'M', '2'};
+constexpr size_t kMacKeyMinBytes = 16;
+constexpr size_t kMacKeyMaxBytes = 4096;
 constexpr size_t kDigestBytes = 32;
 constexpr size_t kKeyChars = 2 * kDigestBytes;
 constexpr size_t kHeaderBytes = sizeof(kMagic) + kKeyChars + sizeof(uint64_t) + kDigestBytes;
@@ -71,6 +76,41 @@ Digest digest_of(std::string_view bytes) {
   return sha.final();
 }
 
+// RFC 2104 over SHA-256 (64-byte blocks), the message given in parts.
+Digest hmac_of(std::string_view key, std::initializer_list<std::string_view> message) {
+  constexpr size_t kBlock = 64;
+  std::array<uint8_t, kBlock> pad{};
+  if (key.size() > kBlock) {
+    Digest short_key = digest_of(key);
+    std::memcpy(pad.data(), short_key.data(), short_key.size());
+  } else {
+    std::memcpy(pad.data(), key.data(), key.size());
+  }
+  auto padded = [&](uint8_t with) {
+    std::array<uint8_t, kBlock> out;
+    for (size_t i = 0; i < kBlock; ++i) out[i] = static_cast<uint8_t>(pad[i] ^ with);
+    return out;
+  };
+  llvm::SHA256 inner;
+  inner.update(padded(0x36));
+  for (std::string_view part : message) {
+    inner.update(
+        llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(part.data()), part.size()));
+  }
+  Digest inner_digest = inner.final();
+  llvm::SHA256 outer;
+  outer.update(padded(0x5c));
+  outer.update(inner_digest);
+  return outer.final();
+}
+
+// Compares without an early exit, so that timing tells nothing about how much of a MAC matched.
+bool same_digest(const Digest& a, const Digest& b) {
+  uint8_t diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff = static_cast<uint8_t>(diff | (a[i] ^ b[i]));
+  return diff == 0;
+}
+
 void put_u64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
 }
@@ -81,7 +121,19 @@ uint64_t get_u64(const char* p) {
   return v;
 }
 
-std::string errno_text() { return std::strerror(errno); }
+std::string entry_name(const std::string& key) { return key + ".gjo"; }
+
+// The first time this process opens a directory, it clears out what dead writers left there;
+// writes sweep each time (they are rare and follow a compilation).
+void sweep_once(const CacheDir& cache, const std::string& dir) {
+  static std::mutex mutex;
+  static std::set<std::string> swept;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!swept.insert(dir).second) return;
+  }
+  cache.remove_stale_temporaries();
+}
 
 // Splits a checked payload into its objects; false when the sizes do not add up.
 bool split_payload(std::string_view payload, std::vector<std::string>* objects) {
@@ -164,88 +216,153 @@ std::string compute_cache_key(const lang::ir::Program& program, int opt_level,
 }
 
 std::string cache_path(const std::string& dir, const std::string& key) {
-  return (std::filesystem::path(dir) / (key + ".gjo")).string();
+  return (std::filesystem::path(dir) / entry_name(key)).string();
 }
 
-CacheRead read_cache(const std::string& dir, const std::string& key,
+std::array<uint8_t, 32> hmac_sha256(std::string_view key, std::string_view message) {
+  return hmac_of(key, {message});
+}
+
+bool load_cache_mac_key(const std::string& path, std::string* mac_key, std::string* warning) {
+  std::string problem;
+  switch (read_private_file(path, kMacKeyMaxBytes, mac_key, &problem)) {
+    case FileStatus::kOk:
+      if (mac_key->size() >= kMacKeyMinBytes) return true;
+      problem = "shorter than " + std::to_string(kMacKeyMinBytes) + " bytes";
+      [[fallthrough]];
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning = "untrusted JIT cache key file " + path + " (" + problem + "); not using the cache";
+      break;
+    case FileStatus::kMissing:
+      *warning = "cannot read JIT cache key file " + path + ": no such file; not using the cache";
+      break;
+    case FileStatus::kFailed:
+      *warning =
+          "cannot read JIT cache key file " + path + ": " + problem + "; not using the cache";
+      break;
+  }
+  mac_key->clear();
+  return false;
+}
+
+CacheRead read_cache(const std::string& dir, const std::string& key, const std::string& mac_key,
                      std::vector<std::string>* objects, std::string* warning) {
   std::string path = cache_path(dir, key);
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    if (errno == ENOENT) return CacheRead::kMiss;
-    *warning = "cannot read JIT cache entry " + path + ": " + errno_text() + "; recompiling";
-    return CacheRead::kCorrupt;
+  std::string problem;
+  CacheDir cache;
+  switch (CacheDir::open(dir, /*create=*/false, &cache, &problem)) {
+    case FileStatus::kOk:
+      break;
+    case FileStatus::kMissing:
+      return CacheRead::kMiss;
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning = "untrusted JIT cache directory " + dir + " (" + problem +
+                 "); not loading from it, recompiling";
+      return CacheRead::kCorrupt;
+    case FileStatus::kFailed:
+      *warning = "cannot open JIT cache directory " + dir + ": " + problem + "; recompiling";
+      return CacheRead::kCorrupt;
   }
-  std::string bytes;
-  char buf[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) bytes.append(buf, n);
-  bool read_error = std::ferror(f) != 0;
-  std::fclose(f);
+  sweep_once(cache, dir);
 
-  const char* problem = nullptr;
-  if (read_error) {
-    problem = "read error";
-  } else if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
-    problem = "not a gyrate JIT object";
+  std::string bytes;
+  switch (cache.read(entry_name(key), &bytes, &problem)) {
+    case FileStatus::kOk:
+      break;
+    case FileStatus::kMissing:
+      return CacheRead::kMiss;
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning =
+          "untrusted JIT cache entry " + path + " (" + problem + "); not loaded, recompiling";
+      return CacheRead::kCorrupt;
+    case FileStatus::kFailed:
+      *warning = "cannot read JIT cache entry " + path + ": " + problem + "; recompiling";
+      return CacheRead::kCorrupt;
+  }
+
+  auto refuse = [&](const char* why) {
+    bump(Counter::kCacheRefused);
+    *warning = "untrusted JIT cache entry " + path + " (" + why + "); not loaded, recompiling";
+    return CacheRead::kCorrupt;
+  };
+  const char* damage = nullptr;
+  const bool whole_header = bytes.size() >= kHeaderBytes;
+  const bool plain = whole_header && std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0;
+  const bool maced = whole_header && std::memcmp(bytes.data(), kMacMagic, sizeof(kMacMagic)) == 0;
+  if (!plain && !maced) {
+    damage = "not a gyrate JIT object";
   } else if (bytes.compare(sizeof(kMagic), kKeyChars, key) != 0) {
-    problem = "entry belongs to another key";
+    damage = "entry belongs to another key";
   } else {
     const char* p = bytes.data() + sizeof(kMagic) + kKeyChars;
     uint64_t size = get_u64(p);
+    std::string_view signed_header(bytes.data(), kHeaderBytes - kDigestBytes);
     std::string_view payload(bytes.data() + kHeaderBytes, bytes.size() - kHeaderBytes);
     Digest stored;
     std::memcpy(stored.data(), p + sizeof(uint64_t), kDigestBytes);
     if (size != payload.size()) {
-      problem = "truncated or padded";
-    } else if (digest_of(payload) != stored) {
-      problem = "checksum mismatch";
+      damage = "truncated or padded";
+    } else if (!mac_key.empty() && !maced) {
+      return refuse("no MAC, and a cache key file is configured");
+    } else if (!mac_key.empty() &&
+               !same_digest(hmac_of(mac_key, {signed_header, payload}), stored)) {
+      return refuse("MAC mismatch: written under another key, or altered");
+    } else if (mac_key.empty() && maced) {
+      damage = "has a MAC, and no cache key file is configured";
+    } else if (mac_key.empty() && digest_of(payload) != stored) {
+      damage = "checksum mismatch";
     } else if (!split_payload(payload, objects)) {
-      problem = "malformed object table";
+      damage = "malformed object table";
     } else {
       return CacheRead::kHit;
     }
   }
-  *warning = "corrupt JIT cache entry " + path + " (" + problem + "); recompiling";
+  *warning = "corrupt JIT cache entry " + path + " (" + damage + "); recompiling";
   return CacheRead::kCorrupt;
 }
 
-bool write_cache(const std::string& dir, const std::string& key,
+bool write_cache(const std::string& dir, const std::string& key, const std::string& mac_key,
                  const std::vector<std::string>& objects, std::string* warning) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    *warning = "cannot create JIT cache directory " + dir + ": " + ec.message();
-    return false;
+  std::string problem;
+  CacheDir cache;
+  switch (CacheDir::open(dir, /*create=*/true, &cache, &problem)) {
+    case FileStatus::kOk:
+      break;
+    case FileStatus::kRefused:
+      bump(Counter::kCacheRefused);
+      *warning = "untrusted JIT cache directory " + dir + " (" + problem + "); not writing to it";
+      return false;
+    case FileStatus::kMissing:
+    case FileStatus::kFailed:
+      *warning = "cannot create JIT cache directory " + dir + ": " + problem;
+      return false;
   }
+  cache.remove_stale_temporaries();
+
   std::string payload;
   put_u64(payload, objects.size());
   for (const std::string& o : objects) {
     put_u64(payload, o.size());
     payload += o;
   }
-  std::string bytes(kMagic, sizeof(kMagic));
+  std::string bytes(mac_key.empty() ? kMagic : kMacMagic, sizeof(kMagic));
   bytes += key;
   put_u64(bytes, payload.size());
-  Digest d = digest_of(payload);
+  Digest d = mac_key.empty() ? digest_of(payload) : hmac_of(mac_key, {bytes, payload});
   bytes.append(reinterpret_cast<const char*>(d.data()), d.size());
   bytes += payload;
-
-  // Written under a unique name and renamed: readers see a whole entry or none.
-  static std::atomic<uint64_t> sequence{0};
   std::string path = cache_path(dir, key);
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                    std::to_string(sequence.fetch_add(1));
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    *warning = "cannot write JIT cache entry " + tmp + ": " + errno_text();
+  if (bytes.size() > kMaxCacheEntryBytes) {
+    // It would be refused on read: better not to write it at all.
+    *warning = "JIT objects too large to cache (" + std::to_string(bytes.size()) +
+               " bytes, at most " + std::to_string(kMaxCacheEntryBytes) + "); not writing " + path;
     return false;
   }
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    *warning = "cannot write JIT cache entry " + path + ": " + errno_text();
-    std::remove(tmp.c_str());
+  if (!cache.write(entry_name(key), bytes, &problem)) {
+    *warning = "cannot write JIT cache entry " + path + ": " + problem;
     return false;
   }
   return true;

@@ -1,20 +1,29 @@
-// The persistent object cache: a hit skips IR generation, a corrupt or foreign entry and an
-// unwritable directory cost a recompile and a warning, and results never change.
+// The persistent object cache: a hit skips IR generation; a corrupt, foreign or untrusted entry
+// and an unwritable or untrusted directory cost a recompile and a warning; results never change.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <functional>
 #include <random>
 #include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 #include "gyrate/jit/jit.hpp"
 #include "gyrate/ruleslang/checker.hpp"
 #include "gyrate/ruleslang/context_builder.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/interpreter.hpp"
+#include "cache_dir.hpp"
 #include "decision_text.hpp"
+#include "internal.hpp"
 #include "jit_test_util.hpp"
 
 namespace gyrate::jittest {
@@ -251,6 +260,305 @@ TEST(JitCache, EntryThatIsADirectoryIsNotFatal) {
   ASSERT_TRUE(cat) << cat.status().message();
   EXPECT_FALSE((*cat)->stats().warnings.empty());
   EXPECT_EQ(eval(**cat, 5), 8);
+}
+
+// Trust: only what the process's own user made is loaded (docs/operations.md).
+
+constexpr uid_t kNobody = 65534;
+
+// chown needs root (the test machines run as root); elsewhere the owner tests are skipped.
+bool can_chown() { return ::geteuid() == 0; }
+
+void chown_to_nobody(const fs::path& p) {
+  ASSERT_EQ(::lchown(p.c_str(), kNobody, kNobody), 0) << p << ": " << std::strerror(errno);
+}
+
+// Fills the cache, lets `tamper` change the entry, and checks that the next load refuses it
+// with a warning naming `why`, recompiles, and that the load after that hits the replacement.
+void refuse_and_reload(const std::function<void(const fs::path&)>& tamper, const std::string& why) {
+  TempDir dir;
+  Ir ir = sample_program();
+  jit::JitOptions opts{2, dir.str()};
+  ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, opts));
+  tamper(only_entry(dir.path()));
+
+  jit::JitCounters before = jit::counters();
+  auto again = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(again) << again.status().message();
+  EXPECT_FALSE((*again)->stats().cache_hit);
+  EXPECT_TRUE(any_warning_contains((*again)->stats(), "untrusted JIT cache entry"));
+  EXPECT_TRUE(any_warning_contains((*again)->stats(), why)) << why;
+  EXPECT_TRUE((*again)->stats().cache_written);
+  jit::JitCounters after = jit::counters();
+  EXPECT_EQ(after.modules_generated, before.modules_generated + 1);
+  EXPECT_EQ(after.cache_refused, before.cache_refused + 1);
+  EXPECT_EQ(after.cache_errors, before.cache_errors + 1);
+  EXPECT_EQ(eval(**again, 5), 8);
+  // The recompiled entry replaced the refused one (a rename replaces a link, not its target).
+  auto third = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(third);
+  EXPECT_TRUE((*third)->stats().cache_hit);
+  EXPECT_EQ(eval(**third, 7), 11);
+}
+
+TEST(JitCacheTrust, EntryOfAnotherUserIsRefused) {
+  if (!can_chown()) GTEST_SKIP() << "needs root to give a file away";
+  refuse_and_reload(chown_to_nobody, "owned by uid 65534");
+}
+
+TEST(JitCacheTrust, EntryWritableByOthersIsRefused) {
+  refuse_and_reload([](const fs::path& p) { fs::permissions(p, fs::perms(0666)); },
+                    "writable by group or others (mode 0666)");
+}
+
+TEST(JitCacheTrust, SymbolicLinkEntryIsRefused) {
+  TempDir elsewhere;
+  refuse_and_reload(
+      [&](const fs::path& p) {
+        // A valid entry, ours and private, but reached through a link: still refused, since
+        // a link may point at any file of anyone.
+        fs::path target = elsewhere.path() / "planted.gjo";
+        fs::rename(p, target);
+        fs::create_symlink(target, p);
+      },
+      "a symbolic link");
+}
+
+TEST(JitCacheTrust, OversizedEntryIsRefusedUnread) {
+  // Sparse: the size is what counts, and the entry is refused before a byte is read.
+  refuse_and_reload(
+      [](const fs::path& p) { fs::resize_file(p, jit::detail::kMaxCacheEntryBytes + 1); },
+      "larger than 67108864 bytes");
+}
+
+// Fills the cache, lets `tamper` change the directory, and checks that the next load neither
+// reads nor writes it and still compiles.
+void refuse_directory(const std::function<void(const fs::path&)>& tamper, const std::string& why) {
+  TempDir dir;
+  Ir ir = sample_program();
+  jit::JitOptions opts{2, dir.str()};
+  ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, opts));
+  fs::path entry = only_entry(dir.path());
+  auto written = fs::last_write_time(entry);
+  tamper(dir.path());
+
+  jit::JitCounters before = jit::counters();
+  auto cat = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_FALSE((*cat)->stats().cache_hit);
+  EXPECT_FALSE((*cat)->stats().cache_written);
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "untrusted JIT cache directory"));
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "not loading from it, recompiling"));
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "not writing to it"));
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), why)) << why;
+  jit::JitCounters after = jit::counters();
+  EXPECT_EQ(after.modules_generated, before.modules_generated + 1);
+  EXPECT_EQ(after.cache_refused, before.cache_refused + 2);  // the read and the write
+  EXPECT_EQ(after.cache_errors, before.cache_errors + 2);
+  EXPECT_EQ(fs::last_write_time(entry), written);
+  EXPECT_EQ(eval(**cat, 5), 8);
+}
+
+TEST(JitCacheTrust, GroupWritableDirectoryIsRefusedAndTheCatalogStillLoads) {
+  refuse_directory([](const fs::path& d) { fs::permissions(d, fs::perms(0770)); },
+                   "writable by group or others (mode 0770)");
+}
+
+TEST(JitCacheTrust, DirectoryOfAnotherUserIsRefused) {
+  if (!can_chown()) GTEST_SKIP() << "needs root to give a directory away";
+  refuse_directory(chown_to_nobody, "owned by uid 65534");
+}
+
+TEST(JitCacheTrust, CreatedDirectoriesAreOwnerOnlyAndEntriesPrivate) {
+  TempDir dir;
+  fs::path cache = dir.path() / "var" / "gyrate" / "jit";
+  Ir ir = sample_program();
+  auto cat = jit::JitCatalog::create(ir.p, nullptr, jit::JitOptions{2, cache.string()});
+  ASSERT_TRUE(cat) << cat.status().message();
+  ASSERT_TRUE((*cat)->stats().cache_written);
+  for (const fs::path& d : {dir.path() / "var", dir.path() / "var" / "gyrate", cache}) {
+    EXPECT_EQ(fs::status(d).permissions(), fs::perms::owner_all) << d;
+  }
+  EXPECT_EQ(fs::status(only_entry(cache)).permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST(JitCacheTrust, StaleTemporariesAreRemovedAndFreshOnesKept) {
+  TempDir dir;
+  Ir ir = sample_program();
+  jit::JitOptions opts{2, dir.str()};
+  std::string entry = jit::cache_key(ir.p, opts) + ".gjo";
+  auto make = [&](const std::string& name, std::chrono::minutes age) {
+    fs::path p = dir.path() / name;
+    std::ofstream(p) << "half an object";
+    fs::last_write_time(p, fs::file_time_type::clock::now() - age);
+    return p;
+  };
+  fs::path stale = make(entry + ".tmp.4242.0", std::chrono::minutes(30));
+  fs::path fresh = make(entry + ".tmp.4243.0", std::chrono::minutes(1));
+  fs::path not_a_temporary = make("notes.tmp.txt", std::chrono::minutes(30));
+  fs::path not_ours;
+  if (can_chown()) {
+    not_ours = make(entry + ".tmp.4244.0", std::chrono::minutes(30));
+    chown_to_nobody(not_ours);
+  }
+  auto cat = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_TRUE((*cat)->stats().cache_written);
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(fresh));
+  EXPECT_TRUE(fs::exists(not_a_temporary));
+  if (!not_ours.empty()) {
+    EXPECT_TRUE(fs::exists(not_ours));
+  }
+  EXPECT_TRUE(fs::exists(dir.path() / entry));
+}
+
+TEST(JitCacheTrust, TemporaryNames) {
+  using jit::detail::is_temporary_name;
+  EXPECT_TRUE(is_temporary_name("ab.gjo.tmp.12.0"));
+  EXPECT_FALSE(is_temporary_name("ab.gjo"));
+  EXPECT_FALSE(is_temporary_name(".tmp.12.0"));
+  EXPECT_FALSE(is_temporary_name("ab.gjo.tmp.12"));
+  EXPECT_FALSE(is_temporary_name("ab.gjo.tmp.12.x"));
+  EXPECT_FALSE(is_temporary_name("ab.gjo.tmp..0"));
+}
+
+// With a key file, entries carry an HMAC-SHA256: an entry anyone else wrote, even with a right
+// checksum, is refused.
+
+TEST(JitCacheMac, HmacSha256MatchesRfc4231) {
+  auto hex = [](const std::array<uint8_t, 32>& d) {
+    std::string out;
+    char buf[3];
+    for (uint8_t b : d) {
+      std::snprintf(buf, sizeof(buf), "%02x", b);
+      out += buf;
+    }
+    return out;
+  };
+  // Test cases 2 (short key) and 6 (a key longer than the block, hashed first).
+  EXPECT_EQ(hex(jit::detail::hmac_sha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(hex(jit::detail::hmac_sha256(std::string(131, '\xaa'),
+                                         "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+fs::path make_key_file(const fs::path& dir, const std::string& name, const std::string& key,
+                       fs::perms perms = fs::perms::owner_read | fs::perms::owner_write) {
+  fs::path p = dir / name;
+  std::ofstream(p, std::ios::binary) << key;
+  fs::permissions(p, perms);
+  return p;
+}
+
+TEST(JitCacheMac, KeyedEntriesHitUnderTheirKey) {
+  TempDir dir;
+  TempDir keys;
+  Ir ir = sample_program();
+  fs::path key = make_key_file(keys.path(), "k", "0123456789abcdef-one");
+  jit::JitOptions opts{2, dir.str(), key.string()};
+  auto first = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(first) << first.status().message();
+  EXPECT_TRUE((*first)->stats().cache_written);
+  EXPECT_TRUE((*first)->stats().warnings.empty());
+  auto second = jit::JitCatalog::create(ir.p, nullptr, opts);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE((*second)->stats().cache_hit);
+  EXPECT_EQ(eval(**second, 5), 8);
+}
+
+// Fills the cache with `writer`'s options, then loads with `reader`'s and expects a refusal
+// naming `why`, a recompile, and a hit on the entry written then.
+void mac_refusal(const jit::JitOptions& writer, const jit::JitOptions& reader,
+                 const std::string& why) {
+  Ir ir = sample_program();
+  ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, writer));
+  jit::JitCounters before = jit::counters();
+  auto cat = jit::JitCatalog::create(ir.p, nullptr, reader);
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_FALSE((*cat)->stats().cache_hit);
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "untrusted JIT cache entry"));
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), why)) << why;
+  EXPECT_EQ(jit::counters().cache_refused, before.cache_refused + 1);
+  EXPECT_EQ(jit::counters().modules_generated, before.modules_generated + 1);
+  EXPECT_EQ(eval(**cat, 5), 8);
+  auto again = jit::JitCatalog::create(ir.p, nullptr, reader);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE((*again)->stats().cache_hit);
+}
+
+TEST(JitCacheMac, EntryWithoutAMacIsRefused) {
+  // A plain entry has a valid SHA-256: exactly what someone without the key could write.
+  TempDir dir;
+  TempDir keys;
+  fs::path key = make_key_file(keys.path(), "k", "0123456789abcdef-one");
+  mac_refusal(jit::JitOptions{2, dir.str()}, jit::JitOptions{2, dir.str(), key.string()}, "no MAC");
+}
+
+TEST(JitCacheMac, EntryUnderAnotherKeyIsRefused) {
+  TempDir dir;
+  TempDir keys;
+  fs::path one = make_key_file(keys.path(), "one", "0123456789abcdef-one");
+  fs::path two = make_key_file(keys.path(), "two", "0123456789abcdef-two");
+  mac_refusal(jit::JitOptions{2, dir.str(), one.string()},
+              jit::JitOptions{2, dir.str(), two.string()}, "MAC mismatch");
+}
+
+// A key file that breaks a rule disables the cache for that load: nothing read, nothing written.
+void untrusted_key_file(const std::function<fs::path(const fs::path&)>& make,
+                        const std::string& why) {
+  TempDir dir;
+  TempDir keys;
+  Ir ir = sample_program();
+  ASSERT_TRUE(jit::JitCatalog::create(ir.p, nullptr, jit::JitOptions{2, dir.str()}));
+  fs::path entry = only_entry(dir.path());
+  auto written = fs::last_write_time(entry);
+  jit::JitCounters before = jit::counters();
+  auto cat = jit::JitCatalog::create(ir.p, nullptr,
+                                     jit::JitOptions{2, dir.str(), make(keys.path()).string()});
+  ASSERT_TRUE(cat) << cat.status().message();
+  EXPECT_FALSE((*cat)->stats().cache_hit);
+  EXPECT_FALSE((*cat)->stats().cache_written);
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), "not using the cache"));
+  EXPECT_TRUE(any_warning_contains((*cat)->stats(), why)) << why;
+  EXPECT_EQ(jit::counters().cache_errors, before.cache_errors + 1);
+  EXPECT_EQ(jit::counters().cache_hits, before.cache_hits);
+  EXPECT_EQ(fs::last_write_time(entry), written);
+  EXPECT_EQ(eval(**cat, 5), 8);
+}
+
+TEST(JitCacheMac, KeyFileReadableByOthersDisablesTheCache) {
+  untrusted_key_file(
+      [](const fs::path& d) {
+        return make_key_file(d, "k", "0123456789abcdef-one", fs::perms(0644));
+      },
+      "accessible by group or others (mode 0644)");
+}
+
+TEST(JitCacheMac, KeyFileOfAnotherUserDisablesTheCache) {
+  if (!can_chown()) GTEST_SKIP() << "needs root to give a file away";
+  untrusted_key_file(
+      [](const fs::path& d) {
+        fs::path p = make_key_file(d, "k", "0123456789abcdef-one");
+        chown_to_nobody(p);
+        return p;
+      },
+      "owned by uid 65534");
+}
+
+TEST(JitCacheMac, ShortOrMissingKeyFileDisablesTheCache) {
+  untrusted_key_file([](const fs::path& d) { return make_key_file(d, "k", "too short"); },
+                     "shorter than 16 bytes");
+  untrusted_key_file([](const fs::path& d) { return d / "absent"; }, "no such file");
+}
+
+TEST(JitCacheMac, KeyFileWithoutCacheDirectoryIsAnError) {
+  TempDir keys;
+  fs::path key = make_key_file(keys.path(), "k", "0123456789abcdef-one");
+  EXPECT_FALSE(
+      jit::JitCatalog::create(sample_program().p, nullptr, jit::JitOptions{2, "", key.string()}));
 }
 
 }  // namespace

@@ -66,6 +66,8 @@ class TempDir {
     path_ = std::filesystem::temp_directory_path() /
             ("gyrate-jit-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
+    // Private whatever the umask: the JIT cache refuses a directory others may write.
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all);
   }
   ~TempDir() {
     std::error_code ec;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gyrate/ruleslang/evaluator.hpp"
@@ -20,10 +21,24 @@ namespace gyrate::jit {
 inline constexpr uint32_t kCodegenVersion = 5;
 
 struct JitOptions {
+  // A constructor, not an aggregate: callers write `{level, dir}` without naming the later
+  // fields (-Wmissing-field-initializers would flag every such brace list).
+  JitOptions(int level = 2, std::string dir = {}, std::string key_file = {})
+      : opt_level(level), cache_dir(std::move(dir)), cache_key_file(std::move(key_file)) {}
+
   int opt_level = 2;  // 0..3: the LLVM IR pipeline (O0 = as generated)
-  // Persistent object cache; empty: none. Entries are checksummed against damage, not signed:
-  // they are machine code, so the directory must be writable only by the service's own user.
+  // Persistent object cache; empty: none. Entries are machine code that the process runs, so
+  // only what the process's own user made is trusted: the directory and each entry must be owned
+  // by the effective uid and writable by neither group nor others, an entry must be a regular
+  // file (not a symbolic link) of at most 64 MiB. Anything else is refused with a warning and
+  // the catalog is recompiled. A missing directory is created with mode 0700 (parents too).
+  // Entries are checksummed against damage; docs/operations.md has the rules.
   std::string cache_dir;
+  // Optional, with cache_dir: a file holding a secret key (16 to 4096 bytes, all of them used),
+  // a regular file owned by the effective uid with no access for group or others (0600 or 0400).
+  // Entries are then written with an HMAC-SHA256 under it, and one without a valid MAC is
+  // refused like an untrusted entry. If the key file breaks these rules, the cache is not used.
+  std::string cache_key_file;
 };
 
 // What one compilation did and cost. Cache problems are warnings: the catalog still loads.
@@ -48,7 +63,8 @@ struct JitCounters {
   uint64_t cache_hits = 0;
   uint64_t cache_misses = 0;
   uint64_t cache_writes = 0;
-  uint64_t cache_errors = 0;       // corrupt, unreadable or unwritable cache entries
+  uint64_t cache_errors = 0;       // corrupt, untrusted, unreadable or unwritable cache entries
+  uint64_t cache_refused = 0;      // untrusted cache entries or directories (see JitOptions)
   uint64_t versions_loaded = 0;    // catalog version dylibs created in a session
   uint64_t versions_unloaded = 0;  // catalog version dylibs removed (with their code)
 };
