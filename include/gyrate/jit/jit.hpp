@@ -17,7 +17,7 @@
 namespace gyrate::jit {
 
 // Bump whenever generated code changes for the same program: part of every cache key.
-inline constexpr uint32_t kCodegenVersion = 5;
+inline constexpr uint32_t kCodegenVersion = 6;
 
 struct JitOptions {
   int opt_level = 2;  // 0..3: the LLVM IR pipeline (O0 = as generated)
