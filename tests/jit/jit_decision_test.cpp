@@ -212,6 +212,31 @@ TEST(JitDecision, FaultsWindowsAndThresholdsFollowTheRules) {
   }
 }
 
+// A limit counting requests generates other code than one counting units: a cached object of
+// one must never serve the other.
+TEST(JitDecision, RequestWindowsAreInTheCacheKey) {
+  RoleBlock rb({Role::kGrant, Role::kWindowLimit});
+  rb.ir.p.blocks[0].windows = {{60, false, {}}};
+  std::vector<int64_t> ctx(rb.ir.p.context_slots, 0);
+  ctx[rb.slot(0)] = 1'000;
+  ctx[rb.slot(1)] = 60;
+  ctx[lang::kSlotWindowUsed0] = 59;
+  ctx[lang::kSlotRemaining] = 1'000'000;
+  TempDir dir;
+  jit::JitOptions options{2, dir.str()};
+  auto units = jit::JitCatalog::create(rb.ir.p, nullptr, options);
+  ASSERT_TRUE(units) << units.status().message();
+  EXPECT_TRUE((*units)->stats().cache_written);
+  EXPECT_EQ(lang::decide(rb.ir.p, **units, 0, ctx.data()).grant, 1);  // 60 - 59 units
+  lang::ir::Program requests = rb.ir.p;
+  requests.blocks[0].windows[0].counts_requests = true;
+  EXPECT_NE(jit::cache_key(requests, options), jit::cache_key(rb.ir.p, options));
+  auto by_request = jit::JitCatalog::create(requests, nullptr, options);
+  ASSERT_TRUE(by_request) << by_request.status().message();
+  EXPECT_FALSE((*by_request)->stats().cache_hit);
+  EXPECT_EQ(lang::decide(requests, **by_request, 0, ctx.data()).grant, 1'000);  // 59 < 60 requests
+}
+
 // Weights the checker would have folded to constants take the generated code's constant paths.
 TEST(JitDecision, ConstantZeroAndNegativeWeights) {
   for (int64_t weight : {int64_t{0}, int64_t{-1}, int64_t{-3'000'000}, int64_t{2'500'000}}) {
