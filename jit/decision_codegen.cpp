@@ -2,7 +2,8 @@
 // them side by side); the differential tests compare every Decision field of the two. Values are
 // chosen with selects, so a decision is one straight run of code whatever the request, with one
 // branch around the balance division. Where decide() would need 128-bit arithmetic, the code
-// returns kDecideOnHostCode and the host runs decide_values() itself.
+// returns kDecideOnHostCode and the host runs decide_values() itself (which also finds the debits
+// and thresholds beyond int64 that are faults). A negative weight is a fault decided here.
 #include "decision_codegen.hpp"
 
 #include <algorithm>
@@ -84,6 +85,7 @@ class DecisionEmitter {
  private:
   struct Fields {  // one llvm::Value per stored Decision field
     llvm::Value* outcome;  // i32
+    llvm::Value* fault;    // i32
     llvm::Value* limiter;  // i32
     llvm::Value* weight;
     llvm::Value* grant;
@@ -107,6 +109,8 @@ class DecisionEmitter {
 
   llvm::Value* decide();
   Fields defaults(Outcome outcome);
+  Fields choose(llvm::Value* cond, const Fields& yes, const Fields& no);
+  llvm::Value* choose_flag(llvm::Value* cond, llvm::Value* yes, llvm::Value* no);
   void store(const Fields& f);
   Maybe get(uint8_t entry);
   Maybe role(Role r) { return get(roles_.role[static_cast<size_t>(r)]); }
@@ -149,6 +153,7 @@ class DecisionEmitter {
 // What a default-constructed Decision holds, with this outcome.
 DecisionEmitter::Fields DecisionEmitter::defaults(Outcome outcome) {
   return Fields{small(static_cast<uint8_t>(outcome)),
+                b_.getInt32(static_cast<uint32_t>(lang::ir::EvalStatus::kOk)),
                 small(static_cast<uint8_t>(Limiter::kNone)),
                 i64(lang::kFixedScale),
                 i64(0),
@@ -163,17 +168,42 @@ DecisionEmitter::Fields DecisionEmitter::defaults(Outcome outcome) {
                 i64(-1)};
 }
 
+// Field by field, cond ? yes : no.
+DecisionEmitter::Fields DecisionEmitter::choose(llvm::Value* cond, const Fields& yes,
+                                                const Fields& no) {
+  auto pick = [&](llvm::Value* y, llvm::Value* n) { return b_.CreateSelect(cond, y, n); };
+  return Fields{pick(yes.outcome, no.outcome),
+                pick(yes.fault, no.fault),
+                pick(yes.limiter, no.limiter),
+                pick(yes.weight, no.weight),
+                pick(yes.grant, no.grant),
+                pick(yes.debit, no.debit),
+                pick(yes.validity, no.validity),
+                pick(yes.threshold, no.threshold),
+                choose_flag(cond, yes.final_units, no.final_units),
+                choose_flag(cond, yes.has_overage, no.has_overage),
+                pick(yes.overage_price, no.overage_price),
+                pick(yes.overage_block, no.overage_block),
+                pick(yes.fee, no.fee),
+                pick(yes.allowance, no.allowance)};
+}
+
+// cond ? yes : no for i1 values, as and/or: fast instruction selection has no select of i1.
+llvm::Value* DecisionEmitter::choose_flag(llvm::Value* cond, llvm::Value* yes, llvm::Value* no) {
+  return b_.CreateOr(b_.CreateAnd(cond, yes), b_.CreateAnd(b_.CreateNot(cond), no));
+}
+
 void DecisionEmitter::store(const Fields& f) {
   auto at = [&](size_t offset, llvm::Value* v, unsigned align) {
     llvm::Value* p = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), out_, offset);
     b_.CreateAlignedStore(v, p, llvm::Align(align));
   };
-  // block and outcome, then fault (kOk, 0) and limiter, as two words.
-  auto pair = [&](uint32_t low, llvm::Value* high) {
-    return b_.CreateOr(b_.CreateShl(b_.CreateZExt(high, i64_), 32), i64(low));
+  // block and outcome, then fault and limiter, as two words.
+  auto pair = [&](llvm::Value* low, llvm::Value* high) {
+    return b_.CreateOr(b_.CreateShl(b_.CreateZExt(high, i64_), 32), b_.CreateZExt(low, i64_));
   };
-  at(offsetof(Decision, block), pair(block_index_, f.outcome), 8);
-  at(offsetof(Decision, fault), pair(static_cast<uint32_t>(lang::ir::EvalStatus::kOk), f.limiter), 8);
+  at(offsetof(Decision, block), pair(b_.getInt32(block_index_), f.outcome), 8);
+  at(offsetof(Decision, fault), pair(f.fault, f.limiter), 8);
   at(offsetof(Decision, weight), f.weight, 8);
   at(offsetof(Decision, grant), f.grant, 8);
   at(offsetof(Decision, debit), f.debit, 8);
@@ -228,7 +258,7 @@ llvm::Value* DecisionEmitter::balance_room(llvm::Value* remaining, llvm::Value* 
   return b_.CreateSDiv(b_.CreateMul(remaining, i64(lang::kFixedScale)), weight);
 }
 
-// decision.cpp's room_under: max(limit - used, 0), saturated.
+// decision.cpp's room_under: max(limit - used, 0), clamped at kInt64Max (no grant exceeds it).
 llvm::Value* DecisionEmitter::room_under(llvm::Value* limit, llvm::Value* used) {
   llvm::Value* pair = b_.CreateBinaryIntrinsic(llvm::Intrinsic::ssub_with_overflow, limit, used);
   llvm::Value* saturated = b_.CreateSelect(b_.CreateICmpSGT(limit, used), i64(kInt64Max), i64(0));
@@ -287,7 +317,13 @@ llvm::Value* DecisionEmitter::decide() {
 
   Fields f = defaults(Outcome::kGranted);
   f.fee = fee;
-  f.weight = max0(value_or(role(Role::kWeight), lang::kFixedScale));
+  // A negative weight is a fault (0 is zero-rating); the arithmetic below divides by 1 then, and
+  // its results are dropped for the fault's decision.
+  Maybe weight_rule = role(Role::kWeight);
+  f.weight = value_or(weight_rule, lang::kFixedScale);
+  llvm::Value* negative_weight =
+      b_.CreateAnd(weight_rule.has, b_.CreateICmpSLT(f.weight, i64(0)));
+  llvm::Value* weight_positive = b_.CreateICmpSGT(f.weight, i64(0));
   f.allowance = value_or(role(Role::kAllowance), -1);
 
   llvm::Value* requested = load_slot(lang::kSlotRequested);
@@ -334,12 +370,11 @@ llvm::Value* DecisionEmitter::decide() {
   // Balance: with a charge action and a price, usage beyond the balance is sold as overage. The
   // division runs only when the balance is what bounds the grant.
   {
-    llvm::Value* weight_set = b_.CreateICmpNE(f.weight, i64(0));
-    llvm::Value* weight = b_.CreateSelect(weight_set, f.weight, i64(1));
+    llvm::Value* weight = b_.CreateSelect(weight_positive, f.weight, i64(1));
     llvm::Value* remaining = max0(load_slot(lang::kSlotRemaining));
     to_host(b_.CreateICmpSGT(remaining, i64(kInt64Max / lang::kFixedScale)));
     llvm::Value* take =
-        b_.CreateAnd(b_.CreateAnd(weight_set, b_.CreateNot(b_.CreateAnd(charge, f.has_overage))),
+        b_.CreateAnd(b_.CreateAnd(weight_positive, b_.CreateNot(b_.CreateAnd(charge, f.has_overage))),
                      balance_binds(remaining, weight, grant));
     if (llvm::isa<llvm::Constant>(weight)) {
       // A division by a constant is a multiplication: cheaper than a branch.
@@ -386,8 +421,14 @@ llvm::Value* DecisionEmitter::decide() {
   for (int i = 0; i < lang::kMaxWindowLimits; ++i) {
     Maybe window = get(roles_.window[static_cast<size_t>(i)]);
     if (!window.present) continue;
-    apply(window.has, room_under(window.value, load_slot(lang::kSlotWindowUsed0 + i)),
-          Limiter::kWindow, kNoActionCode);
+    llvm::Value* used = load_slot(lang::kSlotWindowUsed0 + i);
+    const auto w = static_cast<size_t>(i);
+    // A request limit refuses the request when full and otherwise does not bound the units.
+    llvm::Value* room = w < block_.windows.size() && block_.windows[w].counts_requests
+                            ? b_.CreateSelect(b_.CreateICmpSGE(used, window.value), i64(0),
+                                              i64(kInt64Max))
+                            : room_under(window.value, used);
+    apply(window.has, room, Limiter::kWindow, kNoActionCode);
   }
   if (Maybe cap = role(Role::kSpendCap); cap.present) {
     llvm::Value* spent =
@@ -402,7 +443,9 @@ llvm::Value* DecisionEmitter::decide() {
   llvm::Value* exhausted = b_.CreateICmpEQ(grant, i64(0));
   llvm::Value* bounded = b_.CreateAnd(b_.CreateICmpNE(limiter, small(static_cast<uint8_t>(Limiter::kRule))),
                                       b_.CreateNot(any_code(action, charge_codes)));
-  f.final_units = b_.CreateOr(exhausted, bounded);
+  // A window refills as time passes: what it cut or refused is never the last grant.
+  llvm::Value* by_window = b_.CreateICmpEQ(limiter, small(static_cast<uint8_t>(Limiter::kWindow)));
+  f.final_units = b_.CreateAnd(b_.CreateNot(by_window), b_.CreateOr(exhausted, bounded));
   f.outcome = b_.CreateSelect(exhausted, small(static_cast<uint8_t>(Outcome::kExhausted)),
                               small(static_cast<uint8_t>(Outcome::kGranted)));
   f.debit = scaled_ceil(grant, f.weight);
@@ -412,25 +455,26 @@ llvm::Value* DecisionEmitter::decide() {
   uint8_t t_entry = roles_.role[static_cast<size_t>(Role::kThreshold)];
   if (Maybe t = get(t_entry); t.present) {
     bool ratio = block_.functions[t_entry - 1u].type.kind == lang::TypeKind::kRatio;
-    f.threshold = b_.CreateSelect(t.has, ratio ? ratio_of(grant, t.value) : t.value, i64(-1));
+    llvm::Value* units = ratio ? ratio_of(grant, t.value) : t.value;
+    // A negative threshold is none.
+    llvm::Value* none = b_.CreateOr(b_.CreateNot(t.has), b_.CreateICmpSLT(units, i64(0)));
+    f.threshold = b_.CreateSelect(none, i64(-1), units);
   }
 
-  // Not eligible, or model not allowed: decide() stops before anything above but the fee.
+  // Not eligible, or model not allowed: decide() stops before anything above but the fee. A
+  // negative weight stops it next, with a fault's decision (no fee). Either is final here.
   llvm::Value* stop = b_.CreateOr(not_eligible, not_allowed);
   Fields early = defaults(Outcome::kNotEligible);
   early.outcome = b_.CreateSelect(not_eligible, early.outcome,
                                   small(static_cast<uint8_t>(Outcome::kModelNotAllowed)));
-  auto pick = [&](llvm::Value* early_v, llvm::Value* v) { return b_.CreateSelect(stop, early_v, v); };
-  store(Fields{pick(early.outcome, f.outcome), pick(early.limiter, f.limiter),
-               pick(early.weight, f.weight), pick(early.grant, f.grant), pick(early.debit, f.debit),
-               pick(early.validity, f.validity), pick(early.threshold, f.threshold),
-               // The early values of the two flags are false: an and (fast instruction
-               // selection has no select of i1).
-               b_.CreateAnd(b_.CreateNot(stop), f.final_units),
-               b_.CreateAnd(b_.CreateNot(stop), f.has_overage),
-               pick(early.overage_price, f.overage_price),
-               pick(early.overage_block, f.overage_block), fee, pick(early.allowance, f.allowance)});
-  return b_.CreateSelect(to_host_, i64(kDecideOnHostCode), pick(i64(kNoActionCode), action));
+  early.fee = fee;
+  Fields fault = defaults(Outcome::kRatingFailed);
+  fault.fault = b_.getInt32(static_cast<uint32_t>(lang::ir::EvalStatus::kNegativeWeight));
+  llvm::Value* faulted = b_.CreateAnd(b_.CreateNot(stop), negative_weight);
+  store(choose(stop, early, choose(faulted, fault, f)));
+  llvm::Value* settled = b_.CreateOr(stop, faulted);
+  return b_.CreateSelect(b_.CreateAnd(b_.CreateNot(settled), to_host_), i64(kDecideOnHostCode),
+                         b_.CreateSelect(settled, i64(kNoActionCode), action));
 }
 
 }  // namespace

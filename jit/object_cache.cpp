@@ -188,6 +188,9 @@ std::string compute_cache_key(const lang::ir::Program& program, int opt_level,
     w.u64(static_cast<uint64_t>(b.roles.function_count));
     for (uint8_t e : b.roles.role) w.u64(e);
     for (uint8_t e : b.roles.window) w.u64(e);
+    // A request limit and a unit limit generate different window code.
+    w.u64(b.windows.size());
+    for (const lang::ir::Window& win : b.windows) w.u64(win.counts_requests ? 1 : 0);
     w.u64(b.service);
     w.u64(static_cast<uint64_t>(lang::ir::service_quota(program, b)));
     w.u64(b.actions.size());

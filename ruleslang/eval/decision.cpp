@@ -1,5 +1,6 @@
 // decide(): the rating decision from one block's values and the request's balances, and its
-// one-line description. All arithmetic here saturates: a decision is never undefined behaviour.
+// one-line description. A value that does not fit int64 is either a bound that stays true when
+// clamped (a room larger than any grant) or a fault: a decision never states a wrong number.
 #include "gyrate/ruleslang/decision.hpp"
 
 #include <algorithm>
@@ -25,6 +26,8 @@ int64_t saturate(Int128 v) {
   return v < kInt64Min ? kInt64Min : v > kInt64Max ? kInt64Max : static_cast<int64_t>(v);
 }
 
+bool fits(Int128 v) { return v >= kInt64Min && v <= kInt64Max; }
+
 // ceil(n / d) for d > 0.
 Int128 ceil_div(Int128 n, Int128 d) {
   Int128 q = n / d;
@@ -40,23 +43,34 @@ Int128 floor_div(Int128 n, Int128 d) {
 // The helpers below compute exactly what their 128-bit forms do; they divide in 64 bits when the
 // operands fit, because a 128-bit division is a library call that dominated decide()'s cost.
 
-// saturate(ceil(a * b / kFixedScale)).
-int64_t scaled_ceil(int64_t a, int64_t b) {
+// ceil(a * b / kFixedScale), or nothing when that does not fit int64 (a fault, not a clamp: it
+// is the debit).
+std::optional<int64_t> scaled_ceil(int64_t a, int64_t b) {
   int64_t p;
   if (!__builtin_mul_overflow(a, b, &p)) {
     // Truncation rounds toward zero: up for negatives already, so only a positive remainder adds.
     return p / kFixedScale + (p % kFixedScale > 0 ? 1 : 0);
   }
-  return saturate(ceil_div(static_cast<Int128>(a) * b, kFixedScale));
+  Int128 q = ceil_div(static_cast<Int128>(a) * b, kFixedScale);
+  if (!fits(q)) return std::nullopt;
+  return static_cast<int64_t>(q);
 }
 
-// saturate(floor(remaining * kFixedScale / weight)) for remaining >= 0 and weight > 0.
+// round(a * ratio / kFixedScale) half away from zero, or nothing when that does not fit int64.
+std::optional<int64_t> ratio_of(int64_t a, int64_t ratio) {
+  Int128 q = arith::round_div(static_cast<Int128>(a) * ratio, kFixedScale);
+  if (!fits(q)) return std::nullopt;
+  return static_cast<int64_t>(q);
+}
+
+// saturate(floor(remaining * kFixedScale / weight)) for remaining >= 0 and weight > 0. The clamp
+// is true as a bound: no grant exceeds kInt64Max, so a room that large never cuts one.
 int64_t balance_room(int64_t remaining, int64_t weight) {
   if (remaining <= kInt64Max / kFixedScale) return remaining * kFixedScale / weight;
   return saturate(floor_div(static_cast<Int128>(remaining) * kFixedScale, weight));
 }
 
-// saturate(max(limit - used, 0)).
+// saturate(max(limit - used, 0)); the clamp at kInt64Max is a true bound, as in balance_room.
 int64_t room_under(int64_t limit, int64_t used) {
   int64_t room;
   if (!__builtin_sub_overflow(limit, used, &room)) return std::max<int64_t>(room, 0);
@@ -119,17 +133,26 @@ struct GrantBound {
   }
 };
 
-void decide_service(const ir::Program& program, const ir::Block& block, const Values& v,
-                    const int64_t* ctx, Decision& d) {
+// Whether rolling-window limit i counts requests rather than units.
+bool counts_requests(const ir::Block& block, size_t i) {
+  return i < block.windows.size() && block.windows[i].counts_requests;
+}
+
+// Fills d for a service block; returns the fault that makes the decision RATING_FAILED instead
+// (a negative weight, a debit or a threshold beyond int64), or kOk.
+ir::EvalStatus decide_service(const ir::Program& program, const ir::Block& block, const Values& v,
+                              const int64_t* ctx, Decision& d) {
   if (v.get(Role::kEligible) == 0) {
     d.outcome = Outcome::kNotEligible;
-    return;
+    return ir::EvalStatus::kOk;
   }
   if (v.get(Role::kModelAllowed) == 0) {
     d.outcome = Outcome::kModelNotAllowed;
-    return;
+    return ir::EvalStatus::kOk;
   }
-  d.weight = std::max<int64_t>(v.get(Role::kWeight).value_or(kFixedScale), 0);
+  // 0 is zero-rating (no balance drawn); a negative weight would be free usage in disguise.
+  d.weight = v.get(Role::kWeight).value_or(kFixedScale);
+  if (d.weight < 0) return ir::EvalStatus::kNegativeWeight;
   d.allowance = v.get(Role::kAllowance).value_or(-1);
 
   int64_t requested = ctx[kSlotRequested];
@@ -168,7 +191,11 @@ void decide_service(const ir::Program& program, const ir::Block& block, const Va
   }
   for (size_t i = 0; i < kMaxWindowLimits; ++i) {
     if (std::optional<int64_t> lim = v.window(i)) {
-      g.apply(room_under(*lim, ctx[kSlotWindowUsed0 + i]), Limiter::kWindow, nullptr);
+      int64_t used = ctx[kSlotWindowUsed0 + i];
+      // A request limit refuses the request when full and otherwise does not bound the units.
+      int64_t window_room = counts_requests(block, i) ? (used >= *lim ? 0 : kInt64Max)
+                                                      : room_under(*lim, used);
+      g.apply(window_room, Limiter::kWindow, nullptr);
     }
   }
   if (std::optional<int64_t> cap = v.get(Role::kSpendCap); cap && ctx[kSlotSpend] >= *cap) {
@@ -180,25 +207,33 @@ void decide_service(const ir::Program& program, const ir::Block& block, const Va
   d.grant = g.grant;
   d.limiter = g.limiter;
   d.final_action = g.action;
-  if (g.grant == 0) {
-    d.outcome = Outcome::kExhausted;
-    d.final_units = true;
-  } else {
-    d.outcome = Outcome::kGranted;
-    bool charged = g.action != nullptr && g.action->kind == ast::ActionKind::kCharge;
-    d.final_units = g.limiter != Limiter::kRule && !charged;
-  }
-  d.debit = scaled_ceil(d.grant, d.weight);
+  d.outcome = g.grant == 0 ? Outcome::kExhausted : Outcome::kGranted;
+  bool charged = g.action != nullptr && g.action->kind == ast::ActionKind::kCharge;
+  // A window refills as time passes: what it cut or refused is never the last grant.
+  d.final_units = g.limiter != Limiter::kWindow &&
+                  (g.grant == 0 || (g.limiter != Limiter::kRule && !charged));
+  std::optional<int64_t> debit = scaled_ceil(d.grant, d.weight);
+  if (!debit) return ir::EvalStatus::kOverflow;
+  d.debit = *debit;
 
   if (std::optional<int64_t> validity = v.get(Role::kValidity)) {
     d.validity_seconds = std::max<int64_t>(*validity, 0);
   }
   if (std::optional<int64_t> t = v.get(Role::kThreshold)) {
-    const ir::Function* f = v.function(Role::kThreshold);
-    d.threshold = f->type.kind == TypeKind::kRatio
-                      ? saturate(arith::round_div(static_cast<Int128>(d.grant) * *t, kFixedScale))
-                      : *t;
+    std::optional<int64_t> units = *t;
+    if (v.function(Role::kThreshold)->type.kind == TypeKind::kRatio) units = ratio_of(d.grant, *t);
+    if (!units) return ir::EvalStatus::kOverflow;
+    d.threshold = *units < 0 ? -1 : *units;  // a negative threshold is none
   }
+  return ir::EvalStatus::kOk;
+}
+
+Decision fault_decision(uint32_t block, ir::EvalStatus fault) {
+  Decision d;
+  d.block = block;
+  d.outcome = Outcome::kRatingFailed;
+  d.fault = fault;
+  return d;
 }
 
 }  // namespace
@@ -268,11 +303,7 @@ Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatu
   Decision d;
   d.block = block;
   if (block >= program.blocks.size()) return d;  // no such block: kNoRule, never a wild read
-  if (status != ir::EvalStatus::kOk) {
-    d.outcome = Outcome::kRatingFailed;
-    d.fault = status;
-    return d;
-  }
+  if (status != ir::EvalStatus::kOk) return fault_decision(block, status);
   const ir::Block& b = program.blocks[block];
   Values v(b, matched, values);
   d.fee = v.get(Role::kFee).value_or(0);
@@ -281,7 +312,10 @@ Decision decide_values(const ir::Program& program, uint32_t block, ir::EvalStatu
     d.grant = 0;
     return d;
   }
-  decide_service(program, b, v, ctx, d);
+  // A fault found by the decision itself looks like one found by a block function.
+  if (ir::EvalStatus st = decide_service(program, b, v, ctx, d); st != ir::EvalStatus::kOk) {
+    return fault_decision(block, st);
+  }
   return d;
 }
 

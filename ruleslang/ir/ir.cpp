@@ -22,6 +22,8 @@ const char* eval_status_name(EvalStatus s) {
       return "div_by_zero";
     case EvalStatus::kExtensionError:
       return "extension_error";
+    case EvalStatus::kNegativeWeight:
+      return "negative_weight";
   }
   return "?";
 }

@@ -100,6 +100,168 @@ TEST(JitDecision, BalancesAndProductsBeyondInt64AreDecidedOnTheHost) {
   EXPECT_EQ(lang::native_host_decisions(), before);
 }
 
+// Each rule of decision.cpp stated against the JIT's own decisions, at O0 and O2 (agreement with
+// the interpreter alone would not catch a rule changed in both).
+TEST(JitDecision, FaultsWindowsAndThresholdsFollowTheRules) {
+  for (int level : {0, 2}) {
+    SCOPED_TRACE("O" + std::to_string(level));
+    RoleBlock rb({Role::kWeight, Role::kGrant, Role::kThreshold, Role::kWindowLimit,
+                  Role::kWindowLimit, Role::kExhaustAction, Role::kOveragePrice,
+                  Role::kOverageBlock});
+    lang::ir::Block& b = rb.ir.p.blocks[0];
+    b.functions[2].type = lang::Type::of(lang::TypeKind::kRatio);
+    b.functions[4].aux = 1;
+    b.windows = {{60, false, {}}, {60, true, {}}};  // units, then requests
+    lang::ir::Action charge;
+    charge.kind = lang::ast::ActionKind::kCharge;
+    lang::ir::Action redirect;
+    redirect.kind = lang::ast::ActionKind::kRedirect;
+    redirect.argument = "https://top-up";
+    b.actions = {redirect, charge};
+    Compare cmp(rb.ir.p, level);
+    std::vector<int64_t> ctx(rb.ir.p.context_slots, 0);
+    // weight, grant, threshold ratio, unit window limit, request limit, exhaust action index.
+    auto set = [&](int64_t weight, int64_t grant, int64_t threshold, int64_t remaining) {
+      ctx[rb.slot(0)] = weight;
+      ctx[rb.slot(1)] = grant;
+      ctx[rb.slot(2)] = threshold;
+      ctx[rb.slot(3)] = kMax;  // the unit window does not bound
+      ctx[rb.slot(4)] = kMax;  // nor the request limit
+      ctx[rb.slot(5)] = 0;     // redirect
+      ctx[rb.slot(6)] = 1'000'000;
+      ctx[rb.slot(7)] = 1'000;
+      ctx[lang::kSlotRemaining] = remaining;
+      ctx[lang::kSlotWindowUsed0] = 0;
+      ctx[lang::kSlotWindowUsed1] = 0;
+    };
+    auto decide = [&](const char* what) {
+      cmp.check(0, ctx, what);
+      return cmp.decide(0, ctx);
+    };
+
+    // A negative weight is a fault, decided in the generated code even where the balance alone
+    // would have sent the decision to the host.
+    for (int64_t remaining : {int64_t{10'000}, kMax}) {
+      set(-1, 1'000, 200'000, remaining);
+      uint64_t host = lang::native_host_decisions();
+      lang::Decision d = decide("negative weight");
+      EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
+      EXPECT_EQ(d.fault, lang::ir::EvalStatus::kNegativeWeight);
+      EXPECT_EQ(d.grant, 0);
+      EXPECT_EQ(lang::native_host_decisions(), host);
+    }
+    // Weight 0 draws nothing from an empty balance.
+    set(0, 1'000, 200'000, 0);
+    lang::Decision d = decide("zero weight");
+    EXPECT_EQ(d.outcome, lang::Outcome::kGranted);
+    EXPECT_EQ(d.grant, 1'000);
+    EXPECT_EQ(d.debit, 0);
+    EXPECT_EQ(d.threshold, 200);
+    // A debit beyond int64 is a fault (the host finds it: the product needs 128 bits).
+    ctx[rb.slot(5)] = 1;  // charge with a price: the balance does not bound
+    ctx[rb.slot(0)] = 2'000'000;
+    ctx[rb.slot(1)] = kMax / 2;
+    ctx[rb.slot(2)] = 0;
+    d = decide("largest debit");
+    EXPECT_EQ(d.outcome, lang::Outcome::kGranted);
+    EXPECT_EQ(d.debit, kMax - 1);
+    ctx[rb.slot(1)] = kMax / 2 + 1;
+    d = decide("debit overflow");
+    EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
+    EXPECT_EQ(d.fault, lang::ir::EvalStatus::kOverflow);
+    // Thresholds: negative is none; beyond int64 a fault.
+    set(1'000'000, 3, -500'000, 10'000);
+    EXPECT_EQ(decide("negative threshold").threshold, -1);
+    set(1'000'000, kMax / 2 + 1, 2'000'000, kMax);
+    d = decide("threshold overflow");
+    EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
+    EXPECT_EQ(d.fault, lang::ir::EvalStatus::kOverflow);
+    // A window cut is not final, and a full window ends nothing either.
+    set(1'000'000, 1'000, 0, 10'000);
+    ctx[rb.slot(3)] = 500;
+    ctx[lang::kSlotWindowUsed0] = 100;
+    d = decide("window cut");
+    EXPECT_EQ(d.grant, 400);
+    EXPECT_EQ(d.limiter, lang::Limiter::kWindow);
+    EXPECT_FALSE(d.final_units);
+    EXPECT_EQ(d.final_action, nullptr);
+    ctx[lang::kSlotWindowUsed0] = 500;
+    d = decide("window full");
+    EXPECT_EQ(d.outcome, lang::Outcome::kExhausted);
+    EXPECT_FALSE(d.final_units);
+    EXPECT_EQ(d.final_action, nullptr);
+    // The balance ending first is final, with its action.
+    ctx[lang::kSlotWindowUsed0] = 0;
+    ctx[lang::kSlotRemaining] = 300;
+    d = decide("balance before window");
+    EXPECT_EQ(d.limiter, lang::Limiter::kBalance);
+    EXPECT_TRUE(d.final_units);
+    EXPECT_EQ(d.final_action, &b.actions[0]);
+    // A request limit: below it the units are not bounded, at it the request is refused.
+    set(1'000'000, 1'000, 0, 10'000);
+    ctx[rb.slot(4)] = 60;
+    ctx[lang::kSlotWindowUsed1] = 59;
+    d = decide("request limit with room");
+    EXPECT_EQ(d.grant, 1'000);
+    EXPECT_EQ(d.limiter, lang::Limiter::kRule);
+    ctx[lang::kSlotWindowUsed1] = 60;
+    d = decide("request limit reached");
+    EXPECT_EQ(d.outcome, lang::Outcome::kExhausted);
+    EXPECT_EQ(d.limiter, lang::Limiter::kWindow);
+    EXPECT_FALSE(d.final_units);
+  }
+}
+
+// A limit counting requests generates other code than one counting units: a cached object of
+// one must never serve the other.
+TEST(JitDecision, RequestWindowsAreInTheCacheKey) {
+  RoleBlock rb({Role::kGrant, Role::kWindowLimit});
+  rb.ir.p.blocks[0].windows = {{60, false, {}}};
+  std::vector<int64_t> ctx(rb.ir.p.context_slots, 0);
+  ctx[rb.slot(0)] = 1'000;
+  ctx[rb.slot(1)] = 60;
+  ctx[lang::kSlotWindowUsed0] = 59;
+  ctx[lang::kSlotRemaining] = 1'000'000;
+  TempDir dir;
+  jit::JitOptions options{2, dir.str()};
+  auto units = jit::JitCatalog::create(rb.ir.p, nullptr, options);
+  ASSERT_TRUE(units) << units.status().message();
+  EXPECT_TRUE((*units)->stats().cache_written);
+  EXPECT_EQ(lang::decide(rb.ir.p, **units, 0, ctx.data()).grant, 1);  // 60 - 59 units
+  lang::ir::Program requests = rb.ir.p;
+  requests.blocks[0].windows[0].counts_requests = true;
+  EXPECT_NE(jit::cache_key(requests, options), jit::cache_key(rb.ir.p, options));
+  auto by_request = jit::JitCatalog::create(requests, nullptr, options);
+  ASSERT_TRUE(by_request) << by_request.status().message();
+  EXPECT_FALSE((*by_request)->stats().cache_hit);
+  EXPECT_EQ(lang::decide(requests, **by_request, 0, ctx.data()).grant, 1'000);  // 59 < 60 requests
+}
+
+// Weights the checker would have folded to constants take the generated code's constant paths.
+TEST(JitDecision, ConstantZeroAndNegativeWeights) {
+  for (int64_t weight : {int64_t{0}, int64_t{-1}, int64_t{-3'000'000}, int64_t{2'500'000}}) {
+    for (int level : {0, 2}) {
+      RoleBlock rb({Role::kWeight, Role::kGrant});
+      rb.ir.p.blocks[0].functions[0].body = rb.ir.c(weight);
+      Compare cmp(rb.ir.p, level);
+      std::vector<int64_t> ctx(rb.ir.p.context_slots, 0);
+      ctx[rb.slot(1)] = 1'000;
+      ctx[lang::kSlotRemaining] = 100;
+      std::string what = "weight " + std::to_string(weight) + " O" + std::to_string(level);
+      cmp.check(0, ctx, what);
+      lang::Decision d = cmp.decide(0, ctx);
+      if (weight < 0) {
+        EXPECT_EQ(d.fault, lang::ir::EvalStatus::kNegativeWeight) << what;
+      } else if (weight == 0) {
+        EXPECT_EQ(d.grant, 1'000) << what;
+        EXPECT_EQ(d.debit, 0) << what;
+      } else {
+        EXPECT_EQ(d.grant, 40) << what;  // floor(100 / 2.5)
+      }
+    }
+  }
+}
+
 TEST(JitDecision, FinalActionsComeFromTheBoundThatWon) {
   RoleBlock rb({Role::kGrant, Role::kExhaustAction, Role::kUsageCap, Role::kMemberCap,
                 Role::kSpendCap, Role::kOveragePrice, Role::kOverageBlock});

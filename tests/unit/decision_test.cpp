@@ -1,5 +1,6 @@
 // Unit tests of decide(): every outcome and limiter, weights and debits, charge with overage,
-// usage/member/window/spend caps, thresholds as ratio and quantity, and saturation at the edges.
+// usage/member/window/spend caps, thresholds as ratio and quantity, and the int64 edges (bounds
+// that clamp truthfully, values that fault).
 #include "gyrate/ruleslang/decision.hpp"
 
 #include <gtest/gtest.h>
@@ -180,20 +181,75 @@ TEST_F(DecideTest, FractionalWeightFloorsRoomAndCeilsDebit) {
   EXPECT_EQ(d.limiter, Limiter::kRule);
 }
 
-TEST_F(DecideTest, ZeroAndNegativeWeightsAreFree) {
+TEST_F(DecideTest, ZeroWeightIsZeroRatingWithinWindowsAndCaps) {
   ctx[kSlotRequested] = 5'000;
   ctx[kSlotRemaining] = 0;
   fn(Role::kWeight, 0);
   Decision d = run();
   EXPECT_EQ(d.outcome, Outcome::kGranted);
   EXPECT_EQ(d.grant, 5'000);
+  EXPECT_EQ(d.weight, 0);
   EXPECT_EQ(d.debit, 0);
   EXPECT_EQ(d.limiter, Limiter::kRule);
-  b.blk(blk).functions.clear();
-  fn(Role::kWeight, -2 * kFixedScale);
+  // Free, not unlimited: a rolling window and a request limit still apply.
+  b.blk(blk).windows = {{60, false, {}}, {60, true, {}}};
+  fn(Role::kWindowLimit, 3'000, 0);
+  fn(Role::kWindowLimit, 10, 1);
+  ctx[kSlotWindowUsed0] = 1'000;
   d = run();
-  EXPECT_EQ(d.weight, 0);
-  EXPECT_EQ(d.grant, 5'000);
+  EXPECT_EQ(d.grant, 2'000);
+  EXPECT_EQ(d.limiter, Limiter::kWindow);
+  EXPECT_EQ(d.debit, 0);
+  ctx[kSlotWindowUsed1] = 10;
+  d = run();
+  EXPECT_EQ(d.outcome, Outcome::kExhausted);
+  EXPECT_EQ(d.limiter, Limiter::kWindow);
+}
+
+TEST_F(DecideTest, NegativeWeightIsAFault) {
+  ctx[kSlotRequested] = 5'000;
+  fn(Role::kFee, 1'000'000, 0, Type::money(0));
+  fn(Role::kWeight, -2 * kFixedScale);
+  Decision d = run();
+  EXPECT_EQ(d.outcome, Outcome::kRatingFailed);
+  EXPECT_EQ(d.fault, EvalStatus::kNegativeWeight);
+  EXPECT_EQ(d.grant, 0);
+  EXPECT_EQ(d.debit, 0);
+  EXPECT_EQ(d.weight, kFixedScale);  // a fault's decision: defaults, no fee
+  EXPECT_EQ(d.fee, 0);
+  EXPECT_EQ(text(d), "rating_failed: negative_weight");
+  b.blk(blk).functions[1].body = b.c(-1);  // the smallest negative ratio
+  EXPECT_EQ(run().fault, EvalStatus::kNegativeWeight);
+  // Eligibility is decided first: an ineligible request is refused, not failed.
+  fn(Role::kEligible, 0);
+  EXPECT_EQ(run().outcome, Outcome::kNotEligible);
+  // A weight rule that does not match leaves the default weight 1.
+  b.blk(blk).functions.clear();
+  fn_no_match(Role::kWeight);
+  d = run();
+  EXPECT_EQ(d.outcome, Outcome::kGranted);
+  EXPECT_EQ(d.weight, kFixedScale);
+}
+
+TEST_F(DecideTest, DebitBeyondInt64IsAFault) {
+  // Charge with a price: the balance does not bound the grant, so only the debit can overflow.
+  on_exhaust(ActionKind::kCharge);
+  fn(Role::kOveragePrice, 1'000'000, 0, Type::money(0));
+  fn(Role::kOverageBlock, 1'000'000);
+  fn(Role::kWeight, 2 * kFixedScale);
+  ctx[kSlotRemaining] = 0;
+  ctx[kSlotRequested] = kMax / 2;
+  Decision d = run();
+  EXPECT_EQ(d.outcome, Outcome::kGranted);
+  EXPECT_EQ(d.debit, kMax - 1);  // the largest debit that fits
+  ctx[kSlotRequested] = kMax / 2 + 1;
+  d = run();
+  EXPECT_EQ(d.outcome, Outcome::kRatingFailed);
+  EXPECT_EQ(d.fault, EvalStatus::kOverflow);
+  EXPECT_EQ(d.grant, 0);
+  EXPECT_EQ(text(d), "rating_failed: overflow");
+  ctx[kSlotRequested] = kMax;
+  EXPECT_EQ(run().fault, EvalStatus::kOverflow);
 }
 
 TEST_F(DecideTest, EmptyBalanceIsExhaustedWithTheExhaustAction) {
@@ -332,14 +388,60 @@ TEST_F(DecideTest, Windows) {
   ctx[kSlotWindowUsed0] = 950;  // room 50
   ctx[kSlotWindowUsed1] = 1'000'000;  // window 1 has no matched limit
   ctx[kSlotWindowUsed2] = 480;  // room 20
+  const ir::Action* redirect = on_exhaust(ActionKind::kRedirect, "https://top-up");
   Decision d = run();
   EXPECT_EQ(d.grant, 20);
   EXPECT_EQ(d.limiter, Limiter::kWindow);
-  EXPECT_TRUE(d.final_units);
+  // The window refills: not the last grant, no Final-Unit-Indication.
+  EXPECT_FALSE(d.final_units);
   EXPECT_EQ(d.final_action, nullptr);
+  EXPECT_EQ(text(d), "granted 20 token (weight 1.0, debit 20) limit=window");
   ctx[kSlotWindowUsed0] = 1'200;
   d = run();
   EXPECT_EQ(d.outcome, Outcome::kExhausted);
+  EXPECT_EQ(d.limiter, Limiter::kWindow);
+  EXPECT_FALSE(d.final_units);
+  EXPECT_EQ(d.final_action, nullptr);
+  EXPECT_EQ(text(d), "exhausted limit=window");
+  // When the balance ends at the same point the grant is final: the balance does not refill.
+  ctx[kSlotWindowUsed0] = 0;
+  ctx[kSlotRemaining] = 20;
+  d = run();
+  EXPECT_EQ(d.limiter, Limiter::kBalance);
+  EXPECT_TRUE(d.final_units);
+  EXPECT_EQ(d.final_action, redirect);
+}
+
+TEST_F(DecideTest, RequestWindowsRefuseWhenFullAndOtherwiseDoNotBound) {
+  ctx[kSlotRequested] = 5'000;
+  b.blk(blk).windows = {{300, false, {}}, {60, true, {}}};
+  fn(Role::kWindowLimit, 60, 1);  // 60 requests per minute
+  ctx[kSlotWindowUsed1] = 59;     // requests in the window: one more is fine, of any size
+  Decision d = run();
+  EXPECT_EQ(d.outcome, Outcome::kGranted);
+  EXPECT_EQ(d.grant, 5'000);
+  EXPECT_EQ(d.limiter, Limiter::kRule);
+  ctx[kSlotWindowUsed1] = 60;
+  d = run();
+  EXPECT_EQ(d.outcome, Outcome::kExhausted);
+  EXPECT_EQ(d.grant, 0);
+  EXPECT_EQ(d.limiter, Limiter::kWindow);
+  EXPECT_FALSE(d.final_units);
+  EXPECT_EQ(d.final_action, nullptr);
+  ctx[kSlotWindowUsed1] = kMax;
+  EXPECT_EQ(run().outcome, Outcome::kExhausted);
+  // The same limit counting units bounds the grant by the room left.
+  b.blk(blk).windows[1].counts_requests = false;
+  ctx[kSlotWindowUsed1] = 59;
+  d = run();
+  EXPECT_EQ(d.grant, 1);
+  EXPECT_EQ(d.limiter, Limiter::kWindow);
+  // A unit window beside the request limit still bounds in units.
+  b.blk(blk).windows[1].counts_requests = true;
+  fn(Role::kWindowLimit, 4'000, 0);
+  ctx[kSlotWindowUsed0] = 1'000;
+  d = run();
+  EXPECT_EQ(d.grant, 3'000);
   EXPECT_EQ(d.limiter, Limiter::kWindow);
 }
 
@@ -380,7 +482,7 @@ TEST_F(DecideTest, ValidityThresholdFeeAllowance) {
   EXPECT_EQ(run().threshold, 500'000);  // a quantity is taken as is
 }
 
-TEST_F(DecideTest, SaturatesInsteadOfOverflowing) {
+TEST_F(DecideTest, RoomsClampOnlyWhereTheBoundStaysTrue) {
   ctx[kSlotRequested] = kMax;
   ctx[kSlotRemaining] = kMax;
   fn(Role::kWeight, kMax);
@@ -388,7 +490,7 @@ TEST_F(DecideTest, SaturatesInsteadOfOverflowing) {
   Decision d = run();
   EXPECT_EQ(d.grant, 1'000'000);  // floor(kMax * 1e6 / kMax)
   EXPECT_EQ(d.debit, kMax);
-  EXPECT_EQ(d.threshold, kMax);
+  EXPECT_EQ(d.threshold, kMax);   // exactly 1e6 * kMax / 1e6
   b.blk(blk).functions.clear();
   fn(Role::kWeight, 1);  // 0.000001: the room saturates
   fn(Role::kUsageCap, kMax);
@@ -424,14 +526,43 @@ TEST_F(DecideTest, BalanceRoomAtTheSixtyFourBitEdge) {
   EXPECT_EQ(d.debit, 9'223'372'036'855);          // ceil(9'223'372'036'854.999996)
 }
 
+TEST_F(DecideTest, NegativeThresholdIsNoneAndOneBeyondInt64IsAFault) {
+  ctx[kSlotRequested] = 3;
+  fn(Role::kThreshold, -500'000, 0, Type::of(TypeKind::kRatio));
+  Decision d = run();
+  EXPECT_EQ(d.outcome, Outcome::kGranted);
+  EXPECT_EQ(d.threshold, -1);  // -1.5 units: none
+  b.blk(blk).functions[0].body = b.c(-1);
+  EXPECT_EQ(run().threshold, 0);  // -0.000003 rounds to 0, which is a threshold
+  b.blk(blk).functions[0].body = b.c(-200'000);
+  EXPECT_EQ(run().threshold, -1);  // -0.6 rounds to -1: none
+  b.blk(blk).functions[0].type = Type::quantity(Dim::kToken);
+  b.blk(blk).functions[0].body = b.c(-7);
+  EXPECT_EQ(run().threshold, -1);  // a negative quantity: none
+  b.blk(blk).functions[0].body = b.c(0);
+  EXPECT_EQ(run().threshold, 0);
+  // A ratio of a huge grant beyond int64 is not clamped to a wrong number.
+  b.blk(blk).functions[0].type = Type::of(TypeKind::kRatio);
+  b.blk(blk).functions[0].body = b.c(2 * kFixedScale);  // 200% of the grant
+  ctx[kSlotRemaining] = kMax;
+  ctx[kSlotRequested] = kMax / 2;
+  EXPECT_EQ(run().threshold, kMax - 1);
+  ctx[kSlotRequested] = kMax / 2 + 1;
+  d = run();
+  EXPECT_EQ(d.outcome, Outcome::kRatingFailed);
+  EXPECT_EQ(d.fault, EvalStatus::kOverflow);
+  b.blk(blk).functions[0].body = b.c(-2 * kFixedScale);  // below int64: still just none
+  EXPECT_EQ(run().threshold, -1);
+}
+
 TEST_F(DecideTest, DebitAndThresholdRoundAtEveryMagnitude) {
   ctx[kSlotRequested] = 3;
   fn(Role::kWeight, 1'000'001);
-  fn(Role::kThreshold, -500'000, 0, Type::of(TypeKind::kRatio));
+  fn(Role::kThreshold, 500'000, 0, Type::of(TypeKind::kRatio));
   Decision d = run();
-  EXPECT_EQ(d.debit, 4);       // ceil(3.000003)
-  EXPECT_EQ(d.threshold, -2);  // -1.5 rounds away from zero
-  // grant * weight no longer fits int64: the debit saturates only when the quotient does not fit.
+  EXPECT_EQ(d.debit, 4);      // ceil(3.000003)
+  EXPECT_EQ(d.threshold, 2);  // 1.5 rounds away from zero
+  // grant * weight no longer fits int64: the 128-bit product is divided back.
   ctx[kSlotRequested] = 4'000'000'000'000'000'000;
   b.blk(blk).functions.clear();
   fn(Role::kWeight, 2 * kFixedScale);

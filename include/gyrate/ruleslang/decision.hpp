@@ -17,7 +17,7 @@ enum class Outcome : uint8_t {
   kModelNotAllowed,  // model outside the allow list
   kNoRule,           // the plan does not rate the service
   kExhausted,        // nothing can be granted (the final-unit action says what happens next)
-  kRatingFailed,     // a fault (overflow, division by zero, a negative weight)
+  kRatingFailed,     // a fault (overflow, division by zero, a negative weight; `fault` says which)
 };
 // The language decides outcomes; what they are called on the wire (Result-Codes) is diameter/'s
 // business: gyrate/diameter/result_code.hpp.
@@ -59,7 +59,8 @@ struct Decision {
   int64_t debit;                 // allowance units the grant reserves (grant * weight, rounded up)
   int64_t validity_seconds;      // -1: none
   int64_t threshold;             // units; -1: none
-  bool final_units;              // the grant is the last: send Final-Unit-Indication
+  bool final_units;              // the grant is the last: send Final-Unit-Indication (never
+                                 // when a window bounded it: windows refill)
   const ir::Action* final_action;
   bool has_overage_price;        // overage applies when the balance is gone and the action is charge
   int64_t overage_price;         // money millionths per overage_block units

@@ -19,12 +19,15 @@ using ExprId = uint32_t;
 
 // Evaluation outcome of one function. kNoMatch is a normal outcome (no guarded rule applied);
 // the others are faults: they abort the whole block and the decision becomes RATING_FAILED.
+// decide() reports its own faults with these codes too (kOverflow for a debit or threshold
+// beyond int64, kNegativeWeight for a weight below 0); no block function returns the last one.
 enum class EvalStatus : int32_t {
   kOk = 0,
   kNoMatch = 1,
   kOverflow = 2,
   kDivByZero = 3,
   kExtensionError = 4,
+  kNegativeWeight = 5,
 };
 const char* eval_status_name(EvalStatus s);
 
