@@ -568,7 +568,7 @@ void Checker::check_limit(const ast::PlanItem& item, ServiceRules& sr, uint16_t 
               std::to_string(kMaxWindowLimits));
     return;
   }
-  sr.block.windows.push_back(ir::Window{*seconds, item.range});
+  sr.block.windows.push_back(ir::Window{*seconds, false, item.range});
   sr.windows.push_back(v.id);
 }
 
