@@ -325,7 +325,7 @@ TEST_F(DecideTest, MemberCapAndLimiterOrder) {
 
 TEST_F(DecideTest, Windows) {
   ctx[kSlotRequested] = 100;
-  b.blk(blk).windows = {{3600, {}}, {60, {}}, {86400, {}}};
+  b.blk(blk).windows = {{3600, false, {}}, {60, false, {}}, {86400, false, {}}};
   fn(Role::kWindowLimit, 1'000, 0);
   fn_no_match(Role::kWindowLimit, 1);
   fn(Role::kWindowLimit, 500, 2);
