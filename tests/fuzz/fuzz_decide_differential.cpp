@@ -57,16 +57,16 @@ std::string program_text(const GeneratedProgram& g) {
   std::abort();
 }
 
-// One session for the whole run: creating an LLJIT per input would cost more than the compile.
+// One session for the whole run (creating an LLJIT per input would cost more than the compile),
+// the process-wide one, which is never destroyed: LLVM must outlive every catalog.
 const std::shared_ptr<jit::JitSession>& session() {
   static const std::shared_ptr<jit::JitSession> s = [] {
-    auto created = jit::JitSession::create();
-    if (!created) {
-      std::fprintf(stderr, "fuzz_decide_differential: no JIT session: %s\n",
-                   created.status().message().c_str());
+    std::shared_ptr<jit::JitSession> shared = jit::JitSession::shared();
+    if (shared == nullptr) {
+      std::fprintf(stderr, "fuzz_decide_differential: this host has no usable JIT target\n");
       std::abort();
     }
-    return std::move(*created);
+    return shared;
   }();
   return s;
 }
