@@ -220,18 +220,19 @@ void register_benchmarks() {
   per_call("BM_DecisionGeneric_Jit", BM_DecisionGeneric_Jit);
   per_call("BM_Block_Interpreter", BM_Block_Interpreter);
   per_call("BM_Block_Jit", BM_Block_Jit);
-  // Compilation uses a thread per core: wall-clock time is what a reload costs.
   // One benchmark per class and evaluator, named BM_Class_<class>_<evaluator>; the mixed class
   // also on 2 and 4 threads deciding at once (the machine has 2 cores: 4 threads share them).
   for (RequestClass c : kAllClasses) {
     for (bool use_jit : {false, true}) {
-      const std::string name = std::string("BM_Class_") + class_name(c) + (use_jit ? "_Jit" : "_Interpreter");
+      const std::string name =
+          std::string("BM_Class_") + class_name(c) + (use_jit ? "_Jit" : "_Interpreter");
       benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(
           name.c_str(), [c, use_jit](benchmark::State& s) { run_class(s, c, use_jit); });
       if (fixed > 0) b->Iterations(fixed);
       if (c == RequestClass::kMixed) b->Threads(1)->Threads(2)->Threads(4);
     }
   }
+  // Compilation uses a thread per core: wall-clock time is what a reload costs.
   benchmark::RegisterBenchmark("BM_CompileExampleCatalog_Jit", BM_CompileExampleCatalog_Jit)
       ->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
   benchmark::RegisterBenchmark("BM_Compile1000Plans_Jit", BM_Compile1000Plans_Jit)

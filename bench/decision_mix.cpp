@@ -30,7 +30,9 @@ class RequestSource {
  public:
   RequestSource(const lang::ir::Program& p, uint64_t seed) : p_(p), rng_(seed) {}
 
-  int64_t pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  int64_t pick(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
 
   Request random(const std::vector<uint32_t>& blocks) {
     uint32_t b = blocks[static_cast<size_t>(pick(0, static_cast<int64_t>(blocks.size()) - 1))];
@@ -41,11 +43,13 @@ class RequestSource {
     for (size_t m = 0; m < p_.models.size(); ++m) {
       if (p_.models[m].service == service) models.push_back(static_cast<int>(m));
     }
-    int64_t model = models.empty() || pick(0, 9) == 0
-                        ? -1
-                        : models[static_cast<size_t>(pick(0, static_cast<int64_t>(models.size()) - 1))];
+    int64_t model =
+        models.empty() || pick(0, 9) == 0
+            ? -1
+            : models[static_cast<size_t>(pick(0, static_cast<int64_t>(models.size()) - 1))];
     // A plan block has no service: its requests count in plain units.
-    const lang::Dim dim = service == lang::ir::kNoService ? lang::Dim::kEvent : p_.services[service].dim;
+    const lang::Dim dim =
+        service == lang::ir::kNoService ? lang::Dim::kEvent : p_.services[service].dim;
     int64_t unit = dim == lang::Dim::kToken ? 1000 : dim == lang::Dim::kByte ? (1 << 20) : 1;
     int64_t allowance = pick(0, 3) == 0 ? 0 : unit * pick(100, 30'000);
     ctx.set(lang::kSlotModel, model)
@@ -89,7 +93,7 @@ bool same(const Decision& a, const Decision& b) {
          a.fee == b.fee && a.allowance == b.allowance;
 }
 
-// Decides with both evaluators; exits if they disagree (a benchmark of a wrong answer is worthless).
+// Decides with both evaluators; exits if they disagree: a wrong answer is not worth timing.
 struct Checked {
   Decision decision;
   bool jit_on_host = false;  // the JIT left this decision to decide_native_on_host (128-bit)
@@ -126,12 +130,18 @@ plan seat_share {
 
 const char* class_name(RequestClass c) {
   switch (c) {
-    case RequestClass::kFastGrant: return "FastGrant";
-    case RequestClass::kNearExhaustion: return "NearExhaustion";
-    case RequestClass::kFault: return "Fault";
-    case RequestClass::kHost128: return "Host128";
-    case RequestClass::kPlanBlock: return "PlanBlock";
-    case RequestClass::kMixed: return "Mixed";
+    case RequestClass::kFastGrant:
+      return "FastGrant";
+    case RequestClass::kNearExhaustion:
+      return "NearExhaustion";
+    case RequestClass::kFault:
+      return "Fault";
+    case RequestClass::kHost128:
+      return "Host128";
+    case RequestClass::kPlanBlock:
+      return "PlanBlock";
+    case RequestClass::kMixed:
+      return "Mixed";
   }
   return "?";
 }
@@ -165,7 +175,8 @@ RequestMix make_class_mix(const lang::ir::Program& p, const lang::Evaluator& int
                                       {RequestClass::kFault, 5}};
     std::mt19937_64 rng(seed);
     std::vector<RequestMix> parts;
-    for (const Part& part : kParts) parts.push_back(make_class_mix(p, interp, jit, part.c, seed + 1));
+    for (const Part& part : kParts)
+      parts.push_back(make_class_mix(p, interp, jit, part.c, seed + 1));
     for (size_t i = 0; i < kMixSize; ++i) {
       int roll = static_cast<int>(rng() % 100);
       size_t k = 0;
@@ -179,12 +190,13 @@ RequestMix make_class_mix(const lang::ir::Program& p, const lang::Evaluator& int
   RequestSource source(p, seed);
   const std::vector<uint32_t> blocks = blocks_where(p, c == RequestClass::kPlanBlock);
   const int seats_attribute = p.find_attribute("seats");
-  const int seats_slot = seats_attribute < 0 ? -1 : p.attributes[static_cast<size_t>(seats_attribute)].slot;
+  const int seats_slot =
+      seats_attribute < 0 ? -1 : p.attributes[static_cast<size_t>(seats_attribute)].slot;
   size_t attempts = 0;
   while (mix.blocks.size() < kMixSize) {
     if (++attempts > 200 * kMixSize) {
-      std::fprintf(stderr, "bench: cannot find %zu requests of class %s in this catalog\n", kMixSize,
-                   class_name(c));
+      std::fprintf(stderr, "bench: cannot find %zu requests of class %s in this catalog\n",
+                   kMixSize, class_name(c));
       std::exit(1);
     }
     Request r = source.random(blocks);
@@ -227,11 +239,12 @@ RequestMix make_class_mix(const lang::ir::Program& p, const lang::Evaluator& int
         break;
       }
       case RequestClass::kPlanBlock: {
-        // Plan blocks run at a period's start: first periods and later ones, a few seats.
+        // First periods and later ones (period_index 0-2), 1-10 seats, any segment or region.
         keep = decide_both(p, interp, jit, r).decision.fault == lang::ir::EvalStatus::kOk;
         break;
       }
-      case RequestClass::kMixed: break;
+      case RequestClass::kMixed:
+        break;
     }
     if (!keep) continue;
     mix.blocks.push_back(r.block);

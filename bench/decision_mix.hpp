@@ -27,7 +27,7 @@ RequestMix make_mix(const lang::ir::Program& p, uint64_t seed);
 
 enum class RequestClass {
   kFastGrant,       // granted, bounded by a rule: the balance is plenty
-  kNearExhaustion,  // the balance is the grant x weight give or take one unit (or one allowance unit)
+  kNearExhaustion,  // the balance is grant x weight, give or take one unit or one allowance unit
   kFault,           // a rule divides by zero or overflows: RATING_FAILED
   kHost128,         // balances above int64 / 10^6: the JIT hands the decision to 128-bit host code
   kPlanBlock,       // a plan's own block: fees, eligibility, promos

@@ -48,7 +48,8 @@ std::string program_text(const GeneratedProgram& g) {
                            uint32_t block, const std::vector<int64_t>& ctx,
                            const std::string& interp, const std::string& jit_side) {
   std::string c;
-  for (size_t i = 0; i < ctx.size(); ++i) c += " " + std::to_string(i) + "=" + std::to_string(ctx[i]);
+  for (size_t i = 0; i < ctx.size(); ++i)
+    c += " " + std::to_string(i) + "=" + std::to_string(ctx[i]);
   std::fprintf(stderr,
                "fuzz_decide_differential: %s: JIT (O%d) and interpreter disagree on block %u\n"
                "  interp: %s\n  jit:    %s\n  ctx:%s\n%s",
@@ -115,7 +116,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         mismatch("evaluate_block", g, opt_level, b, ctx, gyrate::difftest::describe(want),
                  gyrate::difftest::describe(got));
       }
-      const std::string decided = gyrate::testsupport::decision_text(lang::decide(p, interp, b, ctx.data()));
+      const std::string decided =
+          gyrate::testsupport::decision_text(lang::decide(p, interp, b, ctx.data()));
       const std::string native_decided =
           gyrate::testsupport::decision_text(lang::decide(p, native, b, ctx.data()));
       if (decided != native_decided) {
@@ -125,8 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       lang::decide_generic(p, native, b, ctx.data(), &generic);
       const std::string generic_decided = gyrate::testsupport::decision_text(generic);
       if (decided != generic_decided) {
-        mismatch("decide() through evaluate_block", g, opt_level, b, ctx, decided,
-                 generic_decided);
+        mismatch("decide() through evaluate_block", g, opt_level, b, ctx, decided, generic_decided);
       }
     }
   }
