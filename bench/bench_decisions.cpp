@@ -1,5 +1,6 @@
 // Decision benchmarks (targets P1 and P4): the interpreter and the JIT on the same example catalog
-// and request mix, per decision and per block evaluation; plus catalog compile and load times.
+// and request mix, per decision and per block evaluation; each class of request production sees
+// (decision_mix.hpp), alone and blended, on one and several threads; catalog compile and load times.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -16,14 +17,11 @@
 #include "gyrate/ruleslang/context_builder.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/interpreter.hpp"
+#include "decision_mix.hpp"
 #include "plan_generator.hpp"
 
 namespace gyrate::bench {
 namespace {
-
-// Power of two: the request index wraps with a mask. Small enough that contexts stay in cache,
-// as a context the engine has just filled would be.
-constexpr size_t kMixSize = 256;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -50,56 +48,6 @@ std::unique_ptr<jit::JitCatalog> jit_or_die(const lang::ir::Program& p, const ji
     std::exit(1);
   }
   return std::move(*c);
-}
-
-// A month of requests against every (plan, service) of the catalog: random times, models of the
-// service, typical request sizes, and balances from empty to plenty.
-struct RequestMix {
-  std::vector<uint32_t> blocks;
-  std::vector<std::vector<int64_t>> contexts;
-};
-
-RequestMix make_mix(const lang::ir::Program& p, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  auto pick = [&](int64_t lo, int64_t hi) {
-    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-  };
-  std::vector<uint32_t> service_blocks;
-  for (uint32_t b = 0; b < p.blocks.size(); ++b) {
-    if (p.blocks[b].service != lang::ir::kNoService) service_blocks.push_back(b);
-  }
-  RequestMix mix;
-  for (size_t i = 0; i < kMixSize; ++i) {
-    uint32_t b = service_blocks[static_cast<size_t>(pick(0, static_cast<int64_t>(service_blocks.size()) - 1))];
-    const lang::ir::Service& svc = p.services[p.blocks[b].service];
-    lang::ContextBuilder ctx(p);
-    ctx.at(1782864000 + pick(0, 31 * 86400 - 1));  // July 2026
-    std::vector<int> models;
-    for (size_t m = 0; m < p.models.size(); ++m) {
-      if (p.models[m].service == p.blocks[b].service) models.push_back(static_cast<int>(m));
-    }
-    int64_t model = models.empty() || pick(0, 9) == 0 ? -1 : models[static_cast<size_t>(pick(0, static_cast<int64_t>(models.size()) - 1))];
-    int64_t unit = svc.dim == lang::Dim::kToken ? 1000 : svc.dim == lang::Dim::kByte ? (1 << 20) : 1;
-    int64_t allowance = pick(0, 3) == 0 ? 0 : unit * pick(100, 30'000);
-    ctx.set(lang::kSlotModel, model)
-        .set(lang::kSlotRequested, unit * pick(0, 50))
-        .set(lang::kSlotPeriodAllowance, allowance)
-        .set(lang::kSlotUsed, pick(0, allowance + unit))
-        .set(lang::kSlotRemaining, pick(0, 9) == 0 ? 0 : unit * pick(0, 20'000))
-        .set(lang::kSlotSpend, pick(0, 60) * 1'000'000)
-        .set(lang::kSlotPeriodIndex, pick(0, 2))
-        .set(lang::kSlotDaysLeft, pick(0, 30))
-        .set(lang::kSlotMemberUsed, unit * pick(0, 30'000))
-        .set(lang::kSlotBillingDay, pick(1, 28))
-        .set(lang::kSlotWindowUsed0, pick(0, 1500));
-    ctx.set_by_name("segment", pick(0, 1) == 0 ? "opc" : "retail");
-    ctx.set_by_name("region", pick(0, 1) == 0 ? "shanghai" : "beijing");
-    ctx.set_by_name("seats", std::to_string(pick(1, 10)));
-    ctx.set_by_name("student", pick(0, 1) == 0 ? "true" : "false");
-    mix.blocks.push_back(b);
-    mix.contexts.push_back(ctx.context().slots);
-  }
-  return mix;
 }
 
 // A catalog compiled once, with both evaluators and one request mix.
@@ -132,14 +80,53 @@ const Fixture& large_fixture() {
   return f;
 }
 
-void run_decisions(benchmark::State& state, const Fixture& f, const lang::Evaluator& e) {
-  size_t i = 0;
+void run_mix(benchmark::State& state, const lang::ir::Program& program, const RequestMix& mix,
+             const lang::Evaluator& e) {
+  // Threads start at different requests, as concurrent requests would.
+  size_t i = (static_cast<size_t>(state.thread_index()) * 101) & (kMixSize - 1);
   for (auto _ : state) {
-    lang::Decision d = lang::decide(f.program, e, f.mix.blocks[i], f.mix.contexts[i].data());
+    lang::Decision d = lang::decide(program, e, mix.blocks[i], mix.contexts[i].data());
     benchmark::DoNotOptimize(d);
     i = (i + 1) & (kMixSize - 1);
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+
+void run_decisions(benchmark::State& state, const Fixture& f, const lang::Evaluator& e) {
+  run_mix(state, f.program, f.mix, e);
+}
+
+// The example catalog plus the fault plan, with one request mix per class. Built once, before any
+// benchmark runs (several threads start a benchmark at once).
+struct ClassFixture : Fixture {
+  std::vector<RequestMix> classes;  // by RequestClass
+
+  ClassFixture()
+      : Fixture("catalog+seat_share.tariff",
+                read_file(std::string(GYRATE_SOURCE_DIR) + "/examples/catalog.tariff") +
+                    kFaultPlanText) {
+    for (RequestClass c : kAllClasses) {
+      classes.push_back(make_class_mix(program, *interp, *jit, c, 1000 + static_cast<uint64_t>(c)));
+    }
+  }
+};
+
+const ClassFixture& class_fixture() {
+  static const ClassFixture f;
+  return f;
+}
+
+void run_class(benchmark::State& state, RequestClass c, bool use_jit) {
+  const ClassFixture& f = class_fixture();
+  const lang::Evaluator& e = use_jit ? static_cast<const lang::Evaluator&>(*f.jit) : *f.interp;
+  const uint64_t host_before = lang::native_host_decisions();
+  run_mix(state, f.program, f.classes[static_cast<size_t>(c)], e);
+  // The share of decisions the JIT left to 128-bit host code (all threads together).
+  if (use_jit && state.thread_index() == 0) {
+    state.counters["host_share"] = benchmark::Counter(
+        static_cast<double>(lang::native_host_decisions() - host_before) /
+        static_cast<double>(state.iterations() * static_cast<uint64_t>(state.threads())));
+  }
 }
 
 // decide() without the native block functions: evaluate_block into a BlockResult, then the decision
@@ -233,6 +220,18 @@ void register_benchmarks() {
   per_call("BM_DecisionGeneric_Jit", BM_DecisionGeneric_Jit);
   per_call("BM_Block_Interpreter", BM_Block_Interpreter);
   per_call("BM_Block_Jit", BM_Block_Jit);
+  // One benchmark per class and evaluator, named BM_Class_<class>_<evaluator>; the mixed class
+  // also on 2 and 4 threads deciding at once (the machine has 2 cores: 4 threads share them).
+  for (RequestClass c : kAllClasses) {
+    for (bool use_jit : {false, true}) {
+      const std::string name =
+          std::string("BM_Class_") + class_name(c) + (use_jit ? "_Jit" : "_Interpreter");
+      benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(
+          name.c_str(), [c, use_jit](benchmark::State& s) { run_class(s, c, use_jit); });
+      if (fixed > 0) b->Iterations(fixed);
+      if (c == RequestClass::kMixed) b->Threads(1)->Threads(2)->Threads(4);
+    }
+  }
   // Compilation uses a thread per core: wall-clock time is what a reload costs.
   benchmark::RegisterBenchmark("BM_CompileExampleCatalog_Jit", BM_CompileExampleCatalog_Jit)
       ->Unit(benchmark::kMillisecond)->Iterations(10)->UseRealTime();
@@ -247,6 +246,7 @@ void register_benchmarks() {
 
 int main(int argc, char** argv) {
   gyrate::bench::register_benchmarks();
+  (void)gyrate::bench::class_fixture();  // checks every class mix before anything is timed
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -3,6 +3,7 @@
 #include "gyrate/ruleslang/interpreter.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "gyrate/ruleslang/arith.hpp"
@@ -86,6 +87,40 @@ EvalStatus apply_strict(const ir::Program& program, const std::vector<ExtensionF
 struct Stacks {
   std::vector<Frame> frames;
   std::vector<int64_t> values;
+  bool in_use = false;
+};
+
+// The calling thread's stacks, kept between calls: an evaluation allocates only while they grow
+// to the deepest expression this thread has met, so the request path does not call malloc (and
+// a JIT/interpreter comparison measures code, not the allocator). One set per thread keeps the
+// const evaluators thread-safe. A nested evaluation on the same thread (an extension function
+// that evaluates rules) gets stacks of its own rather than overwrite the outer one's.
+class StackLease {
+ public:
+  StackLease() : shared_(thread_stacks()) {
+    if (!shared_.in_use) {
+      shared_.in_use = true;
+      stacks_ = &shared_;
+    } else {
+      own_ = std::make_unique<Stacks>();
+      stacks_ = own_.get();
+    }
+  }
+  ~StackLease() {
+    if (stacks_ == &shared_) shared_.in_use = false;
+  }
+  StackLease(const StackLease&) = delete;
+  StackLease& operator=(const StackLease&) = delete;
+  Stacks& stacks() { return *stacks_; }
+
+ private:
+  static Stacks& thread_stacks() {
+    thread_local Stacks stacks;
+    return stacks;
+  }
+  Stacks& shared_;
+  Stacks* stacks_ = nullptr;
+  std::unique_ptr<Stacks> own_;
 };
 
 // Evaluates one expression tree. `stacks` only lends its storage, so a block reuses it.
@@ -170,8 +205,8 @@ Interpreter::Interpreter(const ir::Program& program, const ExtensionRegistry* ex
 
 ir::EvalStatus Interpreter::evaluate_expr(ir::ExprId root, const int64_t* ctx,
                                           int64_t* value) const {
-  Stacks stacks;
-  return run_expr(program_, resolved_, root, ctx, value, stacks);
+  StackLease lease;
+  return run_expr(program_, resolved_, root, ctx, value, lease.stacks());
 }
 
 ir::EvalStatus Interpreter::evaluate_function(const ir::Function& f, const int64_t* ctx,
@@ -182,7 +217,8 @@ ir::EvalStatus Interpreter::evaluate_function(const ir::Function& f, const int64
 BlockResult Interpreter::evaluate_block(uint32_t block, const int64_t* ctx) const {
   BlockResult r;
   if (block >= program_.blocks.size()) return r;  // no such block: nothing matched, as the JIT
-  Stacks stacks;
+  StackLease lease;
+  Stacks& stacks = lease.stacks();
   const ir::Block& b = program_.blocks[block];
   size_t count = std::min(b.functions.size(), ir::kMaxBlockFunctions);
   for (size_t i = 0; i < count; ++i) {

@@ -53,6 +53,18 @@ const char* op_name(OpCode op) {
 
 }  // namespace
 
+Entropy::result_type Entropy::operator()() {
+  if (!from_bytes_) return rng_();
+  // splitmix64 of the draw index: low bits that differ from draw to draw, so that a rejection
+  // loop in a distribution always moves on.
+  uint64_t z = ++draws_ * 0x9e3779b97f4a7c15;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  const uint64_t low = (z ^ (z >> 31)) >> 8;
+  if (next_ >= size_) return low;
+  return (uint64_t{bytes_[next_++]} << 56) | low;
+}
+
 const lang::ExtensionRegistry& test_extensions() {
   static const lang::ExtensionRegistry registry = make_registry();
   return registry;
@@ -60,6 +72,8 @@ const lang::ExtensionRegistry& test_extensions() {
 
 ProgramGenerator::ProgramGenerator(uint64_t seed, GeneratorLimits limits)
     : rng_(seed), limits_(limits) {}
+ProgramGenerator::ProgramGenerator(Entropy entropy, GeneratorLimits limits)
+    : rng_(entropy), limits_(limits) {}
 
 bool ProgramGenerator::chance(uint32_t percent) { return below(100) < percent; }
 uint32_t ProgramGenerator::below(uint32_t n) {
@@ -261,6 +275,56 @@ std::vector<int64_t> ProgramGenerator::context(const GeneratedProgram& g) {
   std::vector<int64_t> ctx(g.program.context_slots);
   for (size_t s = 0; s < ctx.size(); ++s) ctx[s] = g.bool_slots[s] ? below(2) : edge_value();
   return ctx;
+}
+
+void ProgramGenerator::shape_for_decisions(GeneratedProgram& g) {
+  using lang::ir::Role;
+  lang::ir::Program& p = g.program;
+  auto action = [&]() {
+    lang::ir::Action a;
+    a.kind = static_cast<lang::ast::ActionKind>(below(5));
+    a.argument = a.kind == lang::ast::ActionKind::kRedirect ? "https://x" : "";
+    return a;
+  };
+  for (uint32_t s = 0; s < p.blocks.size(); ++s) {
+    lang::ir::Service svc;
+    svc.name = "s" + std::to_string(s);
+    svc.quota = below(3) == 0 ? 0 : below(100'000);
+    p.services.push_back(svc);
+  }
+  for (uint32_t b = 0; b < p.blocks.size(); ++b) {
+    lang::ir::Block& blk = p.blocks[b];
+    blk.service = below(5) == 0 ? lang::ir::kNoService : static_cast<uint16_t>(b);
+    for (lang::ir::Function& f : blk.functions) {
+      f.aux = f.role == Role::kWindowLimit ? static_cast<uint16_t>(below(5))
+              : below(8) == 0             ? 1
+                                          : 0;
+      // Ratio thresholds take the rounding path, quantities the copy.
+      if (f.role == Role::kThreshold && below(2) == 0) f.type = lang::Type::of(lang::TypeKind::kRatio);
+    }
+    uint32_t actions = below(4);
+    for (uint32_t a = 0; a < actions; ++a) blk.actions.push_back(action());
+    if (below(2) == 0) blk.spend_cap_action = action();
+    if (below(2) == 0) blk.usage_cap_action = action();
+    if (below(2) == 0) blk.member_cap_action = action();
+  }
+  if (below(2) == 0) lang::ir::index_roles(p);
+}
+
+int64_t ProgramGenerator::balance() {
+  auto in = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  };
+  switch (below(10)) {
+    case 0: return 0;
+    case 1: return in(-10, 10);
+    case 2: return kMax - in(0, 2);
+    case 3: return kMin + in(0, 2);
+    case 4: return kMax / lang::kFixedScale + in(-2, 2);
+    case 5: return in(0, int64_t{1} << 62);
+    case 6: return -in(0, int64_t{1} << 62);
+    default: return in(0, 100'000'000);
+  }
 }
 
 std::string render_expr(const lang::ir::Program& program, ExprId id) {

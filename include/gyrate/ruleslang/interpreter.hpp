@@ -10,6 +10,8 @@ class Interpreter final : public Evaluator {
  public:
   // `extensions` resolves Program::extensions by name; may be null when the program calls none.
   Interpreter(const ir::Program& program, const ExtensionRegistry* extensions = nullptr);
+  // Thread-safe. Allocates nothing once the calling thread's evaluation stacks (kept between
+  // calls, one set per thread) have grown to the program's deepest expression.
   BlockResult evaluate_block(uint32_t block, const int64_t* ctx) const override;
   const char* name() const override { return "interp"; }
 
