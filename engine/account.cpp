@@ -59,6 +59,24 @@ PeriodCalendar AccountState::calendar() const {
                         billing_day);
 }
 
+const WindowCounter* AccountState::window(uint16_t service, uint8_t index) const {
+  for (const WindowCounter& w : windows) {
+    if (w.service() == service && w.index() == index) return &w;
+  }
+  return nullptr;
+}
+
+WindowCounter& AccountState::window(uint16_t service, uint8_t index, int64_t seconds) {
+  for (WindowCounter& w : windows) {
+    if (w.service() == service && w.index() == index && w.seconds() == seconds) return w;
+  }
+  // A window whose length changed (another plan) starts counting afresh.
+  std::erase_if(windows, [&](const WindowCounter& w) {
+    return w.service() == service && w.index() == index;
+  });
+  return windows.emplace_back(service, index, seconds);
+}
+
 bool AccountState::promo_granted(std::string_view name) const {
   return std::find(promos_granted.begin(), promos_granted.end(), name) != promos_granted.end();
 }

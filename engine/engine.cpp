@@ -3,6 +3,7 @@
 #include "gyrate/engine/engine.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/int128.hpp"
@@ -76,6 +77,53 @@ Answer repeated(const Answer& stored) {
   return a;
 }
 
+// Rule 14: with `charge` and a price, the balance does not bound the grant, so the spend cap
+// must: the grant is cut to what the buckets cover plus the whole overage blocks the money left
+// under the cap buys. At the cap nothing is granted and the cap's action applies.
+void cut_to_spend_cap(const AccountState& account, uint32_t block, const RequestContext& ctx,
+                      lang::Decision& d) {
+  if (d.outcome != lang::Outcome::kGranted || d.overage_price <= 0 || d.overage_block <= 0) return;
+  std::optional<int64_t> cap =
+      block_value(*account.catalog, block, lang::ir::Role::kSpendCap, ctx);
+  if (!cap) return;
+  int64_t left = std::max<int64_t>(*cap - ctx.get(lang::kSlotSpend), 0);
+  int64_t covered = d.weight > 0 ? saturate(static_cast<Int128>(std::max<int64_t>(
+                                                ctx.get(lang::kSlotRemaining), 0)) *
+                                            lang::kFixedScale / d.weight)
+                                 : std::numeric_limits<int64_t>::max();
+  int64_t affordable =
+      saturate(static_cast<Int128>(covered) + static_cast<Int128>(left / d.overage_price) *
+                                                  d.overage_block);
+  if (d.grant <= affordable) return;
+  const auto& action = account.catalog->program().blocks[block].spend_cap_action;
+  d.grant = affordable;
+  d.debit = weighted(d.grant, d.weight);
+  d.limiter = lang::Limiter::kSpendCap;
+  d.final_action = action ? &*action : nullptr;
+  d.final_units = true;
+  if (d.grant == 0) d.outcome = lang::Outcome::kExhausted;
+}
+
+// Rule 13: a grant cut by a rolling window is not final (no Final-Unit-Indication); a full
+// window answers 4012 with Validity-Time = seconds until the window has room (at least the
+// one-minute resolution, when only open reservations fill it).
+void window_answer(const AccountState& account, uint32_t block, uint16_t service,
+                   const RequestContext& ctx, int64_t t, lang::Decision& d) {
+  if (d.limiter != lang::Limiter::kWindow) return;
+  d.final_units = false;
+  d.final_action = nullptr;
+  if (d.outcome != lang::Outcome::kExhausted) return;
+  const lang::ir::Block& b = account.catalog->program().blocks[block];
+  int64_t wait = 0;
+  for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+    std::optional<int64_t> limit = window_limit(*account.catalog, block, i, ctx);
+    if (!limit || ctx.get(static_cast<uint32_t>(lang::kSlotWindowUsed0 + i)) < *limit) continue;
+    const WindowCounter* w = account.window(service, static_cast<uint8_t>(i));
+    wait = std::max(wait, w != nullptr ? w->seconds_until_room(t) : 0);
+  }
+  d.validity_seconds = std::max<int64_t>(wait, 60);
+}
+
 // The decision for `requested` units of `service` on the account now, with the context filled
 // from its balances.
 struct Rated {
@@ -90,15 +138,28 @@ Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_
   fill_service_context(account, ctx, service, t);
   ctx.set(lang::kSlotModel, model);
   ctx.set(lang::kSlotRequested, requested);
+  // Rule 13: a window counts units committed in it plus those open reservations hold.
+  const lang::ir::Block& b = catalog.program().blocks[block];
+  if (!b.windows.empty()) {
+    int64_t held = 0;
+    for (const Reservation& r : account.reservations) held += r.service == service ? r.debit : 0;
+    for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+      if (b.windows[i].counts_requests) continue;  // request-counting windows: not in this slice
+      const WindowCounter* w = account.window(service, static_cast<uint8_t>(i));
+      ctx.set(static_cast<uint32_t>(lang::kSlotWindowUsed0 + i), (w ? w->count(t) : 0) + held);
+    }
+  }
   Rated r{catalog.decide(block, ctx)};
   if (r.decision.has_overage_price) {
     // Whether usage beyond the buckets is sold depends on the exhaust action, which the decision
     // reports only when it limited the grant: read it from the block.
     std::optional<int64_t> idx = block_value(catalog, block, lang::ir::Role::kExhaustAction, ctx);
-    const auto& actions = catalog.program().blocks[block].actions;
+    const auto& actions = b.actions;
     r.charge = idx && *idx >= 0 && static_cast<size_t>(*idx) < actions.size() &&
                actions[static_cast<size_t>(*idx)].kind == lang::ast::ActionKind::kCharge;
+    if (r.charge) cut_to_spend_cap(account, block, ctx, r.decision);
   }
+  window_answer(account, block, service, ctx, t, r.decision);
   return r;
 }
 
@@ -320,6 +381,13 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
     if (answer.overrun > 0) overrun_bucket(a, *service, t).amount -= answer.overrun;
   }
   if (*service < a.used.size()) a.used[*service] = saturate(static_cast<Int128>(a.used[*service]) + debit);
+  if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
+    const lang::ir::Block& b = a.catalog->program().blocks[*block];
+    for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+      if (b.windows[i].counts_requests) continue;
+      a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, debit);
+    }
+  }
   a.answered.add(std::move(key), answer);
   ++a.revision;
   return answer;

@@ -95,19 +95,41 @@ void fill_service_context(const AccountState& account, RequestContext& ctx, uint
           service < account.period_allowance.size() ? account.period_allowance[service] : 0);
 }
 
-std::optional<int64_t> block_value(const Catalog& catalog, uint32_t block, Role role,
+namespace {
+
+// The value of the function at role-index `entry` (index + 1; 0: none) when it matched.
+std::optional<int64_t> entry_value(const Catalog& catalog, uint32_t block, uint8_t entry,
                                    const RequestContext& ctx) {
-  const lang::ir::Program& program = catalog.program();
-  if (block >= program.blocks.size()) return std::nullopt;
-  const lang::ir::Block& b = program.blocks[block];
-  lang::ir::RoleIndex scratch;
-  const lang::ir::RoleIndex& roles = lang::ir::current_roles(b, &scratch);
-  uint8_t entry = roles.role[static_cast<size_t>(role)];
   if (entry == 0) return std::nullopt;
   lang::BlockResult r = catalog.evaluator().evaluate_block(block, ctx.data());
   size_t i = entry - 1u;
   if (r.status != lang::ir::EvalStatus::kOk || (r.matched >> i & 1) == 0) return std::nullopt;
   return r.values[i];
+}
+
+const lang::ir::RoleIndex* roles_of(const Catalog& catalog, uint32_t block,
+                                    lang::ir::RoleIndex* scratch) {
+  const lang::ir::Program& program = catalog.program();
+  if (block >= program.blocks.size()) return nullptr;
+  return &lang::ir::current_roles(program.blocks[block], scratch);
+}
+
+}  // namespace
+
+std::optional<int64_t> block_value(const Catalog& catalog, uint32_t block, Role role,
+                                   const RequestContext& ctx) {
+  lang::ir::RoleIndex scratch;
+  const lang::ir::RoleIndex* roles = roles_of(catalog, block, &scratch);
+  if (roles == nullptr) return std::nullopt;
+  return entry_value(catalog, block, roles->role[static_cast<size_t>(role)], ctx);
+}
+
+std::optional<int64_t> window_limit(const Catalog& catalog, uint32_t block, size_t index,
+                                    const RequestContext& ctx) {
+  lang::ir::RoleIndex scratch;
+  const lang::ir::RoleIndex* roles = roles_of(catalog, block, &scratch);
+  if (roles == nullptr || index >= roles->window.size()) return std::nullopt;
+  return entry_value(catalog, block, roles->window[index], ctx);
 }
 
 void open_period(AccountState& account, const PeriodSpan& span, int64_t at) {

@@ -27,6 +27,10 @@ void fill_service_context(const AccountState& account, RequestContext& ctx, uint
 std::optional<int64_t> block_value(const Catalog& catalog, uint32_t block, lang::ir::Role role,
                                    const RequestContext& ctx);
 
+// The value of rolling-window limit `index` of the block, when it exists and matched.
+std::optional<int64_t> window_limit(const Catalog& catalog, uint32_t block, size_t index,
+                                    const RequestContext& ctx);
+
 // Opens `span` (rule 7): charges its fee, renews every allowance in full, resets the counters and
 // grants the promos whose `when` now holds and that the account never had. `at` is when the
 // grants start (the activation for period 0, else the span's start).

@@ -13,6 +13,7 @@
 
 #include "gyrate/engine/catalog.hpp"
 #include "gyrate/engine/period_calendar.hpp"
+#include "gyrate/engine/window.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/ir.hpp"
 
@@ -123,12 +124,16 @@ struct AccountState {
   std::vector<std::string> promos_granted;  // names, across plan versions (rule 11)
   int64_t last_time = 0;                  // rule 19: time never runs backwards
   std::vector<Reservation> reservations;
+  std::vector<WindowCounter> windows;     // committed usage per rolling-window limit (rule 13)
   AnsweredRequests answered;
   uint64_t revision = 0;
   uint64_t late_requests = 0;             // rule 19's metric: requests timed before last_time
 
   const lang::ir::Plan& plan_ir() const { return catalog->program().plans[plan]; }
   PeriodCalendar calendar() const;
+  // The counter of rolling-window limit `index` of `service`; null when nothing was counted.
+  const WindowCounter* window(uint16_t service, uint8_t index) const;
+  WindowCounter& window(uint16_t service, uint8_t index, int64_t seconds);
   bool promo_granted(std::string_view name) const;
 };
 
