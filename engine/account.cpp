@@ -35,7 +35,8 @@ const char* origin_name(BucketOrigin origin) {
 
 size_t RequestKeyHash::operator()(const RequestKey& k) const noexcept {
   size_t h = std::hash<std::string>{}(k.session);
-  h ^= (static_cast<size_t>(k.number) << 24) ^ (static_cast<size_t>(k.op) << 16) ^ k.service;
+  h ^= std::hash<std::string>{}(k.service) * 31;
+  h ^= (static_cast<size_t>(k.number) << 8) ^ static_cast<size_t>(k.op);
   return h * 0x9E3779B97F4A7C15ull;
 }
 

@@ -43,12 +43,12 @@ int64_t floor_div(int64_t a, int64_t b) {
 }
 
 // Rule 19: an earlier timestamp is rated at the last time. Then every boundary passed is applied.
-int64_t advance(AccountState& account, int64_t t) {
+int64_t advance(AccountState& account, int64_t t, const std::shared_ptr<const Catalog>& latest) {
   if (t < account.last_time) {
     ++account.late_requests;
     t = account.last_time;
   }
-  renew(account, t);
+  renew(account, t, latest);
   account.last_time = t;
   return t;
 }
@@ -175,15 +175,9 @@ int64_t model_index(const Catalog& catalog, std::string_view name, uint16_t serv
 
 Engine::Engine(std::shared_ptr<const Catalog> catalog) : catalog_(std::move(catalog)) {}
 
-std::shared_ptr<const Catalog> Engine::catalog() const {
-  std::lock_guard lock(catalog_mutex_);
-  return catalog_;
-}
+std::shared_ptr<const Catalog> Engine::catalog() const { return catalog_.load(); }
 
-void Engine::publish(std::shared_ptr<const Catalog> catalog) {
-  std::lock_guard lock(catalog_mutex_);
-  catalog_ = std::move(catalog);
-}
+void Engine::publish(std::shared_ptr<const Catalog> catalog) { catalog_.store(std::move(catalog)); }
 
 std::shared_ptr<Engine::Slot> Engine::find(std::string_view account) const {
   std::shared_lock lock(accounts_mutex_);
@@ -295,14 +289,14 @@ Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest&
   }
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
+  RequestKey key{request.session, request.number, Operation::kReserve, request.service};
+  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+
+  int64_t t = advance(a, request.time, catalog());
   std::optional<uint16_t> service = a.catalog->service(request.service);
   if (!service) {
     return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
   }
-  RequestKey key{request.session, request.number, Operation::kReserve, *service};
-  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
-
-  int64_t t = advance(a, request.time);
   Answer answer;
   if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
     int64_t model = model_index(*a.catalog, request.model, *service);
@@ -328,14 +322,14 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
   if (request.used < 0) return Status::error(ErrorCode::kInvalidArgument, "negative used amount");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
+  RequestKey key{request.session, request.number, Operation::kCommit, request.service};
+  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+
+  int64_t t = advance(a, request.time, catalog());
   std::optional<uint16_t> service = a.catalog->service(request.service);
   if (!service) {
     return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
   }
-  RequestKey key{request.session, request.number, Operation::kCommit, *service};
-  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
-
-  int64_t t = advance(a, request.time);
   Reservation r;
   auto it = std::find_if(a.reservations.begin(), a.reservations.end(), [&](const Reservation& x) {
     return x.session == request.session && x.service == *service;
@@ -399,9 +393,9 @@ Expected<Answer> Engine::release(std::string_view account, std::string_view sess
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
-  RequestKey key{std::string(session), number, Operation::kRelease, 0};
+  RequestKey key{std::string(session), number, Operation::kRelease, {}};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
-  advance(a, time);
+  advance(a, time, catalog());
   Answer answer;
   answer.outcome = lang::Outcome::kGranted;
   std::erase_if(a.reservations, [&](const Reservation& r) {
@@ -420,8 +414,9 @@ Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view ord
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
-  RequestKey key{std::string(order), number, Operation::kBuyPack, 0};
+  RequestKey key{std::string(order), number, Operation::kBuyPack, {}};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+  int64_t t = advance(a, time, catalog());
   const std::vector<lang::ir::Pack>& packs = a.plan_ir().packs;
   auto p = std::find_if(packs.begin(), packs.end(),
                         [&](const lang::ir::Pack& x) { return x.name == pack; });
@@ -429,7 +424,6 @@ Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view ord
     return Status::error(ErrorCode::kNotFound, "plan '" + a.plan_name + "' sells no pack '" +
                                                    std::string(pack) + "'");
   }
-  int64_t t = advance(a, time);
   // Rule 10: `valid D` from the purchase, across period ends; without it, to the period's end.
   int64_t until = p->valid_seconds > 0 ? add_saturated(t, p->valid_seconds) : a.period.end;
   for (const lang::ir::Grant& g : p->grants) {
@@ -450,7 +444,7 @@ Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
-  int64_t t = advance(a, time);
+  int64_t t = advance(a, time, catalog());
   Balances b;
   b.buckets = a.buckets;
   const lang::ir::Program& program = a.catalog->program();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/context_builder.hpp"
 
 namespace gyrate::engine {
@@ -174,18 +175,103 @@ void open_period(AccountState& account, const PeriodSpan& span, int64_t at) {
   }
 }
 
-void renew(AccountState& account, int64_t t) {
+namespace {
+
+// Rule 20: the newest version of the account's plan in `latest` newer than its own that may
+// apply from a boundary on local day `day`: in effect by then, and its `grandfather` lets
+// existing subscribers move (`none`: at once; `until D`: from D on; `forever`: never).
+std::optional<uint32_t> version_switch(const AccountState& account, const Catalog& latest,
+                                       int64_t day) {
+  std::optional<uint32_t> best;
+  int64_t best_version = account.plan_version;
+  const std::vector<lang::ir::Plan>& plans = latest.program().plans;
+  for (uint32_t i = 0; i < plans.size(); ++i) {
+    const lang::ir::Plan& p = plans[i];
+    if (p.name != account.plan_name || p.version <= best_version) continue;
+    if (p.effective_date && *p.effective_date > day) continue;
+    bool moves = p.grandfather == lang::ir::GrandfatherKind::kNone ||
+                 (p.grandfather == lang::ir::GrandfatherKind::kUntil && day >= p.grandfather_until);
+    if (!moves) continue;
+    best = i;
+    best_version = p.version;
+  }
+  return best;
+}
+
+int64_t local_day(const AccountState& account, int64_t t) {
+  return lang::calendar::local_time(t, account.catalog->program().timezone_offset_minutes).date;
+}
+
+}  // namespace
+
+bool rebase(AccountState& account, const std::shared_ptr<const Catalog>& catalog, uint32_t plan) {
+  const lang::ir::Program& from = account.catalog->program();
+  auto to_service = [&](uint16_t s) -> std::optional<uint16_t> {
+    return s < from.services.size() ? catalog->service(from.services[s].name) : std::nullopt;
+  };
+  AccountState probe;
+  probe.catalog = catalog;
+  probe.attributes = account.attributes;
+  if (!resolve_attributes(probe)) return false;
+
+  std::vector<int64_t> used(catalog->program().services.size(), 0);
+  std::vector<int64_t> allowance(used.size(), 0);
+  for (uint16_t s = 0; s < account.used.size(); ++s) {
+    if (std::optional<uint16_t> n = to_service(s)) {
+      used[*n] = account.used[s];
+      allowance[*n] = s < account.period_allowance.size() ? account.period_allowance[s] : 0;
+    }
+  }
+  std::erase_if(account.buckets, [&](Bucket& b) {
+    std::optional<uint16_t> n = to_service(b.service);
+    if (n) b.service = *n;
+    return !n;
+  });
+  std::erase_if(account.windows, [&](WindowCounter& w) {
+    std::optional<uint16_t> n = to_service(w.service());
+    if (n) w.set_service(*n);
+    return !n;
+  });
+  std::erase_if(account.reservations, [&](Reservation& r) {
+    std::optional<uint16_t> n = to_service(r.service);
+    if (n) r.service = *n;  // its catalog, weight and prices stay those of its grant (rule 21)
+    return !n;
+  });
+  account.used = std::move(used);
+  account.period_allowance = std::move(allowance);
+  account.resolved = std::move(probe.resolved);
+  account.catalog = catalog;
+  account.plan = plan;
+  account.plan_version = catalog->program().plans[plan].version;
+  return true;
+}
+
+void renew(AccountState& account, int64_t t, const std::shared_ptr<const Catalog>& latest) {
+  if (latest && latest != account.catalog) {
+    // A reload: the same plan version in the new catalog applies from now on.
+    if (std::optional<uint32_t> same = latest->plan(account.plan_name, account.plan_version)) {
+      rebase(account, latest, *same);
+    }
+  }
   // Rule 17: a reservation whose validity lapsed without a report gives its units back.
   std::erase_if(account.reservations, [&](const Reservation& r) { return r.expires_at <= t; });
-  PeriodCalendar calendar = account.calendar();
-  if (account.period.end != kNeverEnds && account.period.end <= t) {
-    calendar.for_each_boundary(account.period.start, t, [&](const PeriodSpan& next) {
-      if (next.start <= account.period.start) return;  // period 0 opened at provisioning
-      roll_over(account, calendar, account.period);
-      drop_expired(account, next.start);
-      open_period(account, next, next.start);
-      settle_overruns(account, next.start);
-    });
+  while (account.period.end != kNeverEnds && account.period.end <= t) {
+    PeriodCalendar calendar = account.calendar();
+    PeriodSpan next = calendar.next(account.period);
+    roll_over(account, calendar, account.period);
+    drop_expired(account, next.start);
+    if (latest) {
+      if (std::optional<uint32_t> v = version_switch(account, *latest, local_day(account, next.start));
+          v && rebase(account, latest, *v)) {
+        // The new version's period may differ: its span from this boundary, index continued.
+        int64_t start = next.start;
+        next = account.calendar().at(start);
+        next.start = start;
+      }
+    }
+    next.index = account.period.index + 1;  // period_index continues across versions (rule 20)
+    open_period(account, next, next.start);
+    settle_overruns(account, next.start);
   }
   drop_expired(account, t);
   settle_overruns(account, t);

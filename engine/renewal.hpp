@@ -36,9 +36,16 @@ std::optional<int64_t> window_limit(const Catalog& catalog, uint32_t block, size
 // grants start (the activation for period 0, else the span's start).
 void open_period(AccountState& account, const PeriodSpan& span, int64_t at);
 
-// Brings the account to time t: releases reservations whose expiry passed, applies every period
-// boundary in (last_time, t] in order (rollover of the closing period, then open_period), and
-// drops expired buckets. Does not move last_time.
-void renew(AccountState& account, int64_t t);
+// Moves the account onto `plan` of `catalog` (another catalog object or plan version): its
+// attributes are resolved again and every per-service index (buckets, counters, windows,
+// reservations) is carried over by service name; what names a service the new catalog lacks
+// goes. False, and nothing changed, when its attributes do not resolve in the new catalog.
+bool rebase(AccountState& account, const std::shared_ptr<const Catalog>& catalog, uint32_t plan);
+
+// Brings the account to time t: moves it to `latest` when that holds its plan version (a
+// reload), releases reservations whose expiry passed, applies every period boundary in
+// (last_time, t] in order (rollover of the closing period, a version switch rule 20 allows,
+// then open_period), and drops expired buckets. Does not move last_time. `latest` may be null.
+void renew(AccountState& account, int64_t t, const std::shared_ptr<const Catalog>& latest);
 
 }  // namespace gyrate::engine

@@ -43,7 +43,7 @@ struct RequestKey {
   std::string session;
   uint32_t number = 0;
   Operation op = Operation::kReserve;
-  uint16_t service = 0;  // 0 for release and buy_pack
+  std::string service;  // by name (indexes differ between catalogs); empty for release, buy_pack
   friend bool operator==(const RequestKey&, const RequestKey&) = default;
 };
 

@@ -5,6 +5,7 @@
 // and an exclusive one only to insert. There is no global lock on the request path.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -70,8 +71,10 @@ class Engine {
  public:
   explicit Engine(std::shared_ptr<const Catalog> catalog);
 
-  // The catalog new accounts join. Accounts already provisioned keep theirs (version switches
-  // at a boundary, rule 20's grandfathering, are not in this slice).
+  // The catalog new accounts join. An account moves to a newly published catalog on its next
+  // call when that catalog has its plan version (a reload), and to a newer version of its plan
+  // at the first period boundary the version's `grandfather` allows (rule 20). A reservation
+  // keeps the version it was granted on (rule 21). Publishing is one atomic pointer swap.
   std::shared_ptr<const Catalog> catalog() const;
   void publish(std::shared_ptr<const Catalog> catalog);
 
@@ -102,8 +105,7 @@ class Engine {
   };
   std::shared_ptr<Slot> find(std::string_view account) const;
 
-  mutable std::mutex catalog_mutex_;
-  std::shared_ptr<const Catalog> catalog_;
+  std::atomic<std::shared_ptr<const Catalog>> catalog_;
   mutable std::shared_mutex accounts_mutex_;
   StringMap<std::shared_ptr<Slot>> accounts_;
 };

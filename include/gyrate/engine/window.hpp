@@ -20,6 +20,7 @@ class WindowCounter {
       : service_(service), index_(index), seconds_(seconds) {}
 
   uint16_t service() const { return service_; }
+  void set_service(uint16_t service) { service_ = service; }  // another catalog's index
   uint8_t index() const { return index_; }
   int64_t seconds() const { return seconds_; }
 
