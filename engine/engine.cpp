@@ -18,6 +18,7 @@ using lang::Int128;
 // (the supervision timer of rule 17).
 constexpr int64_t kDefaultReservationSeconds = 3600;
 constexpr int64_t kSecondsPerDay = 86'400;
+constexpr int64_t kLastActivation = 253'402'300'799;  // 9999-12-31T23:59:59Z
 
 int64_t saturate(Int128 v) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
@@ -40,6 +41,19 @@ int64_t add_saturated(int64_t a, int64_t b) {
 int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// Renewal is linear in the boundaries passed, so a timestamp absurdly far ahead (a daily plan
+// asked about the year 300000) is refused rather than replayed.
+constexpr int64_t kMaxCatchUpSeconds = int64_t{100} * 366 * kSecondsPerDay;
+
+Status check_time(const AccountState& account, int64_t t) {
+  if (t < 0 || t - account.last_time > kMaxCatchUpSeconds) {
+    return Status::error(ErrorCode::kInvalidArgument,
+                         "time " + std::to_string(t) + " is before 1970 or more than 100 years "
+                         "after the account's last request");
+  }
+  return Status::ok();
 }
 
 // Rule 19: an earlier timestamp is rated at the last time. Then every boundary passed is applied.
@@ -198,6 +212,10 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
                                    const std::shared_ptr<const Catalog>& catalog,
                                    const AccountState* old) {
   if (spec.id.empty()) return Status::error(ErrorCode::kInvalidArgument, "empty account id");
+  if (spec.activation < 0 || spec.activation > kLastActivation) {
+    return Status::error(ErrorCode::kInvalidArgument,
+                         "activation " + std::to_string(spec.activation) + " is not in 1970..9999");
+  }
   if (spec.billing_day < 0 || spec.billing_day > 31) {
     return Status::error(ErrorCode::kInvalidArgument,
                          "billing day " + std::to_string(spec.billing_day) + " is not in 1..31");
@@ -292,6 +310,7 @@ Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest&
   RequestKey key{request.session, request.number, Operation::kReserve, request.service};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
 
+  if (Status s = check_time(a, request.time); !s) return s;
   int64_t t = advance(a, request.time, catalog());
   std::optional<uint16_t> service = a.catalog->service(request.service);
   if (!service) {
@@ -325,6 +344,7 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
   RequestKey key{request.session, request.number, Operation::kCommit, request.service};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
 
+  if (Status s = check_time(a, request.time); !s) return s;
   int64_t t = advance(a, request.time, catalog());
   std::optional<uint16_t> service = a.catalog->service(request.service);
   if (!service) {
@@ -395,6 +415,7 @@ Expected<Answer> Engine::release(std::string_view account, std::string_view sess
   AccountState& a = slot->state;
   RequestKey key{std::string(session), number, Operation::kRelease, {}};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+  if (Status s = check_time(a, time); !s) return s;
   advance(a, time, catalog());
   Answer answer;
   answer.outcome = lang::Outcome::kGranted;
@@ -416,6 +437,7 @@ Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view ord
   AccountState& a = slot->state;
   RequestKey key{std::string(order), number, Operation::kBuyPack, {}};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+  if (Status s = check_time(a, time); !s) return s;
   int64_t t = advance(a, time, catalog());
   const std::vector<lang::ir::Pack>& packs = a.plan_ir().packs;
   auto p = std::find_if(packs.begin(), packs.end(),
@@ -444,6 +466,7 @@ Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
+  if (Status s = check_time(a, time); !s) return s;
   int64_t t = advance(a, time, catalog());
   Balances b;
   b.buckets = a.buckets;

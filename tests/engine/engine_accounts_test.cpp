@@ -168,6 +168,10 @@ TEST(EngineAccounts, BadRequestsAreClearErrors) {
   EXPECT_FALSE(engine.reserve("s", {"a", 1, "llm", "", -5, t}));
   EXPECT_FALSE(engine.commit("s", {"a", 1, "llm", -5, t}));
   EXPECT_FALSE(engine.buy_pack("s", "o", 1, "no_such_pack", t));
+  // Times before 1970, or so far ahead that renewal would replay thousands of years, are refused.
+  EXPECT_FALSE(engine.reserve("s", {"a", 1, "llm", "", 1, -1}));
+  EXPECT_FALSE(engine.balances("s", t + int64_t{200} * 366 * kDay));
+  EXPECT_FALSE(engine.provision({"z", "token_starter", -5, 0, {}}));
   // A service the plan does not rate: answered, not an error (5030 on the wire).
   auto no_rule = engine.reserve("s", {"a", 1, "data", "", 1, t});
   ASSERT_TRUE(no_rule);
