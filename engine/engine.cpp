@@ -177,6 +177,28 @@ Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_
   return r;
 }
 
+// The `notify` thresholds of the service that `used` crossed going from `before` to `after`:
+// a ratio of the period's allowance (rounded up) or an absolute amount, each once per period.
+constexpr size_t kMaxPendingNotifications = 64;
+
+void notify_crossed(AccountState& account, const lang::ir::Block& block, uint16_t service,
+                    int64_t before, int64_t after, int64_t t) {
+  auto crossed = [&](int64_t level, int64_t ratio) {
+    if (level <= 0 || before >= level || after < level) return;
+    if (account.notifications.size() >= kMaxPendingNotifications) {
+      account.notifications.erase(account.notifications.begin());
+    }
+    account.notifications.push_back(
+        Notification{account.catalog->program().services[service].name, level, ratio, after,
+                     account.period.index, t});
+  };
+  int64_t allowance = service < account.period_allowance.size()
+                          ? account.period_allowance[service]
+                          : 0;
+  for (int64_t ratio : block.notify_ratios) crossed(weighted(allowance, ratio), ratio);
+  for (int64_t amount : block.notify_amounts) crossed(amount, -1);
+}
+
 int64_t model_index(const Catalog& catalog, std::string_view name, uint16_t service) {
   if (name.empty()) return -1;
   std::optional<uint32_t> m = catalog.model(name);
@@ -197,6 +219,15 @@ std::shared_ptr<Engine::Slot> Engine::find(std::string_view account) const {
   std::shared_lock lock(accounts_mutex_);
   auto it = accounts_.find(account);
   return it == accounts_.end() ? nullptr : it->second;
+}
+
+Expected<std::vector<Notification>> Engine::take_notifications(std::string_view account) {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  std::lock_guard lock(slot->mutex);
+  std::vector<Notification> taken = std::move(slot->state.notifications);
+  slot->state.notifications.clear();
+  return taken;
 }
 
 size_t Engine::account_count() const {
@@ -394,9 +425,11 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
     answer.overrun = debit - drawn;
     if (answer.overrun > 0) overrun_bucket(a, *service, t).amount -= answer.overrun;
   }
-  if (*service < a.used.size()) a.used[*service] = saturate(static_cast<Int128>(a.used[*service]) + debit);
+  int64_t used_before = *service < a.used.size() ? a.used[*service] : 0;
+  if (*service < a.used.size()) a.used[*service] = saturate(static_cast<Int128>(used_before) + debit);
   if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
     const lang::ir::Block& b = a.catalog->program().blocks[*block];
+    if (*service < a.used.size()) notify_crossed(a, b, *service, used_before, a.used[*service], t);
     for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
       if (b.windows[i].counts_requests) continue;
       a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, debit);
@@ -487,6 +520,7 @@ Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
   b.period = a.period;
   b.promos_granted = a.promos_granted;
   b.open_reservations = a.reservations.size();
+  b.pending_notifications = a.notifications.size();
   b.revision = a.revision;
   b.late_requests = a.late_requests;
   return b;

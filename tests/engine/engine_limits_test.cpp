@@ -115,5 +115,30 @@ TEST(EngineLimits, UsageCapRefusesWithItsAction) {
   EXPECT_EQ(engine.balances("s", t + 120)->spend, 36 * kEur);
 }
 
+// Thresholds (T2: notify at 80% and 100% of 5M): a record each time a commit carries `used`
+// across 4M and 5M, once per period; taken once. The next period counts afresh.
+TEST(EngineLimits, NotifyThresholdsBecomeRecords) {
+  Engine engine(catalog("examples/tariffs/t02_monthly_cap.tariff"));
+  int64_t t = local(2026, 3, 10, 9, 0, kCst);
+  ASSERT_TRUE(engine.provision({"s", "monthly_cap", t, 0, {}}));
+  ASSERT_TRUE(engine.commit("s", {"a", 1, "llm", 3'900'000, t + 60}));
+  EXPECT_TRUE(engine.take_notifications("s")->empty());
+  ASSERT_TRUE(engine.commit("s", {"a", 2, "llm", 200'000, t + 120}));
+  ASSERT_TRUE(engine.commit("s", {"a", 3, "llm", 1'000'000, t + 180}));
+  auto taken = engine.take_notifications("s");
+  ASSERT_TRUE(taken);
+  ASSERT_EQ(taken->size(), 2u);
+  EXPECT_EQ((*taken)[0].level, 4'000'000);
+  EXPECT_EQ((*taken)[0].ratio, 800'000);
+  EXPECT_EQ((*taken)[0].used, 4'100'000);
+  EXPECT_EQ((*taken)[1].level, 5'000'000);
+  EXPECT_EQ((*taken)[1].service, "llm");
+  EXPECT_TRUE(engine.take_notifications("s")->empty());
+  ASSERT_TRUE(engine.commit("s", {"a", 4, "llm", 4'000'000, local(2026, 4, 10, 1, 0, kCst)}));
+  taken = engine.take_notifications("s");
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].period_index, 1);
+}
+
 }  // namespace
 }  // namespace gyrate::engine

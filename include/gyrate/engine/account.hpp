@@ -67,6 +67,17 @@ struct Answer {
   bool duplicate = false;  // set on the copy returned for a repeated request
 };
 
+// A quota threshold a commit crossed (`notify SVC at 80%, 1 GiB`): a record for the operator to
+// send on (SMS, webhook); the engine only keeps it until taken.
+struct Notification {
+  std::string service;
+  int64_t level = 0;       // allowance units: the ratio of the period's allowance, or the amount
+  int64_t ratio = -1;      // millionths when the threshold is a ratio; -1 for an amount
+  int64_t used = 0;        // `used` after the commit that crossed it
+  int64_t period_index = 0;
+  int64_t time = 0;
+};
+
 // An open reservation (rule 17), carrying its own expiry as data. It keeps the catalog version it
 // was granted on (rule 21): its commit debits with that version's weight and prices.
 struct Reservation {
@@ -125,6 +136,7 @@ struct AccountState {
   int64_t last_time = 0;                  // rule 19: time never runs backwards
   std::vector<Reservation> reservations;
   std::vector<WindowCounter> windows;     // committed usage per rolling-window limit (rule 13)
+  std::vector<Notification> notifications;  // crossed thresholds not yet taken (at most 64)
   AnsweredRequests answered;
   uint64_t revision = 0;
   uint64_t late_requests = 0;             // rule 19's metric: requests timed before last_time

@@ -63,6 +63,7 @@ struct Balances {
   PeriodSpan period;
   std::vector<std::string> promos_granted;
   size_t open_reservations = 0;
+  size_t pending_notifications = 0;
   uint64_t revision = 0;
   uint64_t late_requests = 0;
 };
@@ -95,6 +96,10 @@ class Engine {
                             std::string_view pack, int64_t time);
   // Renews lazily to `time` first, so an idle account shows what it holds now.
   Expected<Balances> balances(std::string_view account, int64_t time);
+
+  // The threshold notifications the account's commits crossed since the last call, oldest
+  // first; each is returned once. At most 64 wait per account (the oldest go first).
+  Expected<std::vector<Notification>> take_notifications(std::string_view account);
 
   size_t account_count() const;
 
