@@ -75,6 +75,23 @@ TEST(EngineAccounts, Rule1DebitsAreWeighted) {
   EXPECT_EQ(service(*b, "llm").used, 60'000);
 }
 
+// Rule 1, rounding: T8's mm_voice weighs 2.5. Reserving 3 tokens holds ceil(7.5) = 8 allowance
+// units; 1 token used debits ceil(2.5) = 3 and releases 5. Rounding is per debit, up.
+TEST(EngineAccounts, Rule1DebitsRoundUp) {
+  Engine engine(catalog("examples/tariffs/t08_all_modality.tariff"));
+  int64_t t = local(2026, 3, 10, 12, 0, kCst);
+  ASSERT_TRUE(engine.provision({"s", "all_modality", t, 0, {}}));
+  auto r = engine.reserve("s", {"a", 1, "media", "mm_voice", 3, t});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->grant, 3);
+  EXPECT_EQ(r->debit, 8);
+  auto c = engine.commit("s", {"a", 2, "media", 1, t});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->committed, 3);
+  EXPECT_EQ(c->released, 5);
+  EXPECT_EQ(service(*engine.balances("s", t), "media").remaining, 60'000'000 - 3);
+}
+
 // Rule 3: remaining = valid buckets - open reservations. 3M allowance, 50k reserved, 20k used.
 TEST(EngineAccounts, Rule3RemainingTakesOffReservations) {
   Engine engine(catalog(kCatalog));
