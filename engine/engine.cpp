@@ -62,6 +62,10 @@ int64_t advance(AccountState& account, int64_t t, const std::shared_ptr<const Ca
     ++account.late_requests;
     t = account.last_time;
   }
+  if (t != account.last_time || latest != account.catalog) {
+    // Renewal, expiry and the clock itself are state: the store's revision moves with them.
+    ++account.revision;
+  }
   renew(account, t, latest);
   account.last_time = t;
   return t;
