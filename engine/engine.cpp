@@ -1,0 +1,533 @@
+// Engine: provisioning, reserve, commit, release, packs and balances on in-memory accounts, each
+// under its own mutex; every keyed call answers a repeat with its stored answer (rule 18).
+#include "gyrate/engine/engine.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "gyrate/ruleslang/calendar.hpp"
+#include "gyrate/ruleslang/int128.hpp"
+#include "renewal.hpp"
+
+namespace gyrate::engine {
+namespace {
+
+using lang::Int128;
+
+// A reservation whose grant carries no Validity-Time lapses after this long without a report
+// (the supervision timer of rule 17).
+constexpr int64_t kDefaultReservationSeconds = 3600;
+constexpr int64_t kSecondsPerDay = 86'400;
+constexpr int64_t kLastActivation = 253'402'300'799;  // 9999-12-31T23:59:59Z
+
+int64_t saturate(Int128 v) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  return v > kMax ? kMax : v < kMin ? kMin : static_cast<int64_t>(v);
+}
+
+// ceil(units x weight) in allowance units (rule 1: rounded up per debit).
+int64_t weighted(int64_t units, int64_t weight) {
+  Int128 p = static_cast<Int128>(units) * weight;
+  Int128 q = p / lang::kFixedScale;
+  return saturate(p % lang::kFixedScale > 0 ? q + 1 : q);
+}
+
+int64_t add_saturated(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? kNeverEnds : r;
+}
+
+int64_t floor_div(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// Renewal is linear in the boundaries passed, so a timestamp absurdly far ahead (a daily plan
+// asked about the year 300000) is refused rather than replayed.
+constexpr int64_t kMaxCatchUpSeconds = int64_t{100} * 366 * kSecondsPerDay;
+
+Status check_time(const AccountState& account, int64_t t) {
+  if (t < 0 || t - account.last_time > kMaxCatchUpSeconds) {
+    return Status::error(ErrorCode::kInvalidArgument,
+                         "time " + std::to_string(t) + " is before 1970 or more than 100 years "
+                         "after the account's last request");
+  }
+  return Status::ok();
+}
+
+// Rule 19: an earlier timestamp is rated at the last time. Then every boundary passed is applied.
+int64_t advance(AccountState& account, int64_t t, const std::shared_ptr<const Catalog>& latest) {
+  if (t < account.last_time) {
+    ++account.late_requests;
+    t = account.last_time;
+  }
+  if (t != account.last_time || latest != account.catalog) {
+    // Renewal, expiry and the clock itself are state: the store's revision moves with them.
+    ++account.revision;
+  }
+  renew(account, t, latest);
+  account.last_time = t;
+  return t;
+}
+
+Answer answer_from(const lang::Decision& d) {
+  Answer a;
+  a.outcome = d.outcome;
+  a.limiter = d.limiter;
+  a.grant = d.grant;
+  a.debit = d.debit;
+  a.weight = d.weight;
+  a.validity_seconds = d.validity_seconds;
+  a.threshold = d.threshold;
+  a.final_units = d.final_units;
+  if (d.final_action != nullptr) {
+    a.has_final_action = true;
+    a.final_action = d.final_action->kind;
+    a.final_action_argument = d.final_action->argument;
+  }
+  return a;
+}
+
+Answer repeated(const Answer& stored) {
+  Answer a = stored;
+  a.duplicate = true;
+  return a;
+}
+
+// Rule 14: with `charge` and a price, the balance does not bound the grant, so the spend cap
+// must: the grant is cut to what the buckets cover plus the whole overage blocks the money left
+// under the cap buys. At the cap nothing is granted and the cap's action applies.
+void cut_to_spend_cap(const AccountState& account, uint32_t block, const RequestContext& ctx,
+                      lang::Decision& d) {
+  if (d.outcome != lang::Outcome::kGranted || d.overage_price <= 0 || d.overage_block <= 0) return;
+  std::optional<int64_t> cap =
+      block_value(*account.catalog, block, lang::ir::Role::kSpendCap, ctx);
+  if (!cap) return;
+  int64_t left = std::max<int64_t>(*cap - ctx.get(lang::kSlotSpend), 0);
+  int64_t covered = d.weight > 0 ? saturate(static_cast<Int128>(std::max<int64_t>(
+                                                ctx.get(lang::kSlotRemaining), 0)) *
+                                            lang::kFixedScale / d.weight)
+                                 : std::numeric_limits<int64_t>::max();
+  int64_t affordable =
+      saturate(static_cast<Int128>(covered) + static_cast<Int128>(left / d.overage_price) *
+                                                  d.overage_block);
+  if (d.grant <= affordable) return;
+  const auto& action = account.catalog->program().blocks[block].spend_cap_action;
+  d.grant = affordable;
+  d.debit = weighted(d.grant, d.weight);
+  d.limiter = lang::Limiter::kSpendCap;
+  d.final_action = action ? &*action : nullptr;
+  d.final_units = true;
+  if (d.grant == 0) d.outcome = lang::Outcome::kExhausted;
+}
+
+// Rule 13: a grant cut by a rolling window is not final (no Final-Unit-Indication); a full
+// window answers 4012 with Validity-Time = seconds until the window has room (at least the
+// one-minute resolution, when only open reservations fill it).
+void window_answer(const AccountState& account, uint32_t block, uint16_t service,
+                   const RequestContext& ctx, int64_t t, lang::Decision& d) {
+  if (d.limiter != lang::Limiter::kWindow) return;
+  d.final_units = false;
+  d.final_action = nullptr;
+  if (d.outcome != lang::Outcome::kExhausted) return;
+  const lang::ir::Block& b = account.catalog->program().blocks[block];
+  int64_t wait = 0;
+  for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+    std::optional<int64_t> limit = window_limit(*account.catalog, block, i, ctx);
+    if (!limit || ctx.get(static_cast<uint32_t>(lang::kSlotWindowUsed0 + i)) < *limit) continue;
+    const WindowCounter* w = account.window(service, static_cast<uint8_t>(i));
+    wait = std::max(wait, w != nullptr ? w->seconds_until_room(t) : 0);
+  }
+  d.validity_seconds = std::max<int64_t>(wait, 60);
+}
+
+// The decision for `requested` units of `service` on the account now, with the context filled
+// from its balances.
+struct Rated {
+  lang::Decision decision;
+  bool charge = false;
+};
+Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_t model,
+           int64_t requested, int64_t t) {
+  const Catalog& catalog = *account.catalog;
+  RequestContext ctx = catalog.new_context(t);
+  fill_account_context(account, ctx, t);
+  fill_service_context(account, ctx, service, t);
+  ctx.set(lang::kSlotModel, model);
+  ctx.set(lang::kSlotRequested, requested);
+  // Rule 13: a window counts units committed in it plus those open reservations hold.
+  const lang::ir::Block& b = catalog.program().blocks[block];
+  if (!b.windows.empty()) {
+    int64_t held = 0;
+    for (const Reservation& r : account.reservations) held += r.service == service ? r.debit : 0;
+    for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+      if (b.windows[i].counts_requests) continue;  // request-counting windows: not in this slice
+      const WindowCounter* w = account.window(service, static_cast<uint8_t>(i));
+      ctx.set(static_cast<uint32_t>(lang::kSlotWindowUsed0 + i), (w ? w->count(t) : 0) + held);
+    }
+  }
+  Rated r{catalog.decide(block, ctx)};
+  if (r.decision.has_overage_price) {
+    // Whether usage beyond the buckets is sold depends on the exhaust action, which the decision
+    // reports only when it limited the grant: read it from the block.
+    std::optional<int64_t> idx = block_value(catalog, block, lang::ir::Role::kExhaustAction, ctx);
+    const auto& actions = b.actions;
+    r.charge = idx && *idx >= 0 && static_cast<size_t>(*idx) < actions.size() &&
+               actions[static_cast<size_t>(*idx)].kind == lang::ast::ActionKind::kCharge;
+    if (r.charge) cut_to_spend_cap(account, block, ctx, r.decision);
+  }
+  window_answer(account, block, service, ctx, t, r.decision);
+  return r;
+}
+
+// The `notify` thresholds of the service that `used` crossed going from `before` to `after`:
+// a ratio of the period's allowance (rounded up) or an absolute amount, each once per period.
+constexpr size_t kMaxPendingNotifications = 64;
+
+void notify_crossed(AccountState& account, const lang::ir::Block& block, uint16_t service,
+                    int64_t before, int64_t after, int64_t t) {
+  auto crossed = [&](int64_t level, int64_t ratio) {
+    if (level <= 0 || before >= level || after < level) return;
+    if (account.notifications.size() >= kMaxPendingNotifications) {
+      account.notifications.erase(account.notifications.begin());
+    }
+    account.notifications.push_back(
+        Notification{account.catalog->program().services[service].name, level, ratio, after,
+                     account.period.index, t});
+  };
+  int64_t allowance = service < account.period_allowance.size()
+                          ? account.period_allowance[service]
+                          : 0;
+  for (int64_t ratio : block.notify_ratios) crossed(weighted(allowance, ratio), ratio);
+  for (int64_t amount : block.notify_amounts) crossed(amount, -1);
+}
+
+int64_t model_index(const Catalog& catalog, std::string_view name, uint16_t service) {
+  if (name.empty()) return -1;
+  std::optional<uint32_t> m = catalog.model(name);
+  // Rule 1: an unknown model (or one of another service) rates as no model, weight 1.
+  if (!m || catalog.program().models[*m].service != service) return -1;
+  return static_cast<int64_t>(*m);
+}
+
+}  // namespace
+
+Engine::Engine(std::shared_ptr<const Catalog> catalog) : catalog_(std::move(catalog)) {}
+
+std::shared_ptr<const Catalog> Engine::catalog() const { return catalog_.load(); }
+
+void Engine::publish(std::shared_ptr<const Catalog> catalog) { catalog_.store(std::move(catalog)); }
+
+std::shared_ptr<Engine::Slot> Engine::find(std::string_view account) const {
+  std::shared_lock lock(accounts_mutex_);
+  auto it = accounts_.find(account);
+  return it == accounts_.end() ? nullptr : it->second;
+}
+
+Expected<std::vector<Notification>> Engine::take_notifications(std::string_view account) {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  std::lock_guard lock(slot->mutex);
+  std::vector<Notification> taken = std::move(slot->state.notifications);
+  slot->state.notifications.clear();
+  return taken;
+}
+
+size_t Engine::account_count() const {
+  std::shared_lock lock(accounts_mutex_);
+  return accounts_.size();
+}
+
+namespace {
+
+// A fresh account on the plan version in effect at activation (rule 20), period 0 opened. `old`
+// is the account being provisioned again: its promos stay granted (rule 11).
+Expected<AccountState> new_account(const ProvisionSpec& spec,
+                                   const std::shared_ptr<const Catalog>& catalog,
+                                   const AccountState* old) {
+  if (spec.id.empty()) return Status::error(ErrorCode::kInvalidArgument, "empty account id");
+  if (spec.activation < 0 || spec.activation > kLastActivation) {
+    return Status::error(ErrorCode::kInvalidArgument,
+                         "activation " + std::to_string(spec.activation) + " is not in 1970..9999");
+  }
+  if (spec.billing_day < 0 || spec.billing_day > 31) {
+    return Status::error(ErrorCode::kInvalidArgument,
+                         "billing day " + std::to_string(spec.billing_day) + " is not in 1..31");
+  }
+  int32_t tz = catalog->program().timezone_offset_minutes;
+  int64_t local_day = floor_div(add_saturated(spec.activation, int64_t{tz} * 60), kSecondsPerDay);
+  std::optional<uint32_t> plan = catalog->plan_in_effect(spec.plan, local_day);
+  if (!plan) {
+    return Status::error(ErrorCode::kNotFound,
+                         "no version of plan '" + spec.plan + "' is in effect at activation");
+  }
+  AccountState a;
+  a.id = spec.id;
+  a.catalog = catalog;
+  a.plan = *plan;
+  a.plan_name = spec.plan;
+  a.plan_version = catalog->program().plans[*plan].version;
+  a.activation = spec.activation;
+  a.billing_day = spec.billing_day != 0
+                      ? spec.billing_day
+                      : lang::calendar::local_time(spec.activation, tz).day;
+  a.attributes = spec.attributes;
+  if (Status s = resolve_attributes(a); !s) {
+    return Status::error(s.code(), "account '" + spec.id + "': " + s.message());
+  }
+  if (old != nullptr && old->plan_name == spec.plan && old->activation == spec.activation &&
+      old->billing_day == a.billing_day) {
+    // The same subscription provisioned again: only its attributes change. Nothing is charged or
+    // granted; a promo they now make eligible comes at the next period start (rule 11).
+    AccountState updated = *old;
+    updated.attributes = std::move(a.attributes);
+    updated.resolved = std::move(a.resolved);
+    ++updated.revision;
+    return updated;
+  }
+  if (old != nullptr) {
+    // A new subscription for the id: period 0 of the new plan, but what the subscriber bought or
+    // was given stays, and so does every promo name it had (never granted twice) and any debt.
+    a.promos_granted = old->promos_granted;
+    for (const Bucket& b : old->buckets) {
+      if (b.origin != BucketOrigin::kPack && b.origin != BucketOrigin::kPromo &&
+          b.offer != "overrun") {
+        continue;
+      }
+      // Service indexes belong to a catalog version: carry the bucket by its service's name.
+      std::optional<uint16_t> service =
+          catalog->service(old->catalog->program().services[b.service].name);
+      if (!service) continue;
+      a.buckets.push_back(b);
+      a.buckets.back().service = *service;
+    }
+    a.answered = old->answered;
+    a.revision = old->revision;
+    a.late_requests = old->late_requests;
+  }
+  a.last_time = spec.activation;
+  open_period(a, a.calendar().at(spec.activation), spec.activation);
+  ++a.revision;
+  return a;
+}
+
+}  // namespace
+
+Status Engine::provision(const ProvisionSpec& spec) {
+  std::shared_ptr<const Catalog> current = catalog();
+  for (;;) {
+    if (std::shared_ptr<Slot> slot = find(spec.id)) {
+      std::lock_guard lock(slot->mutex);
+      Expected<AccountState> a = new_account(spec, current, &slot->state);
+      if (!a) return a.status();
+      slot->state = std::move(*a);
+      return Status::ok();
+    }
+    Expected<AccountState> a = new_account(spec, current, nullptr);
+    if (!a) return a.status();
+    auto slot = std::make_shared<Slot>();
+    slot->state = std::move(*a);
+    std::unique_lock lock(accounts_mutex_);
+    if (accounts_.try_emplace(spec.id, std::move(slot)).second) return Status::ok();
+    // Another thread provisioned the id meanwhile: provision again over its state.
+  }
+}
+
+Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest& request) {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  if (request.requested < 0) {
+    return Status::error(ErrorCode::kInvalidArgument, "negative requested amount");
+  }
+  std::lock_guard lock(slot->mutex);
+  AccountState& a = slot->state;
+  RequestKey key{request.session, request.number, Operation::kReserve, request.service};
+  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+
+  if (Status s = check_time(a, request.time); !s) return s;
+  int64_t t = advance(a, request.time, catalog());
+  std::optional<uint16_t> service = a.catalog->service(request.service);
+  if (!service) {
+    return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
+  }
+  Answer answer;
+  if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
+    int64_t model = model_index(*a.catalog, request.model, *service);
+    Rated r = rate(a, *block, *service, model, request.requested, t);
+    answer = answer_from(r.decision);
+    if (r.decision.outcome == lang::Outcome::kGranted) {
+      const lang::Decision& d = r.decision;
+      int64_t life = d.validity_seconds > 0 ? d.validity_seconds : kDefaultReservationSeconds;
+      a.reservations.push_back(Reservation{request.session, request.number, *service, d.debit,
+                                           d.grant, d.weight, r.charge, d.has_overage_price,
+                                           d.overage_price, d.overage_block, a.catalog,
+                                           add_saturated(t, life)});
+    }
+  }
+  a.answered.add(std::move(key), answer);
+  ++a.revision;
+  return answer;
+}
+
+Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& request) {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  if (request.used < 0) return Status::error(ErrorCode::kInvalidArgument, "negative used amount");
+  std::lock_guard lock(slot->mutex);
+  AccountState& a = slot->state;
+  RequestKey key{request.session, request.number, Operation::kCommit, request.service};
+  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+
+  if (Status s = check_time(a, request.time); !s) return s;
+  int64_t t = advance(a, request.time, catalog());
+  std::optional<uint16_t> service = a.catalog->service(request.service);
+  if (!service) {
+    return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
+  }
+  Reservation r;
+  auto it = std::find_if(a.reservations.begin(), a.reservations.end(), [&](const Reservation& x) {
+    return x.session == request.session && x.service == *service;
+  });
+  if (it != a.reservations.end()) {
+    r = std::move(*it);
+    a.reservations.erase(it);
+  } else if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
+    // Usage with no open reservation (it lapsed, or was never asked for): still debited, at the
+    // weight and prices the plan gives now.
+    Rated now = rate(a, *block, *service, -1, request.used, t);
+    r = Reservation{request.session, request.number, *service, 0, 0,
+                    now.decision.outcome == lang::Outcome::kRatingFailed ? lang::kFixedScale
+                                                                          : now.decision.weight,
+                    now.charge, now.decision.has_overage_price, now.decision.overage_price,
+                    now.decision.overage_block, a.catalog, t};
+  }
+
+  Answer answer;
+  answer.outcome = lang::Outcome::kGranted;
+  answer.weight = r.weight;
+  int64_t debit = weighted(request.used, r.weight);
+  int64_t within = std::min(debit, r.debit);
+  answer.released = r.debit - within;
+  if (r.charge && r.has_overage_price && r.overage_block > 0 && r.weight > 0) {
+    // `charge`: what the buckets cannot cover is sold at the overage price, per whole block.
+    int64_t available = std::max<int64_t>(remaining(a, *service, t), 0);
+    int64_t covered_raw = std::min<int64_t>(
+        request.used, saturate(static_cast<Int128>(available) * lang::kFixedScale / r.weight));
+    answer.committed = draw(a, *service, std::min(weighted(covered_raw, r.weight), available), t);
+    Int128 blocks = (static_cast<Int128>(request.used - covered_raw) + r.overage_block - 1) /
+                    r.overage_block;
+    answer.charged = saturate(blocks * r.overage_price);
+    a.spend = saturate(static_cast<Int128>(a.spend) + answer.charged);
+  } else {
+    // The reserved part first; usage beyond it only from units no other session holds.
+    int64_t drawn = draw(a, *service, within, t);
+    int64_t beyond = debit - drawn;
+    int64_t free_units = std::max<int64_t>(remaining(a, *service, t), 0);
+    drawn += draw(a, *service, std::min(beyond, free_units), t);
+    answer.committed = drawn;
+    answer.overrun = debit - drawn;
+    if (answer.overrun > 0) overrun_bucket(a, *service, t).amount -= answer.overrun;
+  }
+  int64_t used_before = *service < a.used.size() ? a.used[*service] : 0;
+  if (*service < a.used.size()) a.used[*service] = saturate(static_cast<Int128>(used_before) + debit);
+  if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
+    const lang::ir::Block& b = a.catalog->program().blocks[*block];
+    if (*service < a.used.size()) notify_crossed(a, b, *service, used_before, a.used[*service], t);
+    for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+      if (b.windows[i].counts_requests) continue;
+      a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, debit);
+    }
+  }
+  a.answered.add(std::move(key), answer);
+  ++a.revision;
+  return answer;
+}
+
+Expected<Answer> Engine::release(std::string_view account, std::string_view session,
+                                 uint32_t number, int64_t time) {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  std::lock_guard lock(slot->mutex);
+  AccountState& a = slot->state;
+  RequestKey key{std::string(session), number, Operation::kRelease, {}};
+  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+  if (Status s = check_time(a, time); !s) return s;
+  advance(a, time, catalog());
+  Answer answer;
+  answer.outcome = lang::Outcome::kGranted;
+  std::erase_if(a.reservations, [&](const Reservation& r) {
+    if (r.session != session) return false;
+    answer.released += r.debit;
+    return true;
+  });
+  a.answered.add(std::move(key), answer);
+  ++a.revision;
+  return answer;
+}
+
+Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view order,
+                                  uint32_t number, std::string_view pack, int64_t time) {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  std::lock_guard lock(slot->mutex);
+  AccountState& a = slot->state;
+  RequestKey key{std::string(order), number, Operation::kBuyPack, {}};
+  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
+  if (Status s = check_time(a, time); !s) return s;
+  int64_t t = advance(a, time, catalog());
+  const std::vector<lang::ir::Pack>& packs = a.plan_ir().packs;
+  auto p = std::find_if(packs.begin(), packs.end(),
+                        [&](const lang::ir::Pack& x) { return x.name == pack; });
+  if (p == packs.end()) {
+    return Status::error(ErrorCode::kNotFound, "plan '" + a.plan_name + "' sells no pack '" +
+                                                   std::string(pack) + "'");
+  }
+  // Rule 10: `valid D` from the purchase, across period ends; without it, to the period's end.
+  int64_t until = p->valid_seconds > 0 ? add_saturated(t, p->valid_seconds) : a.period.end;
+  for (const lang::ir::Grant& g : p->grants) {
+    a.buckets.push_back(Bucket{g.service, BucketOrigin::kPack, g.amount, t, until, p->name});
+  }
+  a.spend = saturate(static_cast<Int128>(a.spend) + p->price);  // packs count as spend
+  settle_overruns(a, t);
+  Answer answer;
+  answer.outcome = lang::Outcome::kGranted;
+  answer.charged = p->price;
+  a.answered.add(std::move(key), answer);
+  ++a.revision;
+  return answer;
+}
+
+Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  std::lock_guard lock(slot->mutex);
+  AccountState& a = slot->state;
+  if (Status s = check_time(a, time); !s) return s;
+  int64_t t = advance(a, time, catalog());
+  Balances b;
+  b.buckets = a.buckets;
+  const lang::ir::Program& program = a.catalog->program();
+  for (uint32_t block : a.plan_ir().service_blocks) {
+    uint16_t s = program.blocks[block].service;
+    ServiceBalance sb;
+    sb.service = program.services[s].name;
+    sb.remaining = remaining(a, s, t);
+    sb.reserved = bucket_total(a, s, t) - sb.remaining;
+    sb.used = s < a.used.size() ? a.used[s] : 0;
+    sb.period_allowance = s < a.period_allowance.size() ? a.period_allowance[s] : 0;
+    b.services.push_back(std::move(sb));
+  }
+  b.spend = a.spend;
+  b.fees_charged = a.fees_charged;
+  b.last_fee = a.last_fee;
+  b.period = a.period;
+  b.promos_granted = a.promos_granted;
+  b.open_reservations = a.reservations.size();
+  b.pending_notifications = a.notifications.size();
+  b.revision = a.revision;
+  b.late_requests = a.late_requests;
+  return b;
+}
+
+}  // namespace gyrate::engine

@@ -1,0 +1,118 @@
+// Engine: the in-memory owner of every account. It provisions subscribers, fills each request's
+// context from their balances, decides through the catalog and applies the decision: reserve,
+// commit, release, packs, balances. Thread-safe: each account has its own mutex, so requests of
+// different accounts never wait for each other; the account map takes a shared lock for lookups
+// and an exclusive one only to insert. There is no global lock on the request path.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gyrate/base/status.hpp"
+#include "gyrate/engine/account.hpp"
+#include "gyrate/engine/catalog.hpp"
+
+namespace gyrate::engine {
+
+struct ProvisionSpec {
+  std::string id;
+  std::string plan;         // joins the newest version in effect at activation (rule 20)
+  int64_t activation = 0;   // unix seconds
+  int billing_day = 0;      // 1..31; 0: the activation's local day of month
+  std::vector<std::pair<std::string, std::string>> attributes;  // (name, text), typed by the catalog
+};
+
+struct ReserveRequest {
+  std::string session;
+  uint32_t number = 0;
+  std::string service;
+  std::string model;        // empty: no model (weight 1, rule 1)
+  int64_t requested = 0;    // raw units; 0: the service's quota
+  int64_t time = 0;         // unix seconds
+};
+
+struct CommitRequest {
+  std::string session;
+  uint32_t number = 0;
+  std::string service;
+  int64_t used = 0;         // raw units (USU)
+  int64_t time = 0;
+};
+
+struct ServiceBalance {
+  std::string service;
+  int64_t remaining = 0;    // valid buckets minus open reservations (rule 3)
+  int64_t reserved = 0;
+  int64_t used = 0;         // allowance units this period
+  int64_t period_allowance = 0;
+};
+
+struct Balances {
+  std::vector<Bucket> buckets;
+  std::vector<ServiceBalance> services;  // one per service the plan rates
+  int64_t spend = 0;
+  int64_t fees_charged = 0;
+  int64_t last_fee = 0;
+  PeriodSpan period;
+  std::vector<std::string> promos_granted;
+  size_t open_reservations = 0;
+  size_t pending_notifications = 0;
+  uint64_t revision = 0;
+  uint64_t late_requests = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(std::shared_ptr<const Catalog> catalog);
+
+  // The catalog new accounts join. An account moves to a newly published catalog on its next
+  // call when that catalog has its plan version (a reload), and to a newer version of its plan
+  // at the first period boundary the version's `grandfather` allows (rule 20). A reservation
+  // keeps the version it was granted on (rule 21). Publishing is one atomic pointer swap.
+  std::shared_ptr<const Catalog> catalog() const;
+  void publish(std::shared_ptr<const Catalog> catalog);
+
+  // Opens period 0 at activation: its fee, allowances and the promos that hold. Provisioning an
+  // existing id starts it again on the plan (fresh buckets and counters) but keeps the promos it
+  // was granted, so they are never granted twice (rule 11).
+  Status provision(const ProvisionSpec& spec);
+
+  Expected<Answer> reserve(std::string_view account, const ReserveRequest& request);
+  // Debits ceil(used x weight) from the buckets the session's oldest open reservation of the
+  // service drew on, and releases the rest of it (rule 17).
+  Expected<Answer> commit(std::string_view account, const CommitRequest& request);
+  // Releases every open reservation of the session (CCR-TERMINATE without usage, or an abort).
+  Expected<Answer> release(std::string_view account, std::string_view session, uint32_t number,
+                           int64_t time);
+  // Buys a pack of the account's plan; (order, number) makes the purchase idempotent.
+  Expected<Answer> buy_pack(std::string_view account, std::string_view order, uint32_t number,
+                            std::string_view pack, int64_t time);
+  // Renews lazily to `time` first, so an idle account shows what it holds now.
+  Expected<Balances> balances(std::string_view account, int64_t time);
+
+  // The threshold notifications the account's commits crossed since the last call, oldest
+  // first; each is returned once. At most 64 wait per account (the oldest go first).
+  Expected<std::vector<Notification>> take_notifications(std::string_view account);
+
+  size_t account_count() const;
+
+ private:
+  struct Slot {
+    std::mutex mutex;
+    AccountState state;
+  };
+  std::shared_ptr<Slot> find(std::string_view account) const;
+
+  std::atomic<std::shared_ptr<const Catalog>> catalog_;
+  mutable std::shared_mutex accounts_mutex_;
+  StringMap<std::shared_ptr<Slot>> accounts_;
+};
+
+}  // namespace gyrate::engine
