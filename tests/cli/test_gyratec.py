@@ -117,6 +117,22 @@ class Eval(unittest.TestCase):
         self.assertIn("limit=window", full)
         self.assertIn("result-code: 4012", full)
 
+    def test_join_date_gives_the_period_and_its_fee(self):
+        # T6/T10: billing day 5; Nov 20 is in period 0 for a subscriber who joined Nov 5 (first-period
+        # fee 99 CNY per seat) and in period 1 for one who joined Oct 5 (198 CNY per seat); both
+        # periods end on Dec 5, 15 local days after Nov 20 counting Nov 20.
+        base = ["eval", "examples/catalog.tariff", "--plan", "team_pro", "--service", "llm",
+                "--set", "seats=2", "--set", "billing_day=5", "--at", "2026-11-20T10:00"]
+        first = gyratec(*base, "--joined", "2026-11-05")
+        later = gyratec(*base, "--joined", "2026-10-05")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertIn("period 0, 15 days left", first.stdout)
+        self.assertIn("fee: 198.00 CNY", first.stdout)
+        self.assertIn("period 1, 15 days left", later.stdout)
+        self.assertIn("fee: 396.00 CNY", later.stdout)
+        self.assertEqual(gyratec(*base, "--joined", "2026-12-01").returncode, 2)  # after --at
+        self.assertEqual(gyratec(*base, "--joined", "soon").returncode, 2)
+
     def test_bad_set_value_is_a_usage_error(self):
         r = gyratec("eval", "examples/catalog.tariff", "--plan", "team_pro", "--service", "llm",
                     "--set", "seats=many")

@@ -5,6 +5,7 @@
 #include "driver.hpp"
 #include "format.hpp"
 #include "gyrate/diameter/result_code.hpp"
+#include "gyrate/engine/period_calendar.hpp"
 #include "gyrate/ruleslang/context_builder.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 
@@ -13,13 +14,15 @@ namespace {
 
 constexpr const char* kEvalUsage =
     R"(usage: gyratec eval FILE --plan P [--version N] --service S [--model M]
-                    [--at 2026-05-01T21:30 | --at @UNIX] [--set NAME=VALUE]...
+                    [--at 2026-05-01T21:30 | --at @UNIX] [--joined DATE] [--set NAME=VALUE]...
 
 Decides one request and prints the plan's fee, its promos and the decision with its Result-Code.
 --set takes builtins in the service's unit (requested=500k, remaining=2 GiB, used, member_used,
 period_allowance, spend=12.5 CNY, period_index, days_left, billing_day, date, hour, ...), the
 rolling-window counters window_used0..window_used3 (in the order the plan declares its limits,
 each in its own unit), and declared attributes (seats=3, segment=opc).
+--joined gives the subscriber's activation: period_index and days_left then follow from the plan's
+period (and billing_day, when set), as the engine computes them.
 )";
 
 void print_promos(const engine::Catalog& catalog, uint32_t plan, const engine::RequestContext& ctx) {
@@ -115,13 +118,35 @@ int cmd_eval(const Options& opts) {
       return kExitUsage;
     }
   }
+  const lang::ir::Plan& p = program.plans[*plan];
+  std::string period_line;
+  if (!opts.joined.empty()) {
+    auto joined = parse_time(opts.joined, program.timezone_offset_minutes);
+    if (!joined) {
+      std::fprintf(stderr, "gyratec: --joined takes YYYY-MM-DD[THH:MM[:SS]] or @SECONDS, not `%s`\n",
+                   opts.joined.c_str());
+      return kExitUsage;
+    }
+    if (*joined > now) {
+      std::fprintf(stderr, "gyratec: --joined %s is after --at\n", opts.joined.c_str());
+      return kExitUsage;
+    }
+    int billing_day = static_cast<int>(ctx.context().slots[lang::kSlotBillingDay]);
+    engine::PeriodCalendar calendar(p.period, program.timezone_offset_minutes, *joined,
+                                    billing_day > 0 ? billing_day : 1);
+    engine::PeriodSpan span = calendar.at(now);
+    ctx.set(lang::kSlotPeriodIndex, span.index);
+    ctx.set(lang::kSlotDaysLeft, calendar.days_left(now));
+    period_line = "period " + std::to_string(span.index) + ", " +
+                  std::to_string(calendar.days_left(now)) + " days left\n";
+  }
   engine::RequestContext request;
   std::copy(ctx.context().slots.begin(), ctx.context().slots.end(), request.data());
 
-  const lang::ir::Plan& p = program.plans[*plan];
   std::printf("plan %s v%lld, service %s (%s), evaluator %s\n", p.name.c_str(),
               static_cast<long long>(p.version), svc.name.c_str(), lang::dim_name(svc.dim),
               catalog->evaluator().name());
+  std::fputs(period_line.c_str(), stdout);
   lang::Decision fee = catalog->decide(p.plan_block, request);
   if (fee.outcome == lang::Outcome::kRatingFailed) {
     std::printf("fee: %s\n", lang::describe(program, fee).c_str());

@@ -27,6 +27,7 @@ struct Options {
   std::string service;
   std::string model;
   std::string at;                // local date-time, or @unix-seconds
+  std::string joined;            // the subscriber's activation: local date-time, or @unix-seconds
   std::string evaluator = "jit"; // jit | interp
   std::string cache_dir;
   std::vector<std::string> plugins;

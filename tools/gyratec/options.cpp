@@ -47,6 +47,8 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, O
       out.version = v;
     } else if (name == "model") {
       out.model = value;
+    } else if (name == "joined") {
+      out.joined = value;
     } else if (name == "at") {
       out.at = value;
     } else if (name == "evaluator") {
