@@ -273,6 +273,14 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
                       ? spec.billing_day
                       : lang::calendar::local_time(spec.activation, tz).day;
   a.attributes = spec.attributes;
+  for (const Identity& given : spec.identities) {
+    Expected<Identity> identity = make_identity(given.type, given.value);
+    if (!identity) return Status::error(identity.status().code(), "account '" + spec.id + "': " + identity.status().message());
+    if (std::find(a.identities.begin(), a.identities.end(), *identity) != a.identities.end()) {
+      return Status::error(ErrorCode::kInvalidArgument, "account '" + spec.id + "': " + identity_key(*identity) + " is given twice");
+    }
+    a.identities.push_back(std::move(*identity));
+  }
   if (Status s = resolve_attributes(a); !s) {
     return Status::error(s.code(), "account '" + spec.id + "': " + s.message());
   }
@@ -282,6 +290,7 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
     // granted; a promo they now make eligible comes at the next period start (rule 11).
     AccountState updated = *old;
     updated.attributes = std::move(a.attributes);
+    updated.identities = std::move(a.identities);
     updated.resolved = std::move(a.resolved);
     ++updated.revision;
     return updated;
@@ -314,6 +323,31 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
 
 }  // namespace
 
+namespace {
+
+// Checks that no other account holds one of `identities`. Caller holds accounts_mutex_.
+Status identities_free(const StringMap<std::string>& index, const AccountState& account) {
+  for (const Identity& identity : account.identities) {
+    auto it = index.find(identity_key(identity));
+    if (it != index.end() && it->second != account.id) {
+      return Status::error(ErrorCode::kAlreadyExists, "account '" + account.id + "': " +
+                                                          identity_key(identity) +
+                                                          " belongs to account '" + it->second + "'");
+    }
+  }
+  return Status::ok();
+}
+
+void index_identities(StringMap<std::string>& index, const AccountState* old,
+                      const AccountState& account) {
+  if (old != nullptr) {
+    for (const Identity& identity : old->identities) index.erase(identity_key(identity));
+  }
+  for (const Identity& identity : account.identities) index[identity_key(identity)] = account.id;
+}
+
+}  // namespace
+
 Status Engine::provision(const ProvisionSpec& spec) {
   std::shared_ptr<const Catalog> current = catalog();
   for (;;) {
@@ -321,6 +355,11 @@ Status Engine::provision(const ProvisionSpec& spec) {
       std::lock_guard lock(slot->mutex);
       Expected<AccountState> a = new_account(spec, current, &slot->state);
       if (!a) return a.status();
+      {
+        std::unique_lock index_lock(accounts_mutex_);
+        if (Status s = identities_free(identities_, *a); !s) return s;
+        index_identities(identities_, &slot->state, *a);
+      }
       slot->state = std::move(*a);
       return Status::ok();
     }
@@ -329,9 +368,20 @@ Status Engine::provision(const ProvisionSpec& spec) {
     auto slot = std::make_shared<Slot>();
     slot->state = std::move(*a);
     std::unique_lock lock(accounts_mutex_);
-    if (accounts_.try_emplace(spec.id, std::move(slot)).second) return Status::ok();
+    if (Status s = identities_free(identities_, slot->state); !s) return s;
+    if (accounts_.try_emplace(spec.id, slot).second) {
+      index_identities(identities_, nullptr, slot->state);
+      return Status::ok();
+    }
     // Another thread provisioned the id meanwhile: provision again over its state.
   }
+}
+
+std::optional<std::string> Engine::find_by_identity(const Identity& identity) const {
+  std::shared_lock lock(accounts_mutex_);
+  auto it = identities_.find(identity_key(identity));
+  if (it == identities_.end()) return std::nullopt;
+  return it->second;
 }
 
 Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest& request) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gyrate/engine/catalog.hpp"
+#include "gyrate/engine/identity.hpp"
 #include "gyrate/engine/period_calendar.hpp"
 #include "gyrate/engine/window.hpp"
 #include "gyrate/ruleslang/decision.hpp"
@@ -122,6 +123,7 @@ struct AccountState {
   int64_t activation = 0;                  // unix seconds
   int billing_day = 1;
   std::vector<std::pair<std::string, std::string>> attributes;  // (name, text) as provisioned
+  std::vector<Identity> identities;       // canonical (identity.hpp)
   // The attributes resolved for `catalog` as (context slot, value): string ids differ between
   // catalog versions, so they are resolved again when the catalog changes.
   std::vector<std::pair<uint16_t, int64_t>> resolved;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include "gyrate/base/status.hpp"
 #include "gyrate/engine/account.hpp"
 #include "gyrate/engine/catalog.hpp"
+#include "gyrate/engine/identity.hpp"
 
 namespace gyrate::engine {
 
@@ -27,6 +29,9 @@ struct ProvisionSpec {
   int64_t activation = 0;   // unix seconds
   int billing_day = 0;      // 1..31; 0: the activation's local day of month
   std::vector<std::pair<std::string, std::string>> attributes;  // (name, text), typed by the catalog
+  // How requests find the account (Subscription-Id). Each identity belongs to one account at a
+  // time; provisioning an id again replaces its identities.
+  std::vector<Identity> identities;
 };
 
 struct ReserveRequest {
@@ -102,6 +107,8 @@ class Engine {
   Expected<std::vector<Notification>> take_notifications(std::string_view account);
 
   size_t account_count() const;
+  // The account an identity belongs to (make_identity gives the canonical form looked up here).
+  std::optional<std::string> find_by_identity(const Identity& identity) const;
 
  private:
   struct Slot {
@@ -113,6 +120,7 @@ class Engine {
   std::atomic<std::shared_ptr<const Catalog>> catalog_;
   mutable std::shared_mutex accounts_mutex_;
   StringMap<std::shared_ptr<Slot>> accounts_;
+  StringMap<std::string> identities_;  // identity_key -> account id, under accounts_mutex_
 };
 
 }  // namespace gyrate::engine
