@@ -323,58 +323,81 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
 
 }  // namespace
 
-namespace {
+Status Engine::provision(const ProvisionSpec& spec) { return provision_all({spec}, nullptr); }
 
-// Checks that no other account holds one of `identities`. Caller holds accounts_mutex_.
-Status identities_free(const StringMap<std::string>& index, const AccountState& account) {
-  for (const Identity& identity : account.identities) {
-    auto it = index.find(identity_key(identity));
-    if (it != index.end() && it->second != account.id) {
-      return Status::error(ErrorCode::kAlreadyExists, "account '" + account.id + "': " +
-                                                          identity_key(identity) +
-                                                          " belongs to account '" + it->second + "'");
+Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
+                             std::vector<ProvisionFailure>* failures) {
+  // Batches run one at a time and requests lock one slot at a time, so locking every slot of the
+  // batch in turn cannot deadlock; no request creates an account, so the new ids stay new.
+  std::lock_guard batch(batch_mutex_);
+  std::shared_ptr<const Catalog> current = catalog();
+  std::vector<ProvisionFailure> refused;
+  StringMap<size_t> first;  // id -> index of its first spec
+  std::vector<std::shared_ptr<Slot>> slots(specs.size());
+  std::vector<std::unique_lock<std::mutex>> locks;
+  std::vector<AccountState> next(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    auto [at, fresh] = first.try_emplace(specs[i].id, i);
+    if (!fresh) {
+      refused.push_back({i, Status::error(ErrorCode::kInvalidArgument,
+                                          "account '" + specs[i].id + "' is given twice (first at " +
+                                              std::to_string(at->second + 1) + ")")});
+      continue;
+    }
+    slots[i] = find(specs[i].id);
+    if (slots[i]) locks.emplace_back(slots[i]->mutex);
+    Expected<AccountState> a = new_account(specs[i], current, slots[i] ? &slots[i]->state : nullptr);
+    if (!a) {
+      refused.push_back({i, a.status()});
+      continue;
+    }
+    next[i] = std::move(*a);
+  }
+  std::unique_lock lock(accounts_mutex_);
+  StringMap<std::string> claimed;  // identity key -> the batch account it goes to
+  for (size_t i = 0; i < specs.size(); ++i) {
+    for (const Identity& identity : next[i].identities) {
+      std::string key = identity_key(identity);
+      auto [other, fresh] = claimed.try_emplace(key, next[i].id);
+      auto owner = identities_.find(key);
+      if (!fresh && other->second != next[i].id) {
+        refused.push_back({i, Status::error(ErrorCode::kAlreadyExists,
+                                            "account '" + next[i].id + "': " + key +
+                                                " is also given to account '" + other->second + "'")});
+      } else if (owner != identities_.end() && owner->second != next[i].id &&
+                 !first.contains(owner->second)) {
+        refused.push_back({i, Status::error(ErrorCode::kAlreadyExists,
+                                            "account '" + next[i].id + "': " + key +
+                                                " belongs to account '" + owner->second + "'")});
+      }
+    }
+  }
+  if (!refused.empty()) {
+    std::sort(refused.begin(), refused.end(),
+              [](const ProvisionFailure& a, const ProvisionFailure& b) { return a.index < b.index; });
+    Status first_refusal = refused.front().status;
+    size_t count = refused.size();
+    if (failures != nullptr) *failures = std::move(refused);
+    if (specs.size() == 1) return first_refusal;
+    return Status::error(first_refusal.code(),
+                         std::to_string(count) + " of " + std::to_string(specs.size()) +
+                             " refused, nothing applied; first: " + first_refusal.message());
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (!slots[i]) continue;
+    for (const Identity& identity : slots[i]->state.identities) identities_.erase(identity_key(identity));
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    for (const Identity& identity : next[i].identities) identities_[identity_key(identity)] = next[i].id;
+    if (slots[i]) {
+      slots[i]->state = std::move(next[i]);
+    } else {
+      auto slot = std::make_shared<Slot>();
+      slot->state = std::move(next[i]);
+      accounts_.emplace(specs[i].id, std::move(slot));
     }
   }
   return Status::ok();
-}
-
-void index_identities(StringMap<std::string>& index, const AccountState* old,
-                      const AccountState& account) {
-  if (old != nullptr) {
-    for (const Identity& identity : old->identities) index.erase(identity_key(identity));
-  }
-  for (const Identity& identity : account.identities) index[identity_key(identity)] = account.id;
-}
-
-}  // namespace
-
-Status Engine::provision(const ProvisionSpec& spec) {
-  std::shared_ptr<const Catalog> current = catalog();
-  for (;;) {
-    if (std::shared_ptr<Slot> slot = find(spec.id)) {
-      std::lock_guard lock(slot->mutex);
-      Expected<AccountState> a = new_account(spec, current, &slot->state);
-      if (!a) return a.status();
-      {
-        std::unique_lock index_lock(accounts_mutex_);
-        if (Status s = identities_free(identities_, *a); !s) return s;
-        index_identities(identities_, &slot->state, *a);
-      }
-      slot->state = std::move(*a);
-      return Status::ok();
-    }
-    Expected<AccountState> a = new_account(spec, current, nullptr);
-    if (!a) return a.status();
-    auto slot = std::make_shared<Slot>();
-    slot->state = std::move(*a);
-    std::unique_lock lock(accounts_mutex_);
-    if (Status s = identities_free(identities_, slot->state); !s) return s;
-    if (accounts_.try_emplace(spec.id, slot).second) {
-      index_identities(identities_, nullptr, slot->state);
-      return Status::ok();
-    }
-    // Another thread provisioned the id meanwhile: provision again over its state.
-  }
 }
 
 std::optional<std::string> Engine::find_by_identity(const Identity& identity) const {
@@ -412,7 +435,7 @@ Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest&
       a.reservations.push_back(Reservation{request.session, request.number, *service, d.debit,
                                            d.grant, d.weight, r.charge, d.has_overage_price,
                                            d.overage_price, d.overage_block, a.catalog,
-                                           add_saturated(t, life)});
+                                           add_saturated(t, life), {}});
     }
   }
   a.answered.add(std::move(key), answer);
@@ -450,7 +473,7 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
                     now.decision.outcome == lang::Outcome::kRatingFailed ? lang::kFixedScale
                                                                           : now.decision.weight,
                     now.charge, now.decision.has_overage_price, now.decision.overage_price,
-                    now.decision.overage_block, a.catalog, t};
+                    now.decision.overage_block, a.catalog, t, {}};
   }
 
   Answer answer;

@@ -16,17 +16,17 @@ constexpr const char* kCatalog = "examples/catalog.tariff";
 // effect 2026-01-01 (fee 40 CNY), v2 2026-09-01 (fee 52 CNY), both in +08:00.
 TEST(EngineAccounts, Rule20JoinsTheVersionInEffectAtActivation) {
   Engine engine(catalog(kCatalog));
-  ASSERT_TRUE(engine.provision({"aug31", "coding", local(2026, 8, 31, 23, 0, kCst), 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("aug31", "coding", local(2026, 8, 31, 23, 0, kCst))));
   // 00:30 on Sept 1 in Beijing is still Aug 31 in UTC: the catalog's zone decides.
-  ASSERT_TRUE(engine.provision({"sep1", "coding", local(2026, 9, 1, 0, 30, kCst), 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("sep1", "coding", local(2026, 9, 1, 0, 30, kCst))));
   auto a = engine.balances("aug31", local(2026, 8, 31, 23, 0, kCst));
   auto b = engine.balances("sep1", local(2026, 9, 1, 0, 30, kCst));
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->last_fee, 40 * kCny);
   EXPECT_EQ(b->last_fee, 52 * kCny);
-  EXPECT_FALSE(engine.provision({"x", "coding", local(2025, 6, 1, 0, 0, kCst), 0, {}, {}}))
+  EXPECT_FALSE(engine.provision(subscriber("x", "coding", local(2025, 6, 1, 0, 0, kCst))))
       << "no version is in effect before 2026-01-01";
-  EXPECT_FALSE(engine.provision({"y", "no_such_plan", local(2026, 6, 1, 0, 0, kCst), 0, {}, {}}));
+  EXPECT_FALSE(engine.provision(subscriber("y", "no_such_plan", local(2026, 6, 1, 0, 0, kCst))));
 }
 
 // Attributes are typed by the catalog's declarations and feed the plan: team_pro charges
@@ -34,20 +34,20 @@ TEST(EngineAccounts, Rule20JoinsTheVersionInEffectAtActivation) {
 TEST(EngineAccounts, AttributesAreTypedAndRefusedByName) {
   Engine engine(catalog(kCatalog));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"team", "team_pro", t, 0, {{"seats", "3"}}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("team", "team_pro", t, 0, {{"seats", "3"}})));
   auto b = engine.balances("team", t);
   ASSERT_TRUE(b);
   EXPECT_EQ(b->last_fee, 297 * kCny);  // 99 CNY x 3, first period
   EXPECT_EQ(service(*b, "llm").period_allowance, 60'000'000);
   EXPECT_EQ(count_origin(*b, BucketOrigin::kPooled), 1u);
 
-  Status bad = engine.provision({"bad", "team_pro", t, 0, {{"seats", "many"}}, {}});
+  Status bad = engine.provision(subscriber("bad", "team_pro", t, 0, {{"seats", "many"}}));
   EXPECT_FALSE(bad);
   EXPECT_NE(bad.message().find("seats"), std::string::npos) << bad.message();
-  Status unknown = engine.provision({"bad", "team_pro", t, 0, {{"colour", "red"}}, {}});
+  Status unknown = engine.provision(subscriber("bad", "team_pro", t, 0, {{"colour", "red"}}));
   EXPECT_FALSE(unknown);
   EXPECT_NE(unknown.message().find("colour"), std::string::npos) << unknown.message();
-  EXPECT_FALSE(engine.provision({"bad", "team_pro", t, 32, {}, {}})) << "billing day 32";
+  EXPECT_FALSE(engine.provision(subscriber("bad", "team_pro", t, 32, {}))) << "billing day 32";
   EXPECT_EQ(engine.account_count(), 1u);
 }
 
@@ -56,7 +56,7 @@ TEST(EngineAccounts, AttributesAreTypedAndRefusedByName) {
 TEST(EngineAccounts, Rule1DebitsAreWeighted) {
   Engine engine(catalog(kCatalog));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_starter", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_starter", t)));
   auto plus = engine.reserve("s", {"sess", 1, "llm", "qwen_plus", 80'000, t});
   ASSERT_TRUE(plus);
   EXPECT_EQ(plus->outcome, lang::Outcome::kGranted);
@@ -80,7 +80,7 @@ TEST(EngineAccounts, Rule1DebitsAreWeighted) {
 TEST(EngineAccounts, Rule1DebitsRoundUp) {
   Engine engine(catalog("examples/tariffs/t08_all_modality.tariff"));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "all_modality", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "all_modality", t)));
   auto r = engine.reserve("s", {"a", 1, "media", "mm_voice", 3, t});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->grant, 3);
@@ -96,7 +96,7 @@ TEST(EngineAccounts, Rule1DebitsRoundUp) {
 TEST(EngineAccounts, Rule3RemainingTakesOffReservations) {
   Engine engine(catalog(kCatalog));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_starter", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_starter", t)));
   ASSERT_TRUE(engine.reserve("s", {"a", 1, "llm", "qwen_turbo", 50'000, t}));
   auto b = engine.balances("s", t);
   EXPECT_EQ(service(*b, "llm").remaining, 2'950'000);
@@ -149,7 +149,7 @@ TEST(EngineAccounts, Rule4PlanOrder) {
 TEST(EngineAccounts, Rule5OneDebitSpansBuckets) {
   Engine engine(catalog(kCatalog));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_starter", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_starter", t)));
   ASSERT_TRUE(engine.buy_pack("s", "order", 1, "yuan_400k", t));
   ASSERT_TRUE(engine.reserve("s", {"a", 1, "llm", "qwen_turbo", 50'000, t}));
   auto c = engine.commit("s", {"a", 2, "llm", 420'000, t});
@@ -177,7 +177,7 @@ TEST(EngineAccounts, Rule5OneDebitSpansBuckets) {
 TEST(EngineAccounts, BadRequestsAreClearErrors) {
   Engine engine(catalog(kCatalog));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_starter", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_starter", t)));
   auto unknown_account = engine.reserve("nobody", {"a", 1, "llm", "", 1, t});
   ASSERT_FALSE(unknown_account);
   EXPECT_EQ(unknown_account.status().code(), ErrorCode::kNotFound);
@@ -188,7 +188,7 @@ TEST(EngineAccounts, BadRequestsAreClearErrors) {
   // Times before 1970, or so far ahead that renewal would replay thousands of years, are refused.
   EXPECT_FALSE(engine.reserve("s", {"a", 1, "llm", "", 1, -1}));
   EXPECT_FALSE(engine.balances("s", t + int64_t{200} * 366 * kDay));
-  EXPECT_FALSE(engine.provision({"z", "token_starter", -5, 0, {}, {}}));
+  EXPECT_FALSE(engine.provision(subscriber("z", "token_starter", -5)));
   // A service the plan does not rate: answered, not an error (5030 on the wire).
   auto no_rule = engine.reserve("s", {"a", 1, "data", "", 1, t});
   ASSERT_TRUE(no_rule);

@@ -94,3 +94,56 @@ TEST(EngineIdentity, BadOrRepeatedIdentityRefusesTheProvision) {
 
 }  // namespace
 }  // namespace gyrate::engine
+
+namespace gyrate::engine {
+namespace {
+
+using namespace testing;
+
+ProvisionSpec with_identity(ProvisionSpec s, const char* e164) {
+  s.identities = {{IdentityType::kE164, e164}};
+  return s;
+}
+
+// A batch applies whole or not at all, and every bad spec is reported with its index.
+TEST(EngineProvisionAll, RefusesTheWholeBatchAndListsEveryBadSpec) {
+  Engine engine(catalog("examples/tariffs/t08_all_modality.tariff"));
+  int64_t t = local(2026, 3, 10, 12, 0, kCst);
+  ASSERT_TRUE(engine.provision(with_identity(subscriber("owner", "all_modality", t), "4415550001")));
+  std::vector<ProvisionSpec> batch = {
+      subscriber("a", "all_modality", t),
+      subscriber("b", "no_such_plan", t),                                            // 1: plan
+      with_identity(subscriber("c", "all_modality", t), "4415550001"),              // 2: owned
+      subscriber("a", "all_modality", t),                                            // 3: twice
+      with_identity(subscriber("d", "all_modality", t), "4415550002"),
+      with_identity(subscriber("e", "all_modality", t), "+4415550002"),             // 5: twice
+  };
+  std::vector<ProvisionFailure> failures;
+  Status s = engine.provision_all(batch, &failures);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.message().find("4 of 6 refused, nothing applied"), std::string::npos) << s.message();
+  std::vector<size_t> indexes;
+  for (const ProvisionFailure& f : failures) indexes.push_back(f.index);
+  EXPECT_EQ(indexes, (std::vector<size_t>{1, 2, 3, 5}));
+  EXPECT_EQ(engine.account_count(), 1u);
+  EXPECT_EQ(engine.find_by_identity({IdentityType::kE164, "4415550002"}), std::nullopt);
+
+  batch.erase(batch.begin() + 1, batch.begin() + 4);
+  batch.pop_back();
+  ASSERT_TRUE(engine.provision_all(batch, &failures));
+  EXPECT_EQ(engine.account_count(), 3u);
+  EXPECT_EQ(engine.find_by_identity({IdentityType::kE164, "4415550002"}), "d");
+}
+
+// An identity may move between two accounts of one batch: the batch is checked as a whole.
+TEST(EngineProvisionAll, IdentityMovesWithinABatch) {
+  Engine engine(catalog("examples/tariffs/t08_all_modality.tariff"));
+  int64_t t = local(2026, 3, 10, 12, 0, kCst);
+  ASSERT_TRUE(engine.provision(with_identity(subscriber("old", "all_modality", t), "4415550009")));
+  ASSERT_TRUE(engine.provision_all({subscriber("old", "all_modality", t),
+                                    with_identity(subscriber("new", "all_modality", t), "4415550009")}));
+  EXPECT_EQ(engine.find_by_identity({IdentityType::kE164, "4415550009"}), "new");
+}
+
+}  // namespace
+}  // namespace gyrate::engine

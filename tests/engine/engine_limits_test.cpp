@@ -17,7 +17,7 @@ using namespace testing;
 TEST(EngineLimits, Rule13WindowFullRefusesWithoutFinalUnits) {
   Engine engine(catalog("examples/tariffs/t07_coding_plan.tariff"));
   int64_t t0 = local(2026, 3, 10, 9, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "coding_plan", t0, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "coding_plan", t0)));
   for (uint32_t k = 0; k < 1200; ++k) {
     int64_t t = t0 + (k / 120) * 60;
     auto r = engine.reserve("s", {"s", 2 * k + 1, "code", "", 1, t});
@@ -45,7 +45,7 @@ TEST(EngineLimits, Rule13WindowFullRefusesWithoutFinalUnits) {
 TEST(EngineLimits, Rule13WindowCutIsNotFinal) {
   Engine engine(catalog("examples/catalog.tariff"));
   int64_t t0 = local(2026, 3, 10, 9, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "team_pro", t0, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "team_pro", t0)));
   auto r = engine.reserve("s", {"a", 1, "code", "", 500, t0});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->outcome, lang::Outcome::kGranted);
@@ -80,7 +80,7 @@ TEST(EngineLimits, WindowMemoryIsBounded) {
 TEST(EngineLimits, Rule14SpendCapCutsTheGrant) {
   Engine engine(catalog("examples/tariffs/t14_data_rollover_fair_use.tariff"));
   int64_t noon = local(2026, 1, 10, 12, 0, kCet);
-  ASSERT_TRUE(engine.provision({"s", "data_rollover", noon, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "data_rollover", noon)));
   auto r = engine.reserve("s", {"a", 1, "data", "", 100 * kGiB, noon});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->outcome, lang::Outcome::kGranted);
@@ -102,7 +102,7 @@ TEST(EngineLimits, Rule14SpendCapCutsTheGrant) {
 TEST(EngineLimits, UsageCapRefusesWithItsAction) {
   Engine engine(catalog("examples/tariffs/t14_data_rollover_fair_use.tariff"));
   int64_t t = local(2026, 1, 10, 12, 0, kCet);
-  ASSERT_TRUE(engine.provision({"s", "data_rollover", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "data_rollover", t)));
   for (uint32_t i = 1; i <= 12; ++i) ASSERT_TRUE(engine.buy_pack("s", "o", i, "day_pass", t));
   auto c = engine.commit("s", {"a", 1, "data", 100 * kGiB, t + 60});
   EXPECT_EQ(c->committed, 100 * kGiB);
@@ -120,7 +120,7 @@ TEST(EngineLimits, UsageCapRefusesWithItsAction) {
 TEST(EngineLimits, NotifyThresholdsBecomeRecords) {
   Engine engine(catalog("examples/tariffs/t02_monthly_cap.tariff"));
   int64_t t = local(2026, 3, 10, 9, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "monthly_cap", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "monthly_cap", t)));
   ASSERT_TRUE(engine.commit("s", {"a", 1, "llm", 3'900'000, t + 60}));
   EXPECT_TRUE(engine.take_notifications("s")->empty());
   ASSERT_TRUE(engine.commit("s", {"a", 2, "llm", 200'000, t + 120}));

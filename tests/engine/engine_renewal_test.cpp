@@ -21,7 +21,7 @@ constexpr const char* kT14 = "examples/tariffs/t14_data_rollover_fair_use.tariff
 TEST(EngineRenewal, Rule8RolloverCarriesUnusedAllowanceUpToTheCap) {
   Engine engine(catalog(kT14));
   int64_t t0 = local(2026, 1, 10, 9, 0, kCet);
-  ASSERT_TRUE(engine.provision({"s", "data_rollover", t0, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "data_rollover", t0)));
   ASSERT_TRUE(engine.commit("s", {"sess", 1, "data", 35 * kGiB, local(2026, 1, 20, 12, 0, kCet)}));
 
   int64_t feb10 = local(2026, 2, 10, 0, 0, kCet);
@@ -55,7 +55,7 @@ TEST(EngineRenewal, Rule8RolloverCarriesUnusedAllowanceUpToTheCap) {
 TEST(EngineRenewal, Rule7BoundaryResetsCountersAndDropsExpiredBuckets) {
   Engine engine(catalog(kT14));
   int64_t t0 = local(2026, 1, 10, 9, 0, kCet);
-  ASSERT_TRUE(engine.provision({"s", "data_rollover", t0, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "data_rollover", t0)));
   int64_t jan31 = local(2026, 1, 31, 12, 0, kCet);
   ASSERT_TRUE(engine.buy_pack("s", "o", 1, "day_pass", jan31));
   ASSERT_TRUE(engine.commit("s", {"sess", 1, "data", 45 * kGiB, jan31}));
@@ -78,7 +78,7 @@ TEST(EngineRenewal, Rule7BoundaryResetsCountersAndDropsExpiredBuckets) {
 TEST(EngineRenewal, Rule6SilentFourteenMonthsCatchUp) {
   Engine engine(catalog("examples/tariffs/t10_first_month_promo.tariff"));
   int64_t t0 = local(2026, 1, 5, 10, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "coding_lite", t0, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "coding_lite", t0)));
   auto first = engine.balances("s", t0);
   EXPECT_EQ(first->last_fee, 8'910'000);
   ASSERT_TRUE(engine.commit("s", {"sess", 1, "code", 100, t0}));
@@ -102,7 +102,7 @@ TEST(EngineRenewal, Rule6SilentFourteenMonthsCatchUp) {
 TEST(EngineRenewal, Rule10PackValidity) {
   Engine t1(catalog("examples/tariffs/t01_token_pack.tariff"));
   int64_t feb1 = local(2026, 2, 1, 12, 0, kCst);
-  ASSERT_TRUE(t1.provision({"s", "token_pack", local(2026, 1, 10, 9, 0, kCst), 0, {}, {}}));
+  ASSERT_TRUE(t1.provision(subscriber("s", "token_pack", local(2026, 1, 10, 9, 0, kCst))));
   auto bought = t1.buy_pack("s", "o", 1, "yuan_400k", feb1);
   ASSERT_TRUE(bought);
   EXPECT_EQ(bought->charged, 1 * kCny);
@@ -113,7 +113,7 @@ TEST(EngineRenewal, Rule10PackValidity) {
   EXPECT_EQ(service(*b, "llm").remaining, 0);
 
   Engine t2(catalog("examples/tariffs/t02_monthly_cap.tariff"));
-  ASSERT_TRUE(t2.provision({"s", "monthly_cap", local(2026, 1, 10, 9, 0, kCst), 0, {}, {}}));
+  ASSERT_TRUE(t2.provision(subscriber("s", "monthly_cap", local(2026, 1, 10, 9, 0, kCst))));
   int64_t feb20 = local(2026, 2, 20, 12, 0, kCst);  // in the period Feb 10 -> Mar 10
   ASSERT_TRUE(t2.buy_pack("s", "o", 1, "extra_1m", feb20));
   b = t2.balances("s", feb20);
@@ -131,7 +131,7 @@ TEST(EngineRenewal, Rule10PackValidity) {
 TEST(EngineRenewal, Rule11PromoGrantedOnce) {
   Engine engine(catalog("examples/tariffs/t04_trial_quota.tariff"));
   int64_t t0 = local(2026, 3, 1, 9, 0, kCst);
-  ProvisionSpec spec{"s", "opc_trial", t0, 0, {{"segment", "opc"}, {"region", "shanghai"}}, {}};
+  ProvisionSpec spec = subscriber("s", "opc_trial", t0, 0, {{"segment", "opc"}, {"region", "shanghai"}});
   ASSERT_TRUE(engine.provision(spec));
   auto b = engine.balances("s", t0);
   ASSERT_NE(find_bucket(*b, BucketOrigin::kPromo, t0 + 90 * kDay), nullptr);
@@ -150,7 +150,7 @@ TEST(EngineRenewal, Rule11PromoGrantedOnce) {
 TEST(EngineRenewal, Rule11PromoAtTheFirstPeriodStartWhereItHolds) {
   Engine engine(catalog("examples/catalog.tariff"));
   int64_t t0 = local(2026, 3, 1, 9, 0, kCst);
-  ProvisionSpec spec{"s", "opc_trial", t0, 0, {{"segment", "opc"}, {"region", "beijing"}}, {}};
+  ProvisionSpec spec = subscriber("s", "opc_trial", t0, 0, {{"segment", "opc"}, {"region", "beijing"}});
   ASSERT_TRUE(engine.provision(spec));
   spec.attributes[1].second = "shanghai";
   ASSERT_TRUE(engine.provision(spec));  // same subscription: attributes only

@@ -20,7 +20,7 @@ using namespace testing;
 TEST(EngineReserve, Rule17OverrunIsRecordedAndRefusesTheNextRequest) {
   Engine engine(catalog("examples/tariffs/t02_monthly_cap.tariff"));
   int64_t t = local(2026, 3, 10, 9, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "monthly_cap", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "monthly_cap", t)));
   auto r = engine.reserve("s", {"a", 1, "llm", "", 4'000'000, t});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->grant, 4'000'000);
@@ -51,7 +51,7 @@ TEST(EngineReserve, Rule17OverrunIsRecordedAndRefusesTheNextRequest) {
 // 40 GiB grant draws the 40 GiB and sells the byte as one whole GiB block: 5 EUR of spend.
 TEST(EngineReserve, Rule17OverageIsPricedWhenTheActionIsCharge) {
   Engine engine(catalog("examples/tariffs/t14_data_rollover_fair_use.tariff"));
-  ASSERT_TRUE(engine.provision({"s", "data_rollover", local(2026, 1, 10, 9, 0, kCet), 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "data_rollover", local(2026, 1, 10, 9, 0, kCet))));
   int64_t noon = local(2026, 1, 10, 12, 0, kCet);
   auto r = engine.reserve("s", {"a", 1, "data", "", 40 * kGiB, noon});
   ASSERT_TRUE(r);
@@ -74,7 +74,7 @@ TEST(EngineReserve, Rule17OverageIsPricedWhenTheActionIsCharge) {
 TEST(EngineReserve, Rule17ReservationsLapseAndAreReleased) {
   Engine engine(catalog("examples/tariffs/t01_token_pack.tariff"));
   int64_t t = local(2026, 1, 10, 10, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_pack", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_pack", t)));
   ASSERT_TRUE(engine.buy_pack("s", "o", 1, "yuan_400k", t));
   auto r = engine.reserve("s", {"a", 1, "llm", "", 20'000, t});
   ASSERT_TRUE(r);
@@ -98,7 +98,7 @@ TEST(EngineReserve, Rule17ReservationsLapseAndAreReleased) {
 TEST(EngineReserve, Rule18RepeatsReturnTheStoredAnswer) {
   Engine engine(catalog("examples/catalog.tariff"));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_starter", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_starter", t)));
   auto first = engine.reserve("s", {"a", 5, "llm", "qwen_turbo", 30'000, t});
   uint64_t revision = engine.balances("s", t)->revision;
   auto again = engine.reserve("s", {"a", 5, "llm", "qwen_turbo", 30'000, t + 10});
@@ -129,7 +129,7 @@ TEST(EngineReserve, Rule18RepeatsReturnTheStoredAnswer) {
 // one stamped Apr 9 afterwards is rated at the last time: still period 1, counted as late.
 TEST(EngineReserve, Rule19TimeNeverRunsBackwards) {
   Engine engine(catalog("examples/tariffs/t02_monthly_cap.tariff"));
-  ASSERT_TRUE(engine.provision({"s", "monthly_cap", local(2026, 3, 10, 9, 0, kCst), 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "monthly_cap", local(2026, 3, 10, 9, 0, kCst))));
   int64_t apr10 = local(2026, 4, 10, 0, 0, kCst) + 1;
   ASSERT_TRUE(engine.reserve("s", {"a", 1, "llm", "", 1'000, apr10}));
   ASSERT_TRUE(engine.reserve("s", {"a", 2, "llm", "", 1'000, apr10 - kDay}));
@@ -145,7 +145,7 @@ TEST(EngineReserve, Rule19TimeNeverRunsBackwards) {
 TEST(EngineReserve, ConcurrentReservationsNeverExceedTheBalance) {
   Engine engine(catalog("examples/catalog.tariff"));
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_starter", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_starter", t)));
   std::atomic<int64_t> reserved{0};
   std::atomic<int> errors{0};
   std::vector<std::thread> threads;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gyrate/engine/catalog.hpp"
 #include "gyrate/engine/engine.hpp"
@@ -40,6 +42,19 @@ inline int64_t local(int64_t year, int month, int day, int hour, int minute, int
 }
 inline constexpr int kCst = 8 * 60;  // +08:00, the Chinese tariffs
 inline constexpr int kCet = 60;      // +01:00, T14
+
+// A subscriber's provisioning spec (ProvisionSpec grows; tests name only what they use).
+inline ProvisionSpec subscriber(std::string id, std::string plan, int64_t activation,
+                                int billing_day = 0,
+                                std::vector<std::pair<std::string, std::string>> attributes = {}) {
+  ProvisionSpec spec;
+  spec.id = std::move(id);
+  spec.plan = std::move(plan);
+  spec.activation = activation;
+  spec.billing_day = billing_day;
+  spec.attributes = std::move(attributes);
+  return spec;
+}
 
 inline const Bucket* find_bucket(const Balances& b, BucketOrigin origin, int64_t valid_until) {
   for (const Bucket& x : b.buckets) {

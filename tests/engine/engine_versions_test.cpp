@@ -22,7 +22,7 @@ using namespace testing;
 // Jan 15. Periods 0..9 at 20 CNY, period 10 at 26: 226 CNY, and period_index goes on (10).
 TEST(EngineVersions, Rule20GrandfatheredUntilTheFirstBoundaryAfterTheDate) {
   Engine engine(catalog("examples/tariffs/t11_price_rise.tariff"));
-  ASSERT_TRUE(engine.provision({"s", "glm_coding", local(2026, 3, 15, 10, 0, kCst), 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "glm_coding", local(2026, 3, 15, 10, 0, kCst))));
   auto dec = engine.balances("s", local(2026, 12, 15, 10, 0, kCst));
   ASSERT_TRUE(dec);
   EXPECT_EQ(dec->period.index, 9);
@@ -63,7 +63,7 @@ TEST(EngineVersions, Rule21ReservationKeepsItsVersionAcrossAReload) {
 
   Engine engine(old_catalog);
   int64_t t = local(2026, 3, 10, 12, 0, kCst);
-  ASSERT_TRUE(engine.provision({"s", "token_starter", t, 0, {}, {}}));
+  ASSERT_TRUE(engine.provision(subscriber("s", "token_starter", t)));
   auto r = engine.reserve("s", {"a", 1, "llm", "qwen_plus", 50'000, t});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->debit, 100'000);

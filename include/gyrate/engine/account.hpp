@@ -94,6 +94,7 @@ struct Reservation {
   int64_t overage_block = 0;
   std::shared_ptr<const Catalog> catalog;
   int64_t expires_at = kNeverEnds;
+  std::string member;  // the team member holding it (a team account); empty on a subscriber's
 };
 
 // The last answers of an account, keyed by request: a set, not a high-water mark (RFC 4006 allows
@@ -112,6 +113,14 @@ class AnsweredRequests {
  private:
   std::unordered_map<RequestKey, Answer, RequestKeyHash> answers_;
   std::deque<RequestKey> order_;  // oldest first, for eviction
+};
+
+// A member of a team account (pooled plans, T6): found by its own id and identities, drawing on the
+// team's pool; its own usage is counted against the per-member cap (rule 12).
+struct TeamMember {
+  std::string id;
+  std::vector<Identity> identities;  // canonical (identity.hpp)
+  std::vector<int64_t> used;         // per service index: allowance units this period (member_used)
 };
 
 struct AccountState {
@@ -142,6 +151,7 @@ struct AccountState {
   AnsweredRequests answered;
   uint64_t revision = 0;
   uint64_t late_requests = 0;             // rule 19's metric: requests timed before last_time
+  std::vector<TeamMember> members;        // a team account's members; empty for a subscriber
 
   const lang::ir::Plan& plan_ir() const { return catalog->program().plans[plan]; }
   PeriodCalendar calendar() const;

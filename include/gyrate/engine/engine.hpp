@@ -32,6 +32,15 @@ struct ProvisionSpec {
   // How requests find the account (Subscription-Id). Each identity belongs to one account at a
   // time; provisioning an id again replaces its identities.
   std::vector<Identity> identities;
+  // Non-empty: `id` joins this team account as a member (pooled plans) instead of being a
+  // subscriber with buckets of its own; `plan` must then be empty or the team's plan.
+  std::string team;
+};
+
+// A spec provision_all refused: its index in the batch and why.
+struct ProvisionFailure {
+  size_t index = 0;
+  Status status;
 };
 
 struct ReserveRequest {
@@ -88,6 +97,12 @@ class Engine {
   // existing id starts it again on the plan (fresh buckets and counters) but keeps the promos it
   // was granted, so they are never granted twice (rule 11).
   Status provision(const ProvisionSpec& spec);
+  // All or nothing: every spec is checked (duplicate ids in the batch, plans, attributes,
+  // identities owned by an account outside the batch or given twice) before any is applied.
+  // On refusal nothing changes and `failures` (if given) lists every bad spec. Lookups wait
+  // while a batch is applied; requests of accounts outside the batch do not.
+  Status provision_all(const std::vector<ProvisionSpec>& specs,
+                       std::vector<ProvisionFailure>* failures = nullptr);
 
   Expected<Answer> reserve(std::string_view account, const ReserveRequest& request);
   // Debits ceil(used x weight) from the buckets the session's oldest open reservation of the
@@ -120,6 +135,7 @@ class Engine {
   std::atomic<std::shared_ptr<const Catalog>> catalog_;
   mutable std::shared_mutex accounts_mutex_;
   StringMap<std::shared_ptr<Slot>> accounts_;
+  std::mutex batch_mutex_;  // one provision_all at a time: it locks many slots
   StringMap<std::string> identities_;  // identity_key -> account id, under accounts_mutex_
 };
 
