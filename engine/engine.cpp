@@ -96,8 +96,9 @@ Answer repeated(const Answer& stored) {
 }
 
 // Rule 14: with `charge` and a price, the balance does not bound the grant, so the spend cap
-// must: the grant is cut to what the buckets cover plus the whole overage blocks the money left
-// under the cap buys. At the cap nothing is granted and the cap's action applies.
+// must: the grant is cut to what the buckets cover plus the overage units the money left under
+// the cap buys (u units cost ceil(u x price / block), so floor(left x block / price) fit). At
+// the cap, decide() already grants only what the buckets hold, under the cap's action.
 void cut_to_spend_cap(const AccountState& account, uint32_t block, const RequestContext& ctx,
                       lang::Decision& d) {
   if (d.outcome != lang::Outcome::kGranted || d.overage_price <= 0 || d.overage_block <= 0) return;
@@ -109,9 +110,9 @@ void cut_to_spend_cap(const AccountState& account, uint32_t block, const Request
                                                 ctx.get(lang::kSlotRemaining), 0)) *
                                             lang::kFixedScale / d.weight)
                                  : std::numeric_limits<int64_t>::max();
-  int64_t affordable =
-      saturate(static_cast<Int128>(covered) + static_cast<Int128>(left / d.overage_price) *
-                                                  d.overage_block);
+  int64_t affordable = saturate(
+      static_cast<Int128>(covered) +
+      static_cast<Int128>(left) * d.overage_block / d.overage_price);
   if (d.grant <= affordable) return;
   const auto& action = account.catalog->program().blocks[block].spend_cap_action;
   d.grant = affordable;
@@ -483,14 +484,14 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
   int64_t within = std::min(debit, r.debit);
   answer.released = r.debit - within;
   if (r.charge && r.has_overage_price && r.overage_block > 0 && r.weight > 0) {
-    // `charge`: what the buckets cannot cover is sold at the overage price, per whole block.
+    // `charge`: what the buckets cannot cover is sold at the overage price, ceil(units x price /
+    // block) millionths (docs/language.md), so many small reports cost what one large one does.
     int64_t available = std::max<int64_t>(remaining(a, *service, t), 0);
     int64_t covered_raw = std::min<int64_t>(
         request.used, saturate(static_cast<Int128>(available) * lang::kFixedScale / r.weight));
     answer.committed = draw(a, *service, std::min(weighted(covered_raw, r.weight), available), t);
-    Int128 blocks = (static_cast<Int128>(request.used - covered_raw) + r.overage_block - 1) /
-                    r.overage_block;
-    answer.charged = saturate(blocks * r.overage_price);
+    Int128 money = static_cast<Int128>(request.used - covered_raw) * r.overage_price;
+    answer.charged = saturate((money + r.overage_block - 1) / r.overage_block);
     a.spend = saturate(static_cast<Int128>(a.spend) + answer.charged);
   } else {
     // The reserved part first; usage beyond it only from units no other session holds.

@@ -367,75 +367,79 @@ llvm::Value* DecisionEmitter::decide() {
     f.overage_block = b_.CreateSelect(f.has_overage, per.value, i64(0));
   }
 
-  // Balance: with a charge action and a price, usage beyond the balance is sold as overage. The
-  // division runs only when the balance is what bounds the grant.
-  {
-    llvm::Value* weight = b_.CreateSelect(weight_positive, f.weight, i64(1));
-    llvm::Value* remaining = max0(load_slot(lang::kSlotRemaining));
-    to_host(b_.CreateICmpSGT(remaining, i64(kInt64Max / lang::kFixedScale)));
+  // Caps, windows and the balance count allowance units (rule 1); a grant is in raw units. Lowers
+  // the grant to floor(room * scale / weight) when `when` holds and that is smaller; a weight of 0
+  // draws no units, so nothing binds it. The division runs only when the room binds.
+  llvm::Value* weight = b_.CreateSelect(weight_positive, f.weight, i64(1));
+  auto bound_by_allowance = [&](llvm::Value* when, llvm::Value* room, Limiter l,
+                                llvm::Value* code) {
+    to_host(b_.CreateAnd(when, b_.CreateICmpSGT(room, i64(kInt64Max / lang::kFixedScale))));
     llvm::Value* take =
-        b_.CreateAnd(b_.CreateAnd(weight_positive, b_.CreateNot(b_.CreateAnd(charge, f.has_overage))),
-                     balance_binds(remaining, weight, grant));
+        b_.CreateAnd(b_.CreateAnd(when, weight_positive), balance_binds(room, weight, grant));
     if (llvm::isa<llvm::Constant>(weight)) {
       // A division by a constant is a multiplication: cheaper than a branch.
-      grant = b_.CreateSelect(take, balance_room(remaining, weight), grant);
-      limiter = b_.CreateSelect(take, small(static_cast<uint8_t>(Limiter::kBalance)), limiter);
-      action = b_.CreateSelect(take, exhaust_code, action);
-    } else {
-      llvm::BasicBlock* before = b_.GetInsertBlock();
-      llvm::Function* fn = before->getParent();
-      auto* bound_bb = llvm::BasicBlock::Create(fn->getContext(), "balance", fn);
-      auto* join = llvm::BasicBlock::Create(fn->getContext(), "balance_join", fn);
-      b_.CreateCondBr(take, bound_bb, join);
-      b_.SetInsertPoint(bound_bb);
-      llvm::Value* room = balance_room(remaining, weight);
-      llvm::BasicBlock* bound_end = b_.GetInsertBlock();
-      b_.CreateBr(join);
-      b_.SetInsertPoint(join);
-      auto merge = [&](llvm::Value* bound, llvm::Value* unbound) {
-        llvm::PHINode* phi = b_.CreatePHI(unbound->getType(), 2);
-        phi->addIncoming(bound, bound_end);
-        phi->addIncoming(unbound, before);
-        return phi;
-      };
-      grant = merge(room, grant);
-      limiter = merge(small(static_cast<uint8_t>(Limiter::kBalance)), limiter);
-      action = merge(exhaust_code, action);
+      grant = b_.CreateSelect(take, balance_room(room, weight), grant);
+      limiter = b_.CreateSelect(take, small(static_cast<uint8_t>(l)), limiter);
+      action = b_.CreateSelect(take, code, action);
+      return;
     }
-  }
-
-  auto apply = [&](llvm::Value* when, llvm::Value* room, Limiter l, int64_t code) {
-    llvm::Value* take = b_.CreateAnd(when, b_.CreateICmpSLT(room, grant));
-    grant = b_.CreateSelect(take, room, grant);
-    limiter = b_.CreateSelect(take, small(static_cast<uint8_t>(l)), limiter);
-    action = b_.CreateSelect(take, i64(code), action);
+    llvm::BasicBlock* before = b_.GetInsertBlock();
+    llvm::Function* fn = before->getParent();
+    auto* bound_bb = llvm::BasicBlock::Create(fn->getContext(), "bound", fn);
+    auto* join = llvm::BasicBlock::Create(fn->getContext(), "bound_join", fn);
+    b_.CreateCondBr(take, bound_bb, join);
+    b_.SetInsertPoint(bound_bb);
+    llvm::Value* units = balance_room(room, weight);
+    llvm::BasicBlock* bound_end = b_.GetInsertBlock();
+    b_.CreateBr(join);
+    b_.SetInsertPoint(join);
+    auto merge = [&](llvm::Value* bound, llvm::Value* unbound) {
+      llvm::PHINode* phi = b_.CreatePHI(unbound->getType(), 2);
+      phi->addIncoming(bound, bound_end);
+      phi->addIncoming(unbound, before);
+      return phi;
+    };
+    grant = merge(units, grant);
+    limiter = merge(small(static_cast<uint8_t>(l)), limiter);
+    action = merge(code, action);
   };
+
+  // Balance: with a charge action and a price, usage beyond the balance is sold as overage.
+  llvm::Value* priced = b_.CreateAnd(charge, f.has_overage);
+  llvm::Value* remaining = max0(load_slot(lang::kSlotRemaining));
+  bound_by_allowance(b_.CreateNot(priced), remaining, Limiter::kBalance, exhaust_code);
+
   if (Maybe cap = role(Role::kUsageCap); cap.present) {
-    apply(cap.has, room_under(cap.value, load_slot(lang::kSlotUsed)), Limiter::kUsageCap,
-          usage_code);
+    bound_by_allowance(cap.has, room_under(cap.value, load_slot(lang::kSlotUsed)),
+                       Limiter::kUsageCap, i64(usage_code));
   }
   if (Maybe cap = role(Role::kMemberCap); cap.present) {
-    apply(cap.has, room_under(cap.value, load_slot(lang::kSlotMemberUsed)), Limiter::kMemberCap,
-          member_code);
+    bound_by_allowance(cap.has, room_under(cap.value, load_slot(lang::kSlotMemberUsed)),
+                       Limiter::kMemberCap, i64(member_code));
   }
   for (int i = 0; i < lang::kMaxWindowLimits; ++i) {
     Maybe window = get(roles_.window[static_cast<size_t>(i)]);
     if (!window.present) continue;
     llvm::Value* used = load_slot(lang::kSlotWindowUsed0 + i);
     const auto w = static_cast<size_t>(i);
-    // A request limit refuses the request when full and otherwise does not bound the units.
-    llvm::Value* room = w < block_.windows.size() && block_.windows[w].counts_requests
-                            ? b_.CreateSelect(b_.CreateICmpSGE(used, window.value), i64(0),
-                                              i64(kInt64Max))
-                            : room_under(window.value, used);
-    apply(window.has, room, Limiter::kWindow, kNoActionCode);
+    if (w < block_.windows.size() && block_.windows[w].counts_requests) {
+      // A request limit refuses the request when full and otherwise does not bound the units.
+      llvm::Value* take = b_.CreateAnd(window.has, b_.CreateICmpSGE(used, window.value));
+      take = b_.CreateAnd(take, b_.CreateICmpSGT(grant, i64(0)));
+      grant = b_.CreateSelect(take, i64(0), grant);
+      limiter = b_.CreateSelect(take, small(static_cast<uint8_t>(Limiter::kWindow)), limiter);
+      action = b_.CreateSelect(take, i64(kNoActionCode), action);
+    } else {
+      bound_by_allowance(window.has, room_under(window.value, used), Limiter::kWindow,
+                         i64(kNoActionCode));
+    }
   }
+  // At the spend cap only priced usage stops: what the buckets still hold stays usable (rule 14).
   if (Maybe cap = role(Role::kSpendCap); cap.present) {
     llvm::Value* spent =
         b_.CreateAnd(cap.has, b_.CreateICmpSGE(load_slot(lang::kSlotSpend), cap.value));
-    grant = b_.CreateSelect(spent, i64(0), grant);
-    limiter = b_.CreateSelect(spent, small(static_cast<uint8_t>(Limiter::kSpendCap)), limiter);
-    action = b_.CreateSelect(spent, i64(spend_code), action);
+    bound_by_allowance(b_.CreateAnd(spent, priced), remaining, Limiter::kSpendCap,
+                       i64(spend_code));
   }
 
   f.grant = grant;

@@ -177,16 +177,21 @@ ir::EvalStatus decide_service(const ir::Program& program, const ir::Block& block
 
   // Balance: how many units the remaining allowance covers at this weight. With a charge action
   // and a price, usage beyond the balance is sold as overage, so the balance does not bound it.
-  int64_t room = kInt64Max;
-  if (d.weight != 0) room = balance_room(std::max<int64_t>(ctx[kSlotRemaining], 0), d.weight);
-  if (!(charge && d.has_overage_price)) g.apply(room, Limiter::kBalance, exhaust);
+  // Caps, windows and the balance count allowance units (rule 1); a grant is in raw units, so
+  // each room is converted at the request's weight. A weight of 0 draws no units: none binds it.
+  auto raw_room = [&](int64_t allowance_room) {
+    return d.weight == 0 ? kInt64Max : balance_room(allowance_room, d.weight);
+  };
+  int64_t room = raw_room(std::max<int64_t>(ctx[kSlotRemaining], 0));
+  bool priced = charge && d.has_overage_price;
+  if (!priced) g.apply(room, Limiter::kBalance, exhaust);
 
   if (std::optional<int64_t> cap = v.get(Role::kUsageCap)) {
-    g.apply(room_under(*cap, ctx[kSlotUsed]), Limiter::kUsageCap,
+    g.apply(raw_room(room_under(*cap, ctx[kSlotUsed])), Limiter::kUsageCap,
             optional_action(block.usage_cap_action));
   }
   if (std::optional<int64_t> cap = v.get(Role::kMemberCap)) {
-    g.apply(room_under(*cap, ctx[kSlotMemberUsed]), Limiter::kMemberCap,
+    g.apply(raw_room(room_under(*cap, ctx[kSlotMemberUsed])), Limiter::kMemberCap,
             optional_action(block.member_cap_action));
   }
   for (size_t i = 0; i < kMaxWindowLimits; ++i) {
@@ -194,14 +199,14 @@ ir::EvalStatus decide_service(const ir::Program& program, const ir::Block& block
       int64_t used = ctx[kSlotWindowUsed0 + i];
       // A request limit refuses the request when full and otherwise does not bound the units.
       int64_t window_room = counts_requests(block, i) ? (used >= *lim ? 0 : kInt64Max)
-                                                      : room_under(*lim, used);
+                                                      : raw_room(room_under(*lim, used));
       g.apply(window_room, Limiter::kWindow, nullptr);
     }
   }
-  if (std::optional<int64_t> cap = v.get(Role::kSpendCap); cap && ctx[kSlotSpend] >= *cap) {
-    g.grant = 0;
-    g.limiter = Limiter::kSpendCap;
-    g.action = optional_action(block.spend_cap_action);
+  // At the spend cap only priced usage stops: what the buckets still hold stays usable, and a
+  // service without an overage price is not bound by it at all (rule 14).
+  if (std::optional<int64_t> cap = v.get(Role::kSpendCap); cap && priced && ctx[kSlotSpend] >= *cap) {
+    g.apply(room, Limiter::kSpendCap, optional_action(block.spend_cap_action));
   }
 
   d.grant = g.grant;

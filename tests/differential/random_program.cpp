@@ -302,6 +302,10 @@ void ProgramGenerator::shape_for_decisions(GeneratedProgram& g) {
       // Ratio thresholds take the rounding path, quantities the copy.
       if (f.role == Role::kThreshold && below(2) == 0) f.type = lang::Type::of(lang::TypeKind::kRatio);
     }
+    // Window limits at aux 0..3 count units or requests (aux 4 has no window).
+    for (int w = 0; w < lang::kMaxWindowLimits; ++w) {
+      blk.windows.push_back(lang::ir::Window{60, below(2) == 0, {}});
+    }
     uint32_t actions = below(4);
     for (uint32_t a = 0; a < actions; ++a) blk.actions.push_back(action());
     if (below(2) == 0) blk.spend_cap_action = action();

@@ -104,67 +104,6 @@ TEST(DifferentialRandom, InterpreterAndJitAgreeOnRandomPrograms) {
   EXPECT_GT(cov.by_status[0], cov.blocks / 10);
 }
 
-// Reshapes a generated program so that decide() has work to do: services with quotas, a plan
-// block, roles at aux 0 (some twice, where the first counts), window limits at aux 0..3 (counting
-// units or requests), exhaust and cap actions of every kind. Half of the programs get the
-// checker's role index.
-void make_decision_shaped(lang::ir::Program& p, std::mt19937_64& rng) {
-  using lang::ir::Role;
-  auto below = [&](uint64_t n) { return static_cast<uint32_t>(rng() % n); };
-  auto action = [&]() {
-    lang::ir::Action a;
-    a.kind = static_cast<lang::ast::ActionKind>(below(5));
-    a.argument = a.kind == lang::ast::ActionKind::kRedirect ? "https://x" : "";
-    return a;
-  };
-  for (uint32_t s = 0; s < p.blocks.size(); ++s) {
-    lang::ir::Service svc;
-    svc.name = "s" + std::to_string(s);
-    svc.quota = below(3) == 0 ? 0 : below(100'000);
-    p.services.push_back(svc);
-  }
-  for (uint32_t b = 0; b < p.blocks.size(); ++b) {
-    lang::ir::Block& blk = p.blocks[b];
-    blk.service = below(5) == 0 ? lang::ir::kNoService : static_cast<uint16_t>(b);
-    for (lang::ir::Function& f : blk.functions) {
-      f.aux = f.role == Role::kWindowLimit ? static_cast<uint16_t>(below(5))
-              : below(8) == 0             ? 1
-                                          : 0;
-      // Ratio thresholds take the rounding path, quantities the copy.
-      if (f.role == Role::kThreshold && below(2) == 0) f.type = lang::Type::of(lang::TypeKind::kRatio);
-    }
-    // Window limits at aux 0..3 count units or requests (aux 4 has no window).
-    for (int w = 0; w < lang::kMaxWindowLimits; ++w) {
-      blk.windows.push_back(lang::ir::Window{60, below(2) == 0, {}});
-    }
-    uint32_t actions = below(4);
-    for (uint32_t a = 0; a < actions; ++a) blk.actions.push_back(action());
-    if (below(2) == 0) blk.spend_cap_action = action();
-    if (below(2) == 0) blk.usage_cap_action = action();
-    if (below(2) == 0) blk.member_cap_action = action();
-  }
-  if (below(2) == 0) lang::ir::index_roles(p);
-}
-
-// Balances decide() reads, leaning to the edges of its arithmetic.
-int64_t balance(std::mt19937_64& rng) {
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-  auto in = [&](int64_t lo, int64_t hi) {
-    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-  };
-  switch (in(0, 9)) {
-    case 0: return 0;
-    case 1: return in(-10, 10);
-    case 2: return kMax - in(0, 2);
-    case 3: return kMin + in(0, 2);
-    case 4: return kMax / lang::kFixedScale + in(-2, 2);  // where remaining * 1e6 stops fitting
-    case 5: return in(0, int64_t{1} << 62);
-    case 6: return -in(0, int64_t{1} << 62);
-    default: return in(0, 100'000'000);
-  }
-}
-
 TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
   const uint64_t pairs = pairs_wanted(120'000) / 2;
   const uint64_t contexts_per_program = std::max<uint64_t>(400, pairs / 2000);
@@ -179,8 +118,7 @@ TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
     const uint64_t seed = seed0 + programs++;
     ProgramGenerator gen(seed);
     GeneratedProgram g = gen.program();
-    std::mt19937_64 rng(seed);
-    make_decision_shaped(g.program, rng);
+    gen.shape_for_decisions(g);
     const lang::ir::Program& p = g.program;
     lang::Interpreter interp(p, &ext);
     auto o0 = jit::JitCatalog::create(p, &ext, jit::JitOptions{0, {}});
@@ -191,7 +129,7 @@ TEST(DifferentialRandom, DecisionsAgreeOnRandomPrograms) {
     for (uint64_t c = 0; c < contexts_per_program && done < pairs; ++c, ++done) {
       std::vector<int64_t> ctx = gen.context(g);
       for (int s = lang::kSlotRequested; s < lang::kSlotBuiltinCount; ++s) {
-        if (rng() % 2 == 0) ctx[static_cast<size_t>(s)] = balance(rng);
+        if (gen.choose(2) == 0) ctx[static_cast<size_t>(s)] = gen.balance();
       }
       for (uint32_t b = 0; b < p.blocks.size(); ++b) {
         lang::Decision want = lang::decide(p, interp, b, ctx.data());
@@ -261,8 +199,7 @@ TEST(DifferentialRandom, DecisionsFromTheObjectCacheAgree) {
     const uint64_t seed = seed0 + i;
     ProgramGenerator gen(seed);
     GeneratedProgram g = gen.program();
-    std::mt19937_64 rng(seed);
-    make_decision_shaped(g.program, rng);
+    gen.shape_for_decisions(g);
     const lang::ir::Program& p = g.program;
     CacheDir dir;
     for (int level : {0, 2}) {
@@ -279,7 +216,7 @@ TEST(DifferentialRandom, DecisionsFromTheObjectCacheAgree) {
       for (int c = 0; c < 400; ++c) {
         std::vector<int64_t> ctx = gen.context(g);
         for (int s = lang::kSlotRequested; s < lang::kSlotBuiltinCount; ++s) {
-          if (rng() % 2 == 0) ctx[static_cast<size_t>(s)] = balance(rng);
+          if (gen.choose(2) == 0) ctx[static_cast<size_t>(s)] = gen.balance();
         }
         for (uint32_t b = 0; b < p.blocks.size(); ++b) {
           ASSERT_EQ(decision_text(lang::decide(p, interp, b, ctx.data())),

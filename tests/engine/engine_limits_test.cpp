@@ -97,6 +97,30 @@ TEST(EngineLimits, Rule14SpendCapCutsTheGrant) {
   EXPECT_EQ(engine.balances("s", noon + 120)->spend, 50 * kEur);
 }
 
+// Rule 14, the cap stops only priced usage (examples/catalog.tariff smart_bundle: data `charge`
+// at 2 CNY per GiB by day, cap spend 50 CNY then restrict). 60 GiB asked with 30 GiB left: 30 GiB
+// covered + floor(50 CNY x 1 GiB / 2 CNY) = 25 GiB priced = 55 GiB, the last grant. Used in full
+// it spends 50 CNY; data is then refused at the cap, but llm, whose 10M tokens cost nothing
+// more, is still granted.
+TEST(EngineLimits, Rule14SpendCapStopsOnlyPricedUsage) {
+  Engine engine(catalog("examples/catalog.tariff"));
+  int64_t noon = local(2026, 3, 10, 12, 0, kCst);
+  ASSERT_TRUE(engine.provision(subscriber("s", "smart_bundle", noon)));
+  auto r = engine.reserve("s", {"a", 1, "data", "", 60 * kGiB, noon});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->grant, 55 * kGiB);
+  EXPECT_EQ(r->limiter, lang::Limiter::kSpendCap);
+  EXPECT_EQ(r->final_action, lang::ast::ActionKind::kRestrict);
+  EXPECT_EQ(engine.commit("s", {"a", 2, "data", 55 * kGiB, noon + 60})->charged, 50 * kCny);
+  auto data = engine.reserve("s", {"b", 1, "data", "", kGiB, noon + 120});
+  EXPECT_EQ(data->outcome, lang::Outcome::kExhausted);
+  EXPECT_EQ(data->limiter, lang::Limiter::kSpendCap);
+  auto llm = engine.reserve("s", {"c", 1, "llm", "", 1'000, noon + 120});
+  EXPECT_EQ(llm->outcome, lang::Outcome::kGranted);
+  EXPECT_EQ(llm->grant, 1'000);
+  EXPECT_EQ(llm->limiter, lang::Limiter::kRule);
+}
+
 // Usage cap on T14 (cap data 100 GiB then restrict): 40 GiB allowance + 12 day passes (60 GiB,
 // 36 EUR of spend) all used; the next request is refused with the fair-use restriction.
 TEST(EngineLimits, UsageCapRefusesWithItsAction) {

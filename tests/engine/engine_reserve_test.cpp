@@ -47,8 +47,9 @@ TEST(EngineReserve, Rule17OverrunIsRecordedAndRefusesTheNextRequest) {
   EXPECT_EQ(service(*b, "llm").remaining, 5'000'000);
 }
 
-// Rule 17, `charge` (T14, 40 GiB, 5 EUR per GiB at noon): 40 GiB + 1 byte reported against a
-// 40 GiB grant draws the 40 GiB and sells the byte as one whole GiB block: 5 EUR of spend.
+// Rule 17, `charge` (T14, 40 GiB, 5 EUR per GiB at noon): 40.5 GiB reported against a 40 GiB
+// grant draws the 40 GiB and sells the half GiB at ceil(units x price / block): 2.50 EUR of
+// spend. One byte more costs ceil(5'000'000 / 2^30) = 1 millionth, not a whole block.
 TEST(EngineReserve, Rule17OverageIsPricedWhenTheActionIsCharge) {
   Engine engine(catalog("examples/tariffs/t14_data_rollover_fair_use.tariff"));
   ASSERT_TRUE(engine.provision(subscriber("s", "data_rollover", local(2026, 1, 10, 9, 0, kCet))));
@@ -57,15 +58,17 @@ TEST(EngineReserve, Rule17OverageIsPricedWhenTheActionIsCharge) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->grant, 40 * kGiB);
   EXPECT_EQ(r->validity_seconds, 3600);
-  auto c = engine.commit("s", {"a", 2, "data", 40 * kGiB + 1, noon + 30 * kMinute});
+  auto c = engine.commit("s", {"a", 2, "data", 40 * kGiB + kGiB / 2, noon + 30 * kMinute});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->committed, 40 * kGiB);
-  EXPECT_EQ(c->charged, 5 * kEur);
+  EXPECT_EQ(c->charged, 5 * kEur / 2);
   EXPECT_EQ(c->overrun, 0);
   auto b = engine.balances("s", noon + 30 * kMinute);
-  EXPECT_EQ(b->spend, 5 * kEur);
+  EXPECT_EQ(b->spend, 5 * kEur / 2);
   EXPECT_EQ(service(*b, "data").remaining, 0);
-  EXPECT_EQ(service(*b, "data").used, 40 * kGiB + 1);
+  EXPECT_EQ(service(*b, "data").used, 40 * kGiB + kGiB / 2);
+  ASSERT_TRUE(engine.reserve("s", {"b", 1, "data", "", 1, noon + 31 * kMinute}));
+  EXPECT_EQ(engine.commit("s", {"b", 2, "data", 1, noon + 31 * kMinute})->charged, 1);
 }
 
 // Rule 17, release: T1 grants with Validity-Time 30 min. A reservation with no report is

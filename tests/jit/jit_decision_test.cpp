@@ -165,10 +165,15 @@ TEST(JitDecision, FaultsWindowsAndThresholdsFollowTheRules) {
     d = decide("largest debit");
     EXPECT_EQ(d.outcome, lang::Outcome::kGranted);
     EXPECT_EQ(d.debit, kMax - 1);
+    // A larger grant would overflow the debit, but the unit window (kMax allowance units) now
+    // binds first: at weight 2 it leaves room for kMax / 2 tokens (rule 1). The overflow fault
+    // itself is DecideTest.DebitBeyondInt64IsAFault, and the differential tests compare both.
     ctx[rb.slot(1)] = kMax / 2 + 1;
-    d = decide("debit overflow");
-    EXPECT_EQ(d.outcome, lang::Outcome::kRatingFailed);
-    EXPECT_EQ(d.fault, lang::ir::EvalStatus::kOverflow);
+    d = decide("debit bounded by the unit window");
+    EXPECT_EQ(d.outcome, lang::Outcome::kGranted);
+    EXPECT_EQ(d.limiter, lang::Limiter::kWindow);
+    EXPECT_EQ(d.grant, kMax / 2);
+    EXPECT_EQ(d.debit, kMax - 1);
     // Thresholds: negative is none; beyond int64 a fault.
     set(1'000'000, 3, -500'000, 10'000);
     EXPECT_EQ(decide("negative threshold").threshold, -1);
@@ -309,8 +314,12 @@ TEST(JitDecision, FinalActionsComeFromTheBoundThatWon) {
   set(1'000, 0, 10'000, 300, 9'000'000, 10'000);  // the member cap bounds
   cmp.check(0, ctx, "member cap");
   EXPECT_EQ(cmp.decide(0, ctx).final_action, &*b.member_cap_action);
-  set(1'000, 0, 10'000, 10'000, 5'000'000, 10'000);  // the spend cap is reached
+  set(1'000, 0, 10'000, 10'000, 5'000'000, 10'000);  // at the spend cap, but nothing is priced
+  cmp.check(0, ctx, "spend cap, unpriced");
+  EXPECT_EQ(cmp.decide(0, ctx).limiter, lang::Limiter::kRule);
+  set(1'000, 1, 10'000, 10'000, 5'000'000, 10);  // at the spend cap, priced: the buckets only
   cmp.check(0, ctx, "spend cap");
+  EXPECT_EQ(cmp.decide(0, ctx).grant, 10);
   EXPECT_EQ(cmp.decide(0, ctx).final_action, &*b.spend_cap_action);
   for (int64_t exhaust : {int64_t{-1}, int64_t{3}, kMin, kMax}) {  // not an action index
     set(1'000, exhaust, 10'000, 10'000, 9'000'000, 10);

@@ -191,19 +191,47 @@ TEST_F(DecideTest, ZeroWeightIsZeroRatingWithinWindowsAndCaps) {
   EXPECT_EQ(d.weight, 0);
   EXPECT_EQ(d.debit, 0);
   EXPECT_EQ(d.limiter, Limiter::kRule);
-  // Free, not unlimited: a rolling window and a request limit still apply.
+  // Free, not unlimited: a request limit still applies. Unit windows and caps count allowance
+  // units (rule 1), which a weight of 0 never adds, so they do not bind it.
   b.blk(blk).windows = {{60, false, {}}, {60, true, {}}};
   fn(Role::kWindowLimit, 3'000, 0);
   fn(Role::kWindowLimit, 10, 1);
+  fn(Role::kUsageCap, 2'000);
   ctx[kSlotWindowUsed0] = 1'000;
+  ctx[kSlotUsed] = 2'000;
   d = run();
-  EXPECT_EQ(d.grant, 2'000);
-  EXPECT_EQ(d.limiter, Limiter::kWindow);
+  EXPECT_EQ(d.grant, 5'000);
+  EXPECT_EQ(d.limiter, Limiter::kRule);
   EXPECT_EQ(d.debit, 0);
   ctx[kSlotWindowUsed1] = 10;
   d = run();
   EXPECT_EQ(d.outcome, Outcome::kExhausted);
   EXPECT_EQ(d.limiter, Limiter::kWindow);
+}
+
+// Rule 1: caps and unit windows count allowance units; the grant is raw units at the weight.
+// Weight 3, 50k units of room under a 30M cap: floor(50'000 / 3) = 16'666 tokens, debit 49'998.
+TEST_F(DecideTest, CapsAndWindowsBindInAllowanceUnits) {
+  ctx[kSlotRequested] = 200'000;
+  fn(Role::kWeight, 3 * kFixedScale);
+  fn(Role::kMemberCap, 30'000'000);
+  ctx[kSlotMemberUsed] = 29'950'000;
+  Decision d = run();
+  EXPECT_EQ(d.grant, 16'666);
+  EXPECT_EQ(d.debit, 49'998);
+  EXPECT_EQ(d.limiter, Limiter::kMemberCap);
+  fn(Role::kUsageCap, 100'000'000);
+  ctx[kSlotUsed] = 99'999'990;  // 10 units: 3 tokens (debit 9)
+  d = run();
+  EXPECT_EQ(d.grant, 3);
+  EXPECT_EQ(d.limiter, Limiter::kUsageCap);
+  b.blk(blk).windows = {{60, false, {}}};
+  fn(Role::kWindowLimit, 1'000, 0);
+  ctx[kSlotWindowUsed0] = 999;  // 1 unit: no whole token at weight 3
+  d = run();
+  EXPECT_EQ(d.grant, 0);
+  EXPECT_EQ(d.limiter, Limiter::kWindow);
+  EXPECT_FALSE(d.final_units);
 }
 
 TEST_F(DecideTest, NegativeWeightIsAFault) {
@@ -445,22 +473,37 @@ TEST_F(DecideTest, RequestWindowsRefuseWhenFullAndOtherwiseDoNotBound) {
   EXPECT_EQ(d.limiter, Limiter::kWindow);
 }
 
+// Rule 14: at the spend cap only priced usage stops. Without a price the cap never binds; with
+// `charge` and a price, the grant is what the buckets still hold, then nothing.
 TEST_F(DecideTest, SpendCap) {
   ctx[kSlotRequested] = 100;
+  ctx[kSlotRemaining] = 40;
   b.blk(blk).spend_cap_action = ir::Action{ActionKind::kTerminate, "", {}};
   fn(Role::kSpendCap, 50'000'000, 0, Type::money(0));
-  ctx[kSlotSpend] = 49'999'999;
+  ctx[kSlotSpend] = 50'000'000;
   Decision d = run();
+  EXPECT_EQ(d.grant, 40);
+  EXPECT_EQ(d.limiter, Limiter::kBalance) << "no price: the balance binds, not the spend cap";
+  on_exhaust(ActionKind::kCharge);
+  fn(Role::kOveragePrice, 1'000'000, 0, Type::money(0));
+  fn(Role::kOverageBlock, 1'000);
+  ctx[kSlotSpend] = 49'999'999;
+  d = run();
   EXPECT_EQ(d.outcome, Outcome::kGranted);
   EXPECT_EQ(d.grant, 100);
   EXPECT_EQ(d.limiter, Limiter::kRule);
   ctx[kSlotSpend] = 50'000'000;
   d = run();
+  EXPECT_EQ(d.grant, 40);
+  EXPECT_EQ(d.limiter, Limiter::kSpendCap);
+  EXPECT_TRUE(d.final_units);
+  ctx[kSlotRemaining] = 0;
+  d = run();
   EXPECT_EQ(d.outcome, Outcome::kExhausted);
   EXPECT_EQ(d.limiter, Limiter::kSpendCap);
   EXPECT_EQ(d.final_action, &*b.blk(blk).spend_cap_action);
   EXPECT_TRUE(d.final_units);
-  EXPECT_EQ(text(d), "exhausted limit=spend_cap final=terminate");
+  EXPECT_EQ(text(d), "exhausted limit=spend_cap overage 1.0 CNY per 1000 token final=terminate");
 }
 
 TEST_F(DecideTest, ValidityThresholdFeeAllowance) {
