@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """gyratec's command line, end to end: exit codes, eval with both evaluators, compile and the
-object cache, the demo report and plugins. Run by ctest (label golden) with the binaries' paths."""
+object cache and its key, the demo report and plugins. Run by ctest (label golden) with the binaries' paths."""
 import argparse
 import os
 import subprocess
@@ -165,6 +165,89 @@ class CompileAndCache(unittest.TestCase):
         self.assertIn("@gyrate_block_0", r.stdout)
 
 
+class CacheKey(unittest.TestCase):
+    """--cache-key FILE (JitOptions::cache_key_file): entries are signed with the key, and one
+    written under another key is refused, with a warning, and compiled again."""
+
+    @staticmethod
+    def write_key(directory, name, byte, mode=0o600):
+        path = os.path.join(directory, name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        os.write(fd, bytes([byte]) * 32)
+        os.close(fd)
+        os.chmod(path, mode)  # the umask may have taken bits off
+        return path
+
+    def test_entry_written_under_one_key_is_refused_under_another(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = os.path.join(tmp, "jit")
+            key_a = self.write_key(tmp, "a.key", 0x41)
+            key_b = self.write_key(tmp, "b.key", 0x42)
+            compile_with = lambda *extra: gyratec("compile", "examples/catalog.tariff", "--cache",
+                                                  cache, *extra)
+            first = compile_with("--cache-key", key_a)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            self.assertIn("(compiled, cached)", first.stdout)
+            self.assertEqual(first.stderr, "")
+            same_key = compile_with("--cache-key", key_a)
+            self.assertIn("(cache hit)", same_key.stdout)
+            self.assertEqual(same_key.stderr, "")
+            # Another key: the entry's MAC does not verify, so it is refused and recompiled.
+            other_key = compile_with("--cache-key=" + key_b)
+            self.assertEqual(other_key.returncode, 0, other_key.stderr)
+            self.assertIn("warning: untrusted JIT cache entry", other_key.stderr)
+            self.assertIn("MAC mismatch", other_key.stderr)
+            self.assertIn("(compiled, cached)", other_key.stdout)
+            # The entry is now key B's: eval and demo read it with B and without a word.
+            for command in (["eval", "examples/catalog.tariff", "--plan", "coding", "--service",
+                             "code"], ["demo", "examples/catalog.tariff"]):
+                r = gyratec(*command, "--cache", cache, "--cache-key", key_b)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertEqual(r.stderr, "", command[0])
+            # Without a key, a signed entry is not trusted either.
+            unkeyed = compile_with()
+            self.assertIn("warning: corrupt JIT cache entry", unkeyed.stderr)
+            self.assertIn("(compiled, cached)", unkeyed.stdout)
+
+    def test_key_file_others_can_read_turns_the_cache_off(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = os.path.join(tmp, "jit")
+            loose = self.write_key(tmp, "loose.key", 0x43, mode=0o644)
+            r = gyratec("compile", "examples/catalog.tariff", "--cache", cache, "--cache-key", loose)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("warning: untrusted JIT cache key file", r.stderr)
+            self.assertIn("(compiled)", r.stdout)
+            self.assertFalse(os.path.exists(cache) and os.listdir(cache))
+
+    def test_key_without_cache_is_a_usage_error(self):
+        r = gyratec("compile", "examples/catalog.tariff", "--cache-key", "some.key")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--cache-key FILE needs --cache DIR", r.stderr)
+
+
+def demo_rows(stdout):
+    """The demo's service rows by (who, service) and its bill rows by who, split into fields."""
+    services, bills = {}, {}
+    lines = stdout.splitlines()
+    header = next(i for i, l in enumerate(lines) if l.startswith("who") and "svc" in l)
+    for line in lines[header + 1:]:
+        if not line or line.startswith("("):
+            break
+        f = line.split()
+        services[(f[0], f[3])] = {
+            "used": " ".join(f[4:6]), "quota": " ".join(f[6:8]),
+            "remaining": " ".join(f[8:10]), "grants": int(f[10]), "denied": int(f[11]),
+            "refusal": " ".join(f[12:])}
+    bill_header = next(i for i, l in enumerate(lines) if l.startswith("who") and "bill" in l)
+    for line in lines[bill_header + 1:]:
+        if not line:
+            break
+        f = line.split()
+        bills[f[0]] = {"fee": " ".join(f[2:4]), "packs": " ".join(f[4:6]),
+                       "overage": " ".join(f[6:8]), "bill": " ".join(f[8:10])}
+    return services, bills
+
+
 class Demo(unittest.TestCase):
     def test_demo_reports_every_subscriber_with_both_evaluators(self):
         outputs = {}
@@ -178,6 +261,50 @@ class Demo(unittest.TestCase):
             outputs[evaluator] = [l for l in r.stdout.splitlines()
                                   if "decisions" not in l and "checked and loaded" not in l]
         self.assertEqual(outputs["jit"], outputs["interp"])
+
+    def test_demo_figures_follow_from_the_catalog(self):
+        r = gyratec("demo", "examples/catalog.tariff")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        services, bills = demo_rows(r.stdout)
+        # alice, token_starter: 3M allowance + 3 packs of 400k = 4.2M allowance units; qwen_plus
+        # weighs 2, so each 12k-token request draws 24k and 4.2M / 24k = 175 requests' worth.
+        # The allowance runs dry after exactly 125; each pack gives 16 whole requests and a last
+        # 8k-token (16k-unit) grant: 125 + 3 x 17 = 176 grants, the last one final with the redirect.
+        alice = services[("alice", "llm")]
+        self.assertEqual((alice["used"], alice["quota"], alice["remaining"]),
+                         ("4.20M token", "4.20M token", "0 token"))
+        self.assertEqual(alice["grants"], 176)
+        self.assertIn("final units (balance), redirect https://topup.example.cn/tokens",
+                      alice["refusal"])
+        # First-period fee 9.9 + 3 packs at 1 CNY.
+        self.assertEqual((bills["alice"]["fee"], bills["alice"]["packs"], bills["alice"]["bill"]),
+                         ("9.90 CNY", "3.00 CNY", "12.90 CNY"))
+        # erin, opc_trial: the 30M promo only; deepseek_r1 weighs 3, 25k tokens draw 75k:
+        # 400 requests at 20 a day, so day 21 is refused with the plan's `block`.
+        erin = services[("erin", "llm")]
+        self.assertEqual((erin["used"], erin["quota"], erin["grants"]),
+                         ("30.00M token", "30.00M token", 400))
+        self.assertIn("day 21: 4012 exhausted (balance), block", erin["refusal"])
+        # grace is retail: not eligible for opc_trial, every request refused, no promo.
+        grace = services[("grace", "llm")]
+        self.assertEqual((grace["grants"], grace["quota"]), (0, "0 token"))
+        self.assertIn("4010 not_eligible", grace["refusal"])
+        # bob, team_pro with 5 seats: 99 CNY x 5 in the first period, 1500 code requests x 5.
+        self.assertEqual(bills["bob"]["fee"], "495.00 CNY")
+        self.assertEqual(services[("bob", "code")]["quota"], "7500 request")
+        # frank joined coding on 2026-10-20: version 2 (52 CNY, effective 2026-09-01); 18000
+        # requests at 700 a day run out on day 26.
+        self.assertEqual(bills["frank"]["fee"], "52.00 CNY")
+        self.assertEqual(services[("frank", "code")]["grants"], 18000)
+        # Whatever the plan: a refusal for want of balance leaves nothing, and the bill is the
+        # fee plus packs plus overage.
+        for (who, svc), row in services.items():
+            if "(balance)" in row["refusal"]:
+                self.assertTrue(row["remaining"].startswith("0 "), (who, svc, row))
+        for who, b in bills.items():
+            money = lambda text: round(float(text.split()[0]) * 100)
+            self.assertEqual(money(b["fee"]) + money(b["packs"]) + money(b["overage"]),
+                             money(b["bill"]), who)
 
 
 class Plugins(unittest.TestCase):

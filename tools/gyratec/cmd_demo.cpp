@@ -1,6 +1,6 @@
 // `gyratec demo CATALOG`: checks a catalog, plays a scripted month of token, data, request and
-// event usage through the chosen evaluator and prints a report (bill, quota timeline, T12's
-// effective price per million units actually paid).
+// event usage through the engine (on the chosen evaluator) and prints what the engine reports
+// (bill, quota and refusals, T12's effective price per million units actually paid).
 #include <chrono>
 #include <cstdio>
 
@@ -60,41 +60,44 @@ int cmd_demo(const Options& opts) {
               std::chrono::duration<double, std::milli>(t1 - t0).count(), program->plans.size(),
               program->services.size(), program->models.size());
 
-  int64_t first_date = lang::calendar::days_from_civil({2026, 11, 1});
   uint64_t decisions = 0;
-  auto reports = play_month(*program, *evaluator, demo_subscribers(), first_date, &decisions);
+  auto reports = play_month(catalog, demo_subscribers(), &decisions);
   auto t2 = std::chrono::steady_clock::now();
+  if (!reports) {
+    std::fprintf(stderr, "gyratec: demo: %s\n", reports.status().message().c_str());
+    return kExitUsage;
+  }
 
-  std::printf("%-7s %-14s %-17s %-5s %14s %14s %7s %6s  %s\n", "who", "plan", "period", "svc",
-              "used", "quota", "grants", "denied", "first refusal");
-  for (const auto& r : reports) {
+  std::printf("%-7s %-14s %-17s %-5s %14s %14s %14s %7s %6s  %s\n", "who", "plan", "period", "svc",
+              "used", "quota", "remaining", "grants", "denied", "first refusal or final units");
+  for (const auto& r : *reports) {
     for (const auto& s : r.services) {
       std::string ran_out = "-";
-      if (s.first_exhausted_day >= 0)
-        ran_out = "day " + std::to_string(s.first_exhausted_day + 1) + ": " + s.exhausted_how;
-      std::printf("%-7s %-14s %s..%s %-5s %14s %14s %7lld %6lld  %s\n", r.name.c_str(),
+      if (s.first_refusal_day >= 0)
+        ran_out = "day " + std::to_string(s.first_refusal_day + 1) + ": " + s.refusal_how;
+      std::printf("%-7s %-14s %s..%s %-5s %14s %14s %14s %7lld %6lld  %s\n", r.name.c_str(),
                   r.plan.c_str(), date_text(r.period_start).c_str(),
                   date_text(r.period_end - 1).c_str() + 5, s.service.c_str(),
                   format_quantity(s.used, s.dim).c_str(), format_quantity(s.quota, s.dim).c_str(),
-                  static_cast<long long>(s.grants), static_cast<long long>(s.denials),
-                  ran_out.c_str());
+                  format_quantity(s.remaining, s.dim).c_str(), static_cast<long long>(s.grants),
+                  static_cast<long long>(s.denials), ran_out.c_str());
     }
   }
+  std::printf("(used, quota and remaining in allowance units: raw units x the model's weight; quota is "
+              "allowance + promos + packs)\n");
   std::printf("\n%-7s %-14s %12s %12s %12s %12s  %s\n", "who", "plan", "fee", "packs", "overage",
               "bill", "effective price (T12)");
-  for (const auto& r : reports) {
+  for (const auto& r : *reports) {
     const auto& plan = program->plans[static_cast<size_t>(program->find_plan(r.plan))];
     // A plan without prices still bills in the catalog's currency.
     std::optional<uint16_t> currency = plan.currency;
     if (!currency && !program->currencies.empty()) currency = 0;
-    int64_t overage = 0;
-    for (const auto& s : r.services) overage += s.overage_cost;
     std::string effective;
     for (const auto& s : r.services) {
-      if (s.used <= 0) continue;
-      // bill / used * reference: what one reference amount really cost this subscriber.
+      if (s.raw_used <= 0) continue;
+      // bill / raw units used * reference: what one reference amount really cost this subscriber.
       int64_t per = 0;
-      if (lang::arith::div_scaled(r.bill(), reference_amount(s.dim), s.used, &per) !=
+      if (lang::arith::div_scaled(r.bill(), reference_amount(s.dim), s.raw_used, &per) !=
           lang::ir::EvalStatus::kOk)
         continue;
       if (!effective.empty()) effective += ", ";
@@ -104,7 +107,7 @@ int cmd_demo(const Options& opts) {
     std::printf("%-7s %-14s %12s %12s %12s %12s  %s\n", r.name.c_str(), r.plan.c_str(),
                 format_money(*program, currency, r.fee).c_str(),
                 format_money(*program, currency, r.packs_cost).c_str(),
-                format_money(*program, currency, overage).c_str(),
+                format_money(*program, currency, r.overage).c_str(),
                 format_money(*program, currency, r.bill()).c_str(),
                 effective.empty() ? "-" : effective.c_str());
   }

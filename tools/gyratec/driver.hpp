@@ -30,6 +30,7 @@ struct Options {
   std::string joined;            // the subscriber's activation: local date-time, or @unix-seconds
   std::string evaluator = "jit"; // jit | interp
   std::string cache_dir;
+  std::string cache_key_file;    // --cache-key: JitOptions::cache_key_file (needs cache_dir)
   std::vector<std::string> plugins;
   std::vector<std::pair<std::string, std::string>> sets;  // --set name=value
   int opt_level = 2;

@@ -54,6 +54,7 @@ std::shared_ptr<const engine::Catalog> open_catalog(const std::string& path,
   jit::parse_evaluator_kind(opts.evaluator, &options.evaluator);  // validated by parse_options
   options.jit.opt_level = opts.opt_level;
   options.jit.cache_dir = opts.cache_dir;
+  options.jit.cache_key_file = opts.cache_key_file;
   options.extensions = &registry;
   engine::CatalogLoad load = engine::load_catalog(path, options);
   std::fputs(load.file.rendered_diagnostics().c_str(), stderr);

@@ -15,7 +15,7 @@ commands:
   eval FILE --plan P [--version N] --service S [--model M] [--at 2026-05-01T21:30]
        [--set NAME=VALUE]...
                            evaluate one decision and print it (gyratec eval --help: the names)
-  compile FILE... [--cache DIR]
+  compile FILE... [--cache DIR [--cache-key FILE]]
                            JIT-compile the catalogs and fill the object cache
   demo FILE                play a scripted month of usage against a catalog and print a report
 
@@ -24,6 +24,8 @@ options:
   --opt 0|2                JIT optimisation level (default 2)
   --plugin PATH            load an extension plugin (.so) before checking
   --cache DIR              JIT object cache directory
+  --cache-key FILE         sign and check cache entries with the secret key in FILE (mode 0600);
+                           an entry written under another key is refused and recompiled
 )";
 
 }  // namespace

@@ -1,263 +1,270 @@
-// A scripted month of usage played through decide(): see month_demo.hpp.
+// A scripted month of usage played through engine::Engine: see month_demo.hpp.
 #include "month_demo.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <limits>
 
 #include "gyrate/diameter/result_code.hpp"
-#include "gyrate/ruleslang/arith.hpp"
-#include "gyrate/ruleslang/calendar.hpp"
-#include "gyrate/ruleslang/context_builder.hpp"
+#include "gyrate/engine/engine.hpp"
+#include "gyrate/ruleslang/ast.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 
 namespace gyrate::tools {
 namespace {
 
-using lang::ir::Program;
+constexpr int64_t kSecondsPerDay = 86'400;
 
-int64_t saturating_add(int64_t a, int64_t b) {
-  int64_t out = 0;
-  if (lang::arith::add(a, b, &out) != lang::ir::EvalStatus::kOk)
-    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+using engine::Answer;
+using engine::Balances;
+using lang::Limiter;
+using lang::Outcome;
+
+// One scripted request: when, and which usage pattern sends it.
+struct Request {
+  int64_t time = 0;
+  size_t pattern = 0;
+};
+
+// The requests of one local day (starting at `midnight`, unix seconds) in time order, each
+// pattern's spread evenly over its hours; equal times keep the patterns' order.
+std::vector<Request> day_requests(const std::vector<UsagePattern>& usage, int64_t midnight) {
+  std::vector<Request> out;
+  for (size_t p = 0; p < usage.size(); ++p) {
+    const UsagePattern& u = usage[p];
+    int span_minutes = (u.last_hour - u.first_hour + 1) * 60;
+    for (int k = 0; k < u.requests_per_day; ++k) {
+      int64_t minute = u.first_hour * 60 + (k * span_minutes) / std::max(1, u.requests_per_day);
+      out.push_back({midnight + minute * 60, p});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Request& a, const Request& b) { return a.time < b.time; });
   return out;
 }
 
-// One service's balance for one subscriber: a single bucket plus counters.
-struct ServiceState {
-  int service = -1;
-  int block = -1;
-  int64_t remaining = 0;
-  int64_t used = 0;
-  std::vector<std::deque<std::pair<int64_t, int64_t>>> windows;  // (timestamp, units) per limit
-  ServiceReport report;
-};
-
-int64_t window_used(const std::deque<std::pair<int64_t, int64_t>>& w) {
-  int64_t sum = 0;
-  for (const auto& e : w) sum = saturating_add(sum, e.second);
-  return sum;
+// "4012 exhausted (balance), redirect https://..." for a refusal; "final units (balance), ..."
+// for the last grant before one.
+std::string refusal_text(const Answer& a) {
+  std::string s = a.outcome == Outcome::kGranted
+                      ? std::string("final units")
+                      : std::to_string(diameter::code_value(diameter::result_code(a.outcome))) +
+                            " " + lang::outcome_name(a.outcome);
+  if (a.limiter != Limiter::kNone && a.limiter != Limiter::kRule) {
+    s += std::string(" (") + lang::limiter_name(a.limiter) + ")";
+  }
+  if (a.has_final_action) {
+    s += std::string(", ") + lang::ast::action_spelling(a.final_action);
+    if (!a.final_action_argument.empty()) s += " " + a.final_action_argument;
+  }
+  return s;
 }
 
-// Evaluates the plan block (fee, promos) once at the start of the period.
-void open_period(const Program& program, const lang::Evaluator& eval, const lang::ir::Plan& plan,
-                 const int64_t* ctx, SubscriberReport& report, std::vector<ServiceState>& states) {
-  const auto& block = program.blocks[plan.plan_block];
-  lang::BlockResult r = eval.evaluate_block(plan.plan_block, ctx);
-  // One evaluation serves both the fee (through the shared decision logic) and the promos.
-  report.fee =
-      lang::decide_values(program, plan.plan_block, r.status, r.matched, r.values.data(), ctx).fee;
-  for (size_t p = 0; p < plan.promos.size(); ++p) {
-    bool eligible = true;
-    for (size_t i = 0; i < block.functions.size(); ++i) {
-      const auto& f = block.functions[i];
-      if (f.role == lang::ir::Role::kPromoEligible && f.aux == p)
-        eligible = r.status == lang::ir::EvalStatus::kOk && ((r.matched >> i) & 1U) != 0 &&
-                   r.values[i] != 0;
+const engine::ServiceBalance* find_balance(const Balances& b, const std::string& service) {
+  for (const auto& s : b.services) {
+    if (s.service == service) return &s;
+  }
+  return nullptr;
+}
+
+// Local midnight (unix seconds) of local day `date` in a zone `tz_minutes` east of UTC.
+int64_t local_midnight(int64_t date, int32_t tz_minutes) {
+  return date * kSecondsPerDay - int64_t{tz_minutes} * 60;
+}
+
+// The same day of the next month (the 31st becomes the month's last day): the demo plays at
+// most one calendar month of a period.
+int64_t one_month_later(const lang::calendar::CivilDate& d) {
+  int64_t year = d.month == 12 ? d.year + 1 : d.year;
+  int month = d.month == 12 ? 1 : d.month + 1;
+  int64_t day = lang::calendar::anchored_day_in_month(year, month, d.day);
+  return lang::calendar::days_from_civil({year, month, static_cast<int>(day)});
+}
+
+// Plays one subscriber's script against the engine and collects what the engine answers.
+class Player {
+ public:
+  Player(engine::Engine& engine, const engine::Catalog& catalog, const ScriptedSubscriber& sub,
+         uint64_t* decisions)
+      : engine_(engine), catalog_(catalog), sub_(sub), decisions_(decisions) {}
+
+  Expected<SubscriberReport> play() {
+    const lang::ir::Program& program = catalog_.program();
+    int32_t tz = program.timezone_offset_minutes;
+    report_.name = sub_.name;
+    report_.plan = sub_.plan;
+    int64_t first_day = lang::calendar::days_from_civil(sub_.joined);
+    int64_t activation = local_midnight(first_day, tz);
+    engine::ProvisionSpec spec{sub_.name, sub_.plan, activation, sub_.billing_day,
+                               sub_.attributes};
+    if (Status s = engine_.provision(spec); !s) return s;
+
+    // One row per service the script uses, in the order it first names them.
+    for (const UsagePattern& u : sub_.usage) {
+      std::optional<uint16_t> svc = catalog_.service(u.service);
+      if (!svc || row(u.service) != nullptr) continue;
+      ServiceReport r;
+      r.service = u.service;
+      r.dim = program.services[*svc].dim;
+      report_.services.push_back(std::move(r));
     }
-    if (!eligible) continue;
-    for (const auto& g : plan.promos[p].grants)
-      for (auto& s : states)
-        if (s.service == g.service) {
-          s.remaining = saturating_add(s.remaining, g.amount);
-          s.report.quota = saturating_add(s.report.quota, g.amount);
+    Expected<Balances> opened = engine_.balances(sub_.name, activation);
+    if (!opened) return opened.status();
+    for (ServiceReport& r : report_.services) {
+      // Nothing is reserved yet: what remains is what provisioning put in.
+      if (const auto* b = find_balance(*opened, r.service)) r.quota = b->remaining;
+    }
+
+    int64_t end_day = one_month_later(sub_.joined);
+    if (opened->period.end != engine::kNeverEnds) {
+      end_day = std::min(end_day, lang::calendar::local_time(opened->period.end, tz).date);
+    }
+    report_.period_start = first_day;
+    report_.period_end = end_day;
+
+    for (int64_t day = first_day; day < end_day; ++day) {
+      for (const Request& q : day_requests(sub_.usage, local_midnight(day, tz))) {
+        const UsagePattern& u = sub_.usage[q.pattern];
+        ServiceReport* r = row(u.service);
+        if (r == nullptr) continue;  // a service the catalog does not declare
+        if (Status s = send(u, *r, q.time, static_cast<int>(day - first_day)); !s) return s;
+      }
+    }
+
+    Expected<Balances> closed = engine_.balances(sub_.name, local_midnight(end_day, tz) - 1);
+    if (!closed) return closed.status();
+    for (ServiceReport& r : report_.services) {
+      if (const auto* b = find_balance(*closed, r.service)) {
+        r.used = b->used;
+        r.remaining = b->remaining;
+      }
+    }
+    report_.fee = closed->fees_charged;
+    if (closed->spend != report_.packs_cost + report_.overage) {
+      return Status::error(ErrorCode::kInternal,
+                           sub_.name + ": the engine's spend " + std::to_string(closed->spend) +
+                               " is not its packs " + std::to_string(report_.packs_cost) +
+                               " plus its overage " + std::to_string(report_.overage));
+    }
+    return std::move(report_);
+  }
+
+ private:
+  ServiceReport* row(const std::string& service) {
+    for (ServiceReport& r : report_.services) {
+      if (r.service == service) return &r;
+    }
+    return nullptr;
+  }
+
+  bool can_buy_pack() const {
+    return !sub_.pack.empty() && report_.packs_bought < sub_.packs_to_buy;
+  }
+
+  // Buys the script's pack at t; every row's quota grows by what the pack added to its balance.
+  Status buy_pack(int64_t t) {
+    Expected<Balances> before = engine_.balances(sub_.name, t);
+    if (!before) return before.status();
+    Expected<Answer> bought = engine_.buy_pack(sub_.name, sub_.name + "/packs",
+                                               static_cast<uint32_t>(report_.packs_bought),
+                                               sub_.pack, t);
+    if (!bought) return bought.status();
+    Expected<Balances> after = engine_.balances(sub_.name, t);
+    if (!after) return after.status();
+    ++report_.packs_bought;
+    report_.packs_cost += bought->charged;
+    for (ServiceReport& r : report_.services) {
+      const auto* b0 = find_balance(*before, r.service);
+      const auto* b1 = find_balance(*after, r.service);
+      if (b0 != nullptr && b1 != nullptr) r.quota += b1->remaining - b0->remaining;
+    }
+    return Status::ok();
+  }
+
+  void note_refusal(ServiceReport& r, int day, const Answer& a) {
+    if (r.first_refusal_day >= 0) return;
+    r.first_refusal_day = day;
+    r.refusal_how = refusal_text(a);
+  }
+
+  // One request: reserve what the pattern asks for, commit what was granted. When the balance
+  // runs out (a refusal, or the last grant), the subscriber buys a pack if the script lets it;
+  // a refused request is then sent again in a new session.
+  Status send(const UsagePattern& u, ServiceReport& r, int64_t t, int day) {
+    for (;;) {
+      std::string session = sub_.name + "/" + std::to_string(sessions_++);
+      engine::ReserveRequest reserve{session, 0, u.service, u.model, u.units_per_request, t};
+      Expected<Answer> a = engine_.reserve(sub_.name, reserve);
+      if (!a) return a.status();
+      ++*decisions_;
+      bool out_of_balance = a->limiter == Limiter::kBalance &&
+                            (a->outcome == Outcome::kExhausted || a->final_units);
+      if (a->outcome == Outcome::kGranted) {
+        ++r.grants;
+        int64_t used = std::min(a->grant, u.units_per_request);
+        Expected<Answer> c =
+            engine_.commit(sub_.name, engine::CommitRequest{session, 1, u.service, used, t});
+        if (!c) return c.status();
+        report_.overage += c->charged;
+        r.raw_used += used;
+        if (a->final_units) {
+          if (out_of_balance && can_buy_pack()) return buy_pack(t);
+          note_refusal(r, day, *a);
         }
-  }
-}
-
-bool buy_pack(const lang::ir::Plan& plan, ServiceState& s, SubscriberReport& report, int limit) {
-  if (report.packs_bought >= limit) return false;
-  for (const auto& pack : plan.packs) {
-    for (const auto& g : pack.grants) {
-      if (g.service != s.service) continue;
-      s.remaining = saturating_add(s.remaining, g.amount);
-      s.report.quota = saturating_add(s.report.quota, g.amount);
-      report.packs_cost = saturating_add(report.packs_cost, pack.price);
-      ++report.packs_bought;
-      return true;
+        return Status::ok();
+      }
+      if (out_of_balance && can_buy_pack()) {
+        if (Status s = buy_pack(t); !s) return s;
+        continue;
+      }
+      ++r.denials;
+      note_refusal(r, day, *a);
+      return Status::ok();
     }
   }
-  return false;
-}
+
+  engine::Engine& engine_;
+  const engine::Catalog& catalog_;
+  const ScriptedSubscriber& sub_;
+  uint64_t* decisions_;
+  SubscriberReport report_;
+  uint64_t sessions_ = 0;
+};
 
 }  // namespace
 
-int64_t SubscriberReport::bill() const {
-  int64_t total = saturating_add(fee, packs_cost);
-  for (const auto& s : services) total = saturating_add(total, s.overage_cost);
-  return total;
-}
+int64_t SubscriberReport::bill() const { return fee + packs_cost + overage; }
 
 std::vector<ScriptedSubscriber> demo_subscribers() {
+  // Each joins on its billing day (or, for plans anchored on activation, any day), so the days
+  // played are one whole first period, or the first month of an annual one.
   return {
-      {"alice", "token_starter", 31, {}, {{"llm", "qwen_plus", 12'000, 12, 8, 23}}, 3},
-      {"bob",
-       "team_pro",
-       5,
-       {{"seats", "5"}},
-       {{"llm", "qwen_max", 50'000, 40, 0, 23}, {"code", "", 1, 80, 9, 19}},
-       0},
-      {"carol",
-       "smart_bundle",
-       1,
-       {},
+      {"alice", "token_starter", {2026, 10, 31}, 31, {},
+       {{"llm", "qwen_plus", 12'000, 12, 8, 23}}, "yuan_400k", 3},
+      {"bob", "team_pro", {2026, 10, 5}, 5, {{"seats", "5"}},
+       {{"llm", "qwen_max", 50'000, 40, 0, 23}, {"code", "", 1, 80, 9, 19}}, "", 0},
+      {"carol", "smart_bundle", {2026, 11, 1}, 1, {},
        {{"data", "", 20 * 1024 * 1024, 64, 0, 23},
         {"llm", "qwen_turbo", 10'000, 20, 9, 21},
         {"sec", "", 1, 25, 0, 23}},
-       0},
-      {"dave",
-       "student_paygo",
-       12,
-       {{"student", "true"}},
-       {{"llm", "qwen_turbo", 15'000, 20, 10, 23}, {"llm", "wan_image", 1'000, 2, 12, 13}},
-       0},
-      {"erin",
-       "opc_trial",
-       1,
-       {{"segment", "opc"}, {"region", "shanghai"}},
-       {{"llm", "deepseek_r1", 25'000, 20, 9, 18}},
-       0},
-      {"frank", "coding", 20, {}, {{"code", "", 1, 700, 8, 22}}, 0},
-      {"grace", "opc_trial", 1, {{"segment", "retail"}}, {{"llm", "qwen_turbo", 5'000, 5, 9, 18}}, 0},
+       "", 0},
+      {"dave", "student_paygo", {2026, 10, 12}, 12, {{"student", "true"}},
+       {{"llm", "qwen_turbo", 15'000, 20, 10, 23}, {"llm", "wan_image", 1'000, 2, 12, 13}}, "", 0},
+      {"erin", "opc_trial", {2026, 11, 1}, 1, {{"segment", "opc"}, {"region", "shanghai"}},
+       {{"llm", "deepseek_r1", 25'000, 20, 9, 18}}, "", 0},
+      {"frank", "coding", {2026, 10, 20}, 20, {}, {{"code", "", 1, 700, 8, 22}}, "", 0},
+      {"grace", "opc_trial", {2026, 11, 1}, 1, {{"segment", "retail"}},
+       {{"llm", "qwen_turbo", 5'000, 5, 9, 18}}, "", 0},
   };
 }
 
-std::vector<SubscriberReport> play_month(const Program& program, const lang::Evaluator& eval,
-                                         const std::vector<ScriptedSubscriber>& subscribers,
-                                         int64_t first_date, uint64_t* decisions) {
+Expected<std::vector<SubscriberReport>> play_month(
+    const std::shared_ptr<const engine::Catalog>& catalog,
+    const std::vector<ScriptedSubscriber>& subscribers, uint64_t* decisions) {
+  engine::Engine engine(catalog);
   std::vector<SubscriberReport> reports;
-  for (const auto& sub : subscribers) {
-    SubscriberReport report;
-    report.name = sub.name;
-    report.plan = sub.plan;
-    int plan_index = program.find_plan(sub.plan);
-    if (plan_index < 0) continue;
-    const auto& plan = program.plans[static_cast<size_t>(plan_index)];
-
-    lang::calendar::CivilDate first = lang::calendar::civil_from_days(first_date);
-    lang::calendar::CivilDate anchor{first.year, first.month, sub.billing_day};
-    auto span = lang::calendar::period_containing(plan.period.kind, anchor, first_date, first_date);
-    if (plan.period.kind != lang::ir::PeriodKind::kMonthly) span.end = span.start + 30;
-    report.period_start = span.start;
-    report.period_end = span.end;
-
-    lang::ContextBuilder base(program);
-    base.set(lang::kSlotBillingDay, sub.billing_day).set(lang::kSlotPeriodIndex, 0);
-    for (const auto& [name, value] : sub.attributes) base.set_attribute(name, value);
-    base.at((span.start * 86400) - int64_t{program.timezone_offset_minutes} * 60);
-
-    std::vector<ServiceState> states;
-    for (const auto& u : sub.usage) {
-      int svc = program.find_service(u.service);
-      if (svc < 0) continue;
-      bool seen = std::any_of(states.begin(), states.end(),
-                              [&](const ServiceState& s) { return s.service == svc; });
-      if (seen) continue;
-      ServiceState s;
-      s.service = svc;
-      s.block = program.service_block(static_cast<uint32_t>(plan_index), static_cast<uint16_t>(svc));
-      s.report.service = u.service;
-      s.report.dim = program.services[static_cast<size_t>(svc)].dim;
-      if (s.block >= 0) {
-        lang::Decision d =
-            lang::decide(program, eval, static_cast<uint32_t>(s.block), base.context().data());
-        s.report.allowance = std::max<int64_t>(d.allowance, 0);
-        s.remaining = s.report.allowance;
-        s.windows.resize(program.blocks[static_cast<size_t>(s.block)].windows.size());
-      }
-      states.push_back(std::move(s));
-    }
-    open_period(program, eval, plan, base.context().data(), report, states);
-
-    // The state of each usage pattern, resolved once rather than per day (nullptr: unknown service).
-    std::vector<ServiceState*> state_of_usage;
-    for (const auto& u : sub.usage) {
-      int svc = program.find_service(u.service);
-      auto it = std::find_if(states.begin(), states.end(),
-                             [&](const ServiceState& s) { return s.service == svc; });
-      state_of_usage.push_back(it == states.end() ? nullptr : &*it);
-    }
-
-    int64_t spend = 0;
-    for (int64_t day = span.start; day < span.end; ++day) {
-      for (size_t ui = 0; ui < sub.usage.size(); ++ui) {
-        const UsagePattern& u = sub.usage[ui];
-        if (state_of_usage[ui] == nullptr) continue;
-        ServiceState& s = *state_of_usage[ui];
-        for (int k = 0; k < u.requests_per_day; ++k) {
-          int span_minutes = (u.last_hour - u.first_hour + 1) * 60;
-          int64_t minute = u.first_hour * 60 + (k * span_minutes) / std::max(1, u.requests_per_day);
-          int64_t t = day * 86400 + minute * 60 - int64_t{program.timezone_offset_minutes} * 60;
-          if (s.block < 0) {
-            ++s.report.denials;
-            if (s.report.first_exhausted_day < 0) {
-              s.report.first_exhausted_day = static_cast<int>(day - span.start);
-              s.report.exhausted_how = "5031 no_rule";
-            }
-            continue;
-          }
-          const auto& block = program.blocks[static_cast<size_t>(s.block)];
-          for (size_t w = 0; w < s.windows.size(); ++w)
-            while (!s.windows[w].empty() && s.windows[w].front().first <= t - block.windows[w].seconds)
-              s.windows[w].pop_front();
-          lang::ContextBuilder ctx = base;
-          ctx.at(t);
-          if (!u.model.empty()) ctx.model(u.model);
-          ctx.set(lang::kSlotRequested, u.units_per_request)
-              .set(lang::kSlotUsed, s.used)
-              .set(lang::kSlotMemberUsed, s.used)
-              .set(lang::kSlotRemaining, s.remaining)
-              .set(lang::kSlotPeriodAllowance, s.report.allowance)
-              .set(lang::kSlotSpend, spend)
-              .set(lang::kSlotDaysLeft, span.end - day);
-          for (size_t w = 0; w < s.windows.size() && w < lang::kMaxWindowLimits; ++w)
-            ctx.set(static_cast<lang::BuiltinSlot>(lang::kSlotWindowUsed0 + w), window_used(s.windows[w]));
-          lang::Decision d =
-              lang::decide(program, eval, static_cast<uint32_t>(s.block), ctx.context().data());
-          ++*decisions;
-          if (d.outcome != lang::Outcome::kGranted) {
-            if (d.outcome == lang::Outcome::kExhausted && buy_pack(plan, s, report, sub.packs_to_buy)) {
-              --k;  // retry the same request with the new pack
-              continue;
-            }
-            ++s.report.denials;
-            if (s.report.first_exhausted_day < 0) {
-              s.report.first_exhausted_day = static_cast<int>(day - span.start);
-              s.report.exhausted_how = std::to_string(diameter::code_value(diameter::result_code(d.outcome))) + " " +
-                                       lang::outcome_name(d.outcome);
-              if (d.final_action != nullptr) s.report.exhausted_how += ", " + lang::action_text(d.final_action);
-            }
-            continue;
-          }
-          ++s.report.grants;
-          int64_t consumed = std::min(d.grant, u.units_per_request);
-          // Allowance units burned, rounded up like decide() rounds its debit.
-          int64_t debit = d.debit;
-          if (consumed != d.grant) lang::arith::rate_cost(consumed, d.weight, lang::kFixedScale, &debit);
-          if (debit <= s.remaining) {
-            s.remaining -= debit;
-          } else {
-            int64_t excess = debit - std::max<int64_t>(s.remaining, 0);
-            s.remaining = 0;
-            int64_t cost = 0;
-            if (d.has_overage_price &&
-                lang::arith::rate_cost(excess, d.overage_price, d.overage_block, &cost) ==
-                    lang::ir::EvalStatus::kOk) {
-              s.report.overage_cost = saturating_add(s.report.overage_cost, cost);
-              spend = saturating_add(spend, cost);
-            }
-          }
-          s.used = saturating_add(s.used, consumed);
-          for (auto& w : s.windows) w.emplace_back(t, consumed);
-        }
-      }
-    }
-    for (auto& s : states) {
-      s.report.used = s.used;
-      s.report.quota = saturating_add(s.report.quota, s.report.allowance);
-      report.services.push_back(s.report);
-    }
-    reports.push_back(std::move(report));
+  for (const ScriptedSubscriber& sub : subscribers) {
+    Expected<SubscriberReport> r = Player(engine, *catalog, sub, decisions).play();
+    if (!r) return Status::error(r.status().code(), sub.name + ": " + r.status().message());
+    reports.push_back(std::move(*r));
   }
   return reports;
 }

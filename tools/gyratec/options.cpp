@@ -61,6 +61,8 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, O
       out.opt_level = value[0] - '0';
     } else if (name == "cache") {
       out.cache_dir = value;
+    } else if (name == "cache-key") {
+      out.cache_key_file = value;
     } else if (name == "plugin") {
       out.plugins.push_back(value);
     } else if (name == "set") {
@@ -70,6 +72,10 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, O
     } else {
       return "unknown option --" + name;
     }
+  }
+  // A key signs and checks the entries of a cache: without a cache it would silently do nothing.
+  if (!out.cache_key_file.empty() && out.cache_dir.empty()) {
+    return "--cache-key FILE needs --cache DIR";
   }
   return std::nullopt;
 }
