@@ -93,8 +93,12 @@ class Player {
     report_.plan = sub_.plan;
     int64_t first_day = lang::calendar::days_from_civil(sub_.joined);
     int64_t activation = local_midnight(first_day, tz);
-    engine::ProvisionSpec spec{sub_.name, sub_.plan, activation, sub_.billing_day,
-                               sub_.attributes};
+    engine::ProvisionSpec spec;
+    spec.id = sub_.name;
+    spec.plan = sub_.plan;
+    spec.activation = activation;
+    spec.billing_day = sub_.billing_day;
+    spec.attributes = sub_.attributes;
     if (Status s = engine_.provision(spec); !s) return s;
 
     // One row per service the script uses, in the order it first names them.
