@@ -157,15 +157,17 @@ Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_
   fill_service_context(account, ctx, service, t);
   ctx.set(lang::kSlotModel, model);
   ctx.set(lang::kSlotRequested, requested);
-  // Rule 13: a window counts units committed in it plus those open reservations hold.
+  // Rule 13: a unit window counts units committed in it plus those open reservations hold; a
+  // request window counts the granted reservations in it (each is counted when granted).
   const lang::ir::Block& b = catalog.program().blocks[block];
   if (!b.windows.empty()) {
     int64_t held = 0;
     for (const Reservation& r : account.reservations) held += r.service == service ? r.debit : 0;
     for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
-      if (b.windows[i].counts_requests) continue;  // request-counting windows: not in this slice
       const WindowCounter* w = account.window(service, static_cast<uint8_t>(i));
-      ctx.set(static_cast<uint32_t>(lang::kSlotWindowUsed0 + i), (w ? w->count(t) : 0) + held);
+      int64_t counted = w ? w->count(t) : 0;
+      if (!b.windows[i].counts_requests) counted += held;
+      ctx.set(static_cast<uint32_t>(lang::kSlotWindowUsed0 + i), counted);
     }
   }
   Rated r{catalog.decide(block, ctx)};
@@ -437,6 +439,14 @@ Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest&
                                            d.grant, d.weight, r.charge, d.has_overage_price,
                                            d.overage_price, d.overage_block, a.catalog,
                                            add_saturated(t, life), {}});
+      // A request window counts this request now: a grant is one request to the service,
+      // whatever its units turn out to be (rule 13).
+      const lang::ir::Block& b = a.catalog->program().blocks[*block];
+      for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+        if (b.windows[i].counts_requests) {
+          a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, 1);
+        }
+      }
     }
   }
   a.answered.add(std::move(key), answer);

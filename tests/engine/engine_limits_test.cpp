@@ -39,6 +39,37 @@ TEST(EngineLimits, Rule13WindowFullRefusesWithoutFinalUnits) {
   EXPECT_FALSE(room->final_units);
 }
 
+// Rule 13, a window in requests on a token service (3 requests per 1 min): each granted
+// reservation counts one request, whatever its tokens. The 4th at t0 + 10 s is refused without
+// FUI, Validity-Time = (t0 + 59) + 60 - (t0 + 10) = 109 s; refusals count nothing, so at
+// t0 + 119 s, when the first minute has left the window, three more are granted.
+TEST(EngineLimits, Rule13RequestWindowCountsGrantedRequests) {
+  Engine engine(catalog("tests/engine/tariffs/requests_per_minute.tariff"));
+  int64_t t0 = 1'767'225'600;  // 2026-01-01T00:00:00Z, a minute boundary
+  ASSERT_TRUE(engine.provision(subscriber("s", "api_basic", t0)));
+  uint32_t n = 0;
+  for (int k = 0; k < 3; ++k) {
+    auto r = engine.reserve("s", {"s", ++n, "llm", "", 50'000, t0 + k});
+    ASSERT_EQ(r->outcome, lang::Outcome::kGranted) << k;
+    EXPECT_EQ(r->grant, 50'000) << "a request limit does not bound the tokens";
+    ASSERT_TRUE(engine.commit("s", {"s", ++n, "llm", 1'000, t0 + k}));
+  }
+  auto full = engine.reserve("s", {"s", ++n, "llm", "", 1'000, t0 + 10});
+  EXPECT_EQ(full->outcome, lang::Outcome::kExhausted);
+  EXPECT_EQ(full->limiter, lang::Limiter::kWindow);
+  EXPECT_FALSE(full->final_units);
+  EXPECT_EQ(full->validity_seconds, 109);
+  EXPECT_EQ(engine.reserve("s", {"s", ++n, "llm", "", 1'000, t0 + 118})->outcome,
+            lang::Outcome::kExhausted);
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(engine.reserve("s", {"s", ++n, "llm", "", 1'000, t0 + 119})->outcome,
+              lang::Outcome::kGranted)
+        << k;
+  }
+  EXPECT_EQ(engine.reserve("s", {"s", ++n, "llm", "", 1'000, t0 + 119})->outcome,
+            lang::Outcome::kExhausted);
+}
+
 // Rule 13, a grant cut by a window is not final: team_pro allows 300 code requests per 5 h;
 // asking for 500 at once grants 300 (the window bounds it), plain, without FUI. Open
 // reservations count in the window: a second request gets nothing.
