@@ -279,6 +279,7 @@ TEST(EngineTeamProvision, BadSpecsAreRefused) {
   EXPECT_EQ(engine.provision(subscriber("alice", "token_starter", t0())).code(),
             ErrorCode::kAlreadyExists)
       << "an account id equal to a member id";
+  EXPECT_EQ(engine.provision(member("bob", "bob")).code(), ErrorCode::kInvalidArgument);
   ProvisionSpec wrong_plan = member("bob", "acme");
   wrong_plan.plan = "token_starter";
   EXPECT_FALSE(engine.provision(wrong_plan));
