@@ -9,10 +9,21 @@
 
 namespace gyrate::engine {
 
+namespace {
+
+bool id_less(const TeamMember& m, std::string_view id) { return m.id < id; }
+
+}  // namespace
+
 TeamMember* find_member(AccountState& account, std::string_view id) {
-  auto it = std::find_if(account.members.begin(), account.members.end(),
+  // join_team keeps members sorted by id, so a request finds its member in O(log n) in a team
+  // of a thousand seats; a state built elsewhere in another order is still searched in full.
+  std::vector<TeamMember>& members = account.members;
+  auto at = std::lower_bound(members.begin(), members.end(), id, id_less);
+  if (at != members.end() && at->id == id) return &*at;
+  auto it = std::find_if(members.begin(), members.end(),
                          [&](const TeamMember& m) { return m.id == id; });
-  return it == account.members.end() ? nullptr : &*it;
+  return it == members.end() ? nullptr : &*it;
 }
 
 const TeamMember* find_member(const AccountState& account, std::string_view id) {
@@ -151,9 +162,10 @@ Status join_team(AccountState& team, const ProvisionSpec& spec) {
   if (TeamMember* m = find_member(team, spec.id)) {
     m->identities = std::move(identities);  // provisioned again: its usage this period stays
   } else {
-    team.members.push_back(TeamMember{
-        spec.id, std::move(identities),
-        std::vector<int64_t>(team.catalog->program().services.size(), 0)});
+    auto at = std::lower_bound(team.members.begin(), team.members.end(), spec.id, id_less);
+    team.members.insert(at, TeamMember{spec.id, std::move(identities),
+                                       std::vector<int64_t>(
+                                           team.catalog->program().services.size(), 0)});
   }
   ++team.revision;
   return Status::ok();
