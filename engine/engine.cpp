@@ -8,6 +8,7 @@
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/int128.hpp"
 #include "renewal.hpp"
+#include "team.hpp"
 
 namespace gyrate::engine {
 namespace {
@@ -150,11 +151,11 @@ struct Rated {
   bool charge = false;
 };
 Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_t model,
-           int64_t requested, int64_t t) {
+           int64_t requested, int64_t t, const TeamMember* member) {
   const Catalog& catalog = *account.catalog;
   RequestContext ctx = catalog.new_context(t);
   fill_account_context(account, ctx, t);
-  fill_service_context(account, ctx, service, t);
+  fill_service_context(account, ctx, service, t, member);
   ctx.set(lang::kSlotModel, model);
   ctx.set(lang::kSlotRequested, requested);
   // Rule 13: a unit window counts units committed in it plus those open reservations hold; a
@@ -239,7 +240,7 @@ Expected<std::vector<Notification>> Engine::take_notifications(std::string_view 
 
 size_t Engine::account_count() const {
   std::shared_lock lock(accounts_mutex_);
-  return accounts_.size();
+  return accounts_.size() - member_ids_;
 }
 
 namespace {
@@ -315,6 +316,7 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
       a.buckets.back().service = *service;
     }
     a.answered = old->answered;
+    a.members = old->members;  // a team keeps its members; open_period resets their usage
     a.revision = old->revision;
     a.late_requests = old->late_requests;
   }
@@ -338,6 +340,12 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
   StringMap<size_t> first;  // id -> index of its first spec
   std::vector<std::shared_ptr<Slot>> slots(specs.size());
   std::vector<std::unique_lock<std::mutex>> locks;
+  auto lock_once = [&locks](Slot& slot) {  // a member's id resolves to its team's slot
+    for (const auto& l : locks) {
+      if (l.mutex() == &slot.mutex) return;
+    }
+    locks.emplace_back(slot.mutex);
+  };
   std::vector<AccountState> next(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
     auto [at, fresh] = first.try_emplace(specs[i].id, i);
@@ -347,8 +355,16 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
                                               std::to_string(at->second + 1) + ")")});
       continue;
     }
+    if (!specs[i].team.empty()) continue;  // a team member: provision_members
     slots[i] = find(specs[i].id);
-    if (slots[i]) locks.emplace_back(slots[i]->mutex);
+    if (slots[i]) lock_once(*slots[i]);
+    if (slots[i] && slots[i]->state.id != specs[i].id) {
+      refused.push_back({i, Status::error(ErrorCode::kAlreadyExists,
+                                          "account '" + specs[i].id + "': a member of team '" +
+                                              slots[i]->state.id + "' has this id")});
+      slots[i] = nullptr;
+      continue;
+    }
     Expected<AccountState> a = new_account(specs[i], current, slots[i] ? &slots[i]->state : nullptr);
     if (!a) {
       refused.push_back({i, a.status()});
@@ -356,22 +372,28 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
     }
     next[i] = std::move(*a);
   }
+  provision_members(specs, slots, next, refused, lock_once);
   std::unique_lock lock(accounts_mutex_);
-  StringMap<std::string> claimed;  // identity key -> the batch account it goes to
-  for (size_t i = 0; i < specs.size(); ++i) {
-    for (const Identity& identity : next[i].identities) {
-      std::string key = identity_key(identity);
-      auto [other, fresh] = claimed.try_emplace(key, next[i].id);
+  StringMap<std::string> claimed;  // identity key -> the batch account or member it goes to
+  for (size_t i = 0; i < next.size(); ++i) {
+    // A team's members own identities too; a team copied in for its members (i past the specs)
+    // is blamed on the spec of the member that claims the identity.
+    for (const auto& [key, id] : owned_identities(next[i])) {
+      auto [other, fresh] = claimed.try_emplace(key, id);
       auto owner = identities_.find(key);
-      if (!fresh && other->second != next[i].id) {
-        refused.push_back({i, Status::error(ErrorCode::kAlreadyExists,
-                                            "account '" + next[i].id + "': " + key +
-                                                " is also given to account '" + other->second + "'")});
-      } else if (owner != identities_.end() && owner->second != next[i].id &&
+      auto spec = first.find(id);
+      if (spec == first.end()) continue;  // a member the batch does not change keeps its own
+      if (!fresh && other->second != id) {
+        refused.push_back({spec->second, Status::error(ErrorCode::kAlreadyExists,
+                                                       "account '" + id + "': " + key +
+                                                           " is also given to account '" +
+                                                           other->second + "'")});
+      } else if (owner != identities_.end() && owner->second != id &&
                  !first.contains(owner->second)) {
-        refused.push_back({i, Status::error(ErrorCode::kAlreadyExists,
-                                            "account '" + next[i].id + "': " + key +
-                                                " belongs to account '" + owner->second + "'")});
+        refused.push_back({spec->second, Status::error(ErrorCode::kAlreadyExists,
+                                                       "account '" + id + "': " + key +
+                                                           " belongs to account '" +
+                                                           owner->second + "'")});
       }
     }
   }
@@ -386,19 +408,25 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
                          std::to_string(count) + " of " + std::to_string(specs.size()) +
                              " refused, nothing applied; first: " + first_refusal.message());
   }
-  for (size_t i = 0; i < specs.size(); ++i) {
+  for (size_t i = 0; i < next.size(); ++i) {
     if (!slots[i]) continue;
-    for (const Identity& identity : slots[i]->state.identities) identities_.erase(identity_key(identity));
+    for (const auto& owned : owned_identities(slots[i]->state)) identities_.erase(owned.first);
   }
-  for (size_t i = 0; i < specs.size(); ++i) {
-    for (const Identity& identity : next[i].identities) identities_[identity_key(identity)] = next[i].id;
-    if (slots[i]) {
-      slots[i]->state = std::move(next[i]);
-    } else {
-      auto slot = std::make_shared<Slot>();
-      slot->state = std::move(next[i]);
-      accounts_.emplace(specs[i].id, std::move(slot));
+  for (size_t i = 0; i < next.size(); ++i) {
+    if (next[i].id.empty()) continue;  // a member spec: applied to its team's state
+    for (auto& [key, id] : owned_identities(next[i])) identities_[key] = std::move(id);
+    std::shared_ptr<Slot> slot = slots[i];
+    if (!slot) {
+      slot = std::make_shared<Slot>();
+      accounts_.emplace(next[i].id, slot);
     }
+    // Each member id resolves to its team's slot (a moved member to its new team's).
+    for (const TeamMember& m : next[i].members) {
+      auto [entry, fresh] = accounts_.try_emplace(m.id, slot);
+      if (fresh) ++member_ids_;
+      entry->second = slot;
+    }
+    slot->state = std::move(next[i]);
   }
   return Status::ok();
 }
@@ -418,6 +446,9 @@ Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest&
   }
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
+  Expected<TeamMember*> member = requester(a, account);
+  if (!member) return member.status();
+  if (Status s = check_team_request(a, *member); !s) return s;
   RequestKey key{request.session, request.number, Operation::kReserve, request.service};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
 
@@ -430,7 +461,7 @@ Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest&
   Answer answer;
   if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
     int64_t model = model_index(*a.catalog, request.model, *service);
-    Rated r = rate(a, *block, *service, model, request.requested, t);
+    Rated r = rate(a, *block, *service, model, request.requested, t, *member);
     answer = answer_from(r.decision);
     if (r.decision.outcome == lang::Outcome::kGranted) {
       const lang::Decision& d = r.decision;
@@ -438,7 +469,8 @@ Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest&
       a.reservations.push_back(Reservation{request.session, request.number, *service, d.debit,
                                            d.grant, d.weight, r.charge, d.has_overage_price,
                                            d.overage_price, d.overage_block, a.catalog,
-                                           add_saturated(t, life), {}});
+                                           add_saturated(t, life),
+                                           *member ? (*member)->id : std::string()});
       // A request window counts this request now: a grant is one request to the service,
       // whatever its units turn out to be (rule 13).
       const lang::ir::Block& b = a.catalog->program().blocks[*block];
@@ -460,6 +492,9 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
   if (request.used < 0) return Status::error(ErrorCode::kInvalidArgument, "negative used amount");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
+  Expected<TeamMember*> member = requester(a, account);
+  if (!member) return member.status();
+  std::string member_id = *member ? (*member)->id : std::string();
   RequestKey key{request.session, request.number, Operation::kCommit, request.service};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
 
@@ -471,7 +506,7 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
   }
   Reservation r;
   auto it = std::find_if(a.reservations.begin(), a.reservations.end(), [&](const Reservation& x) {
-    return x.session == request.session && x.service == *service;
+    return x.session == request.session && x.service == *service && x.member == member_id;
   });
   if (it != a.reservations.end()) {
     r = std::move(*it);
@@ -479,12 +514,12 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
   } else if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
     // Usage with no open reservation (it lapsed, or was never asked for): still debited, at the
     // weight and prices the plan gives now.
-    Rated now = rate(a, *block, *service, -1, request.used, t);
+    Rated now = rate(a, *block, *service, -1, request.used, t, *member);
     r = Reservation{request.session, request.number, *service, 0, 0,
                     now.decision.outcome == lang::Outcome::kRatingFailed ? lang::kFixedScale
                                                                           : now.decision.weight,
                     now.charge, now.decision.has_overage_price, now.decision.overage_price,
-                    now.decision.overage_block, a.catalog, t, {}};
+                    now.decision.overage_block, a.catalog, t, member_id};
   }
 
   Answer answer;
@@ -515,6 +550,7 @@ Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& r
   }
   int64_t used_before = *service < a.used.size() ? a.used[*service] : 0;
   if (*service < a.used.size()) a.used[*service] = saturate(static_cast<Int128>(used_before) + debit);
+  if (*member) add_member_usage(**member, *service, debit);
   if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
     const lang::ir::Block& b = a.catalog->program().blocks[*block];
     if (*service < a.used.size()) notify_crossed(a, b, *service, used_before, a.used[*service], t);
@@ -534,6 +570,8 @@ Expected<Answer> Engine::release(std::string_view account, std::string_view sess
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
+  Expected<TeamMember*> member = requester(a, account);
+  if (!member) return member.status();
   RequestKey key{std::string(session), number, Operation::kRelease, {}};
   if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
   if (Status s = check_time(a, time); !s) return s;
@@ -541,7 +579,8 @@ Expected<Answer> Engine::release(std::string_view account, std::string_view sess
   Answer answer;
   answer.outcome = lang::Outcome::kGranted;
   std::erase_if(a.reservations, [&](const Reservation& r) {
-    if (r.session != session) return false;
+    // A member releases its own reservations of the session; the team's id releases them all.
+    if (r.session != session || (*member && r.member != (*member)->id)) return false;
     answer.released += r.debit;
     return true;
   });
@@ -587,6 +626,8 @@ Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   std::lock_guard lock(slot->mutex);
   AccountState& a = slot->state;
+  Expected<TeamMember*> member = requester(a, account);
+  if (!member) return member.status();
   if (Status s = check_time(a, time); !s) return s;
   int64_t t = advance(a, time, catalog());
   Balances b;
@@ -611,6 +652,8 @@ Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
   b.pending_notifications = a.notifications.size();
   b.revision = a.revision;
   b.late_requests = a.late_requests;
+  if (!a.members.empty()) b.team = a.id;
+  b.members = member_balances(a, *member, t);
   return b;
 }
 

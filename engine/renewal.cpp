@@ -7,6 +7,7 @@
 
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/context_builder.hpp"
+#include "team.hpp"
 
 namespace gyrate::engine {
 namespace {
@@ -87,10 +88,11 @@ void fill_account_context(const AccountState& account, RequestContext& ctx, int6
 }
 
 void fill_service_context(const AccountState& account, RequestContext& ctx, uint16_t service,
-                          int64_t t) {
+                          int64_t t, const TeamMember* member) {
   int64_t used = service < account.used.size() ? account.used[service] : 0;
   ctx.set(lang::kSlotUsed, used);
-  ctx.set(lang::kSlotMemberUsed, used);  // one member per account until teams exist
+  // An account without members is its own only member.
+  ctx.set(lang::kSlotMemberUsed, member != nullptr ? member_used(account, *member, service) : used);
   ctx.set(lang::kSlotRemaining, remaining(account, service, t));
   ctx.set(lang::kSlotPeriodAllowance,
           service < account.period_allowance.size() ? account.period_allowance[service] : 0);
@@ -141,6 +143,7 @@ void open_period(AccountState& account, const PeriodSpan& span, int64_t at) {
   account.spend = 0;
   account.used.assign(program.services.size(), 0);
   account.period_allowance.assign(program.services.size(), 0);
+  for (TeamMember& m : account.members) m.used.assign(program.services.size(), 0);
 
   RequestContext ctx = catalog.new_context(at);
   fill_account_context(account, ctx, at);
@@ -221,6 +224,13 @@ bool rebase(AccountState& account, const std::shared_ptr<const Catalog>& catalog
       used[*n] = account.used[s];
       allowance[*n] = s < account.period_allowance.size() ? account.period_allowance[s] : 0;
     }
+  }
+  for (TeamMember& m : account.members) {
+    std::vector<int64_t> carried(used.size(), 0);
+    for (uint16_t s = 0; s < m.used.size(); ++s) {
+      if (std::optional<uint16_t> n = to_service(s)) carried[*n] = m.used[s];
+    }
+    m.used = std::move(carried);
   }
   std::erase_if(account.buckets, [&](Bucket& b) {
     std::optional<uint16_t> n = to_service(b.service);

@@ -19,8 +19,9 @@ Status resolve_attributes(AccountState& account);
 // billing_day) for time t.
 void fill_account_context(const AccountState& account, RequestContext& ctx, int64_t t);
 // Writes the service-relative builtins (used, remaining, period_allowance, member_used).
+// `member_used` is the member's (team.hpp) for a team member's request, else `used`.
 void fill_service_context(const AccountState& account, RequestContext& ctx, uint16_t service,
-                          int64_t t);
+                          int64_t t, const TeamMember* member = nullptr);
 
 // The value of the block's first function with `role` (aux 0), when it matched; nullopt when
 // there is none, it did not match, or the block faulted.

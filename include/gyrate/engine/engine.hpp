@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,6 +69,19 @@ struct ServiceBalance {
   int64_t period_allowance = 0;
 };
 
+// One team member's share of a pooled plan, per service the plan rates (allowance units).
+struct MemberServiceBalance {
+  std::string service;
+  int64_t used = 0;       // committed this period
+  int64_t reserved = 0;   // held by the member's open reservations
+  int64_t cap_room = -1;  // per-member cap minus used and reserved (at least 0); -1: no cap
+};
+
+struct MemberBalance {
+  std::string id;
+  std::vector<MemberServiceBalance> services;
+};
+
 struct Balances {
   std::vector<Bucket> buckets;
   std::vector<ServiceBalance> services;  // one per service the plan rates
@@ -80,6 +94,11 @@ struct Balances {
   size_t pending_notifications = 0;
   uint64_t revision = 0;
   uint64_t late_requests = 0;
+  // A team: the account whose pool the buckets are (the team's id, also when asked by a
+  // member), and its members: every member when asked by the team's id, only the asking member
+  // when asked by a member's id. Empty for a subscriber.
+  std::string team;
+  std::vector<MemberBalance> members;
 };
 
 class Engine {
@@ -121,6 +140,7 @@ class Engine {
   // first; each is returned once. At most 64 wait per account (the oldest go first).
   Expected<std::vector<Notification>> take_notifications(std::string_view account);
 
+  // Accounts (subscribers and teams); team members are not accounts of their own.
   size_t account_count() const;
   // The account an identity belongs to (make_identity gives the canonical form looked up here).
   std::optional<std::string> find_by_identity(const Identity& identity) const;
@@ -130,13 +150,23 @@ class Engine {
     std::mutex mutex;
     AccountState state;
   };
+  // `account` may be a team member's id: it resolves to its team's slot.
   std::shared_ptr<Slot> find(std::string_view account) const;
+  // Part of provision_all (engine/team_provision.cpp): applies the batch's member specs to
+  // working copies of their teams (appended to `slots` and `next` when the team itself is not
+  // re-provisioned in the batch), moving members between teams, then checks every team's seats
+  // and plan. `lock` locks a slot once for the rest of the batch.
+  void provision_members(const std::vector<ProvisionSpec>& specs,
+                         std::vector<std::shared_ptr<Slot>>& slots,
+                         std::vector<AccountState>& next, std::vector<ProvisionFailure>& refused,
+                         const std::function<void(Slot&)>& lock);
 
   std::atomic<std::shared_ptr<const Catalog>> catalog_;
   mutable std::shared_mutex accounts_mutex_;
   StringMap<std::shared_ptr<Slot>> accounts_;
   std::mutex batch_mutex_;  // one provision_all at a time: it locks many slots
   StringMap<std::string> identities_;  // identity_key -> account id, under accounts_mutex_
+  size_t member_ids_ = 0;  // entries of accounts_ that are team members, under accounts_mutex_
 };
 
 }  // namespace gyrate::engine
