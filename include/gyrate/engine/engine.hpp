@@ -44,6 +44,8 @@ struct ProvisionFailure {
   Status status;
 };
 
+struct Explanation;  // gyrate/engine/explain.hpp
+
 struct ReserveRequest {
   std::string session;
   uint32_t number = 0;
@@ -133,6 +135,11 @@ class Engine {
   // Buys a pack of the account's plan; (order, number) makes the purchase idempotent.
   Expected<Answer> buy_pack(std::string_view account, std::string_view order, uint32_t number,
                             std::string_view pack, int64_t time);
+  // What reserve() would answer and why (rules fired, weight, buckets in draw order, price,
+  // limiter), on a copy of the account: nothing changes and nothing is journaled
+  // (engine/explain.cpp).
+  Expected<Explanation> explain(std::string_view account, const ReserveRequest& request) const;
+
   // Renews lazily to `time` first, so an idle account shows what it holds now.
   Expected<Balances> balances(std::string_view account, int64_t time);
 
