@@ -109,6 +109,11 @@ class AnsweredRequests {
   const Answer* find(const RequestKey& key) const;
   void add(RequestKey key, Answer answer);
   size_t size() const { return answers_.size(); }
+  // Oldest first (the store's snapshot keeps them in this order, so eviction order survives).
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (const RequestKey& key : order_) fn(key, answers_.at(key));
+  }
 
  private:
   std::unordered_map<RequestKey, Answer, RequestKeyHash> answers_;
