@@ -217,6 +217,29 @@ TEST(EngineStore, CheckpointExportsEachCdrOnceAndRecoveryStartsFromTheSnapshot) 
 }
 
 
+TEST(EngineStore, ACheckpointCutShortAfterItsCdrExportDoesNotExportThemTwice) {
+  TempDir dir;
+  {
+    auto engine = open_engine(dir.path());
+    ASSERT_TRUE(engine);
+    ASSERT_TRUE(engine->provision(subscriber("a", "token_starter", t0())));
+    for (uint32_t i = 0; i < 3; ++i) {
+      ASSERT_TRUE(engine->commit("a", {"s" + std::to_string(i), 1, "llm", 100, t0()}));
+    }
+    // The snapshot of sequence 4 cannot be written (a directory sits where its temporary file
+    // goes): the CDRs are exported, the journal keeps its records, as after a crash right there.
+    std::filesystem::create_directory(dir.path() / "snapshot-00000000000000000004.snap.tmp");
+    EXPECT_FALSE(engine->checkpoint());
+    EXPECT_EQ(exported_cdrs(store_of(*engine)).size(), 3u);
+  }
+  auto engine = open_engine(dir.path());
+  ASSERT_TRUE(engine);
+  EXPECT_EQ(store_of(*engine).recovery().records_replayed, 4u);
+  EXPECT_TRUE(store_of(*engine).pending_cdrs().empty());
+  EXPECT_EQ(exported_cdrs(store_of(*engine)).size(), 3u);
+  EXPECT_EQ(service(*engine->balances("a", t0()), "llm").used, 300);
+}
+
 TEST(EngineStore, AFailedWriteChangesNothingAndTheNextOneLands) {
   TempDir dir;
   catalog(kCatalog);  // compiled before the fork
