@@ -18,7 +18,7 @@ bool CsvReader::skip_ignored_line() {
   size_t end = text_.find('\n', pos_);
   std::string_view line =
       trim(text_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_));
-  if (!line.empty() && text_[pos_] != '#') return false;
+  if (!line.empty() && line.front() != '#') return false;
   skip_to_next_line();
   return true;
 }

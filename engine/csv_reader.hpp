@@ -1,6 +1,7 @@
 // CsvReader: RFC 4180 records from text, with the line each starts on, for provisioning files.
 // Quoted fields may hold commas, doubled quotes and line breaks; CRLF and LF both end a record;
-// blank lines and lines whose first character is '#' are skipped.
+// blank lines and lines whose first non-blank character is '#' are skipped (quote a
+// first field that starts with '#').
 #pragma once
 
 #include <cstddef>
