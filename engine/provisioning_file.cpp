@@ -9,7 +9,6 @@
 #include <set>
 
 #include "provisioning_formats.hpp"
-#include "provisioning_row.hpp"
 
 namespace gyrate::engine {
 namespace {
@@ -39,15 +38,6 @@ ProvisioningCounts count(const std::vector<ProvisionSpec>& specs) {
 }
 
 }  // namespace
-
-void add_row(RowBuilder& row, const std::string& file, size_t line, ParsedProvisioning& out) {
-  if (std::optional<ProvisionSpec> spec = row.finish()) {
-    out.specs.push_back(std::move(*spec));
-    out.lines.push_back(line);
-    return;
-  }
-  for (const std::string& reason : row.reasons()) out.errors.push_back({file, line, reason});
-}
 
 std::optional<ProvisioningFormat> provisioning_format_from_name(std::string_view name) {
   if (name == "auto") return ProvisioningFormat::kAuto;

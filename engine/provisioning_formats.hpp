@@ -15,8 +15,4 @@ void parse_csv_provisioning(std::string_view text, const std::string& file, int3
 void parse_jsonl_provisioning(std::string_view text, const std::string& file,
                               int32_t offset_minutes, ParsedProvisioning& out);
 
-// Adds a finished row to `out`: its spec, or one error per reason it was refused.
-class RowBuilder;
-void add_row(RowBuilder& row, const std::string& file, size_t line, ParsedProvisioning& out);
-
 }  // namespace gyrate::engine

@@ -155,4 +155,13 @@ std::optional<ProvisionSpec> RowBuilder::finish() {
   return std::move(spec_);
 }
 
+void add_row(RowBuilder& row, const std::string& file, size_t line, ParsedProvisioning& out) {
+  if (std::optional<ProvisionSpec> spec = row.finish()) {
+    out.specs.push_back(std::move(*spec));
+    out.lines.push_back(line);
+    return;
+  }
+  for (const std::string& reason : row.reasons()) out.errors.push_back({file, line, reason});
+}
+
 }  // namespace gyrate::engine

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gyrate/engine/engine.hpp"
+#include "gyrate/engine/provisioning_file.hpp"
 
 namespace gyrate::engine {
 
@@ -46,5 +47,8 @@ class RowBuilder {
   bool activation_given_ = false;
   std::vector<std::string> reasons_;
 };
+
+// Adds a finished row to `out`: its spec, or one error per reason it was refused.
+void add_row(RowBuilder& row, const std::string& file, size_t line, ParsedProvisioning& out);
 
 }  // namespace gyrate::engine
