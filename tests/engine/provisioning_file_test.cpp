@@ -8,6 +8,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <sstream>
 
 #include "engine_test_support.hpp"
 
@@ -362,6 +364,37 @@ TEST(ProvisioningFile, ParseErrorsAndEngineRefusalsAreReportedInOneRun) {
   ProvisioningReport checked =
       check_provisioning(catalog(kCatalog), std::vector<std::string>{csv.path(), jsonl.path()});
   EXPECT_EQ(errors_of(checked.errors), errors_of(report.errors));
+}
+
+// Untrusted input: every truncation and random byte changes of the example files parse without
+// a crash, each row is a spec or errors, and every error names a line of the text.
+TEST(ProvisioningFile, DamagedFilesAreErrorsNeverCrashes) {
+  std::mt19937 random(20261201);
+  for (const char* name : {"subscribers.csv", "subscribers.jsonl"}) {
+    std::ifstream in(example(name), std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string original = buffer.str();
+    auto check = [&](const std::string& text) {
+      ParsedProvisioning p = parse_provisioning(text, name, ProvisioningFormat::kAuto, kCst);
+      size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+      ASSERT_EQ(p.specs.size(), p.lines.size());
+      for (const ProvisionSpec& spec : p.specs) ASSERT_FALSE(spec.id.empty());
+      for (size_t line : p.lines) ASSERT_LE(line, lines);
+      for (const ProvisioningError& e : p.errors) ASSERT_LE(e.line, lines) << e.reason;
+    };
+    for (size_t n = 0; n <= original.size(); ++n) check(original.substr(0, n));
+    const char interesting[] = {'"', ',', '\n', '\r', '\\', '{', '}', '[', ':', ';', '#', '\0', '\xff'};
+    for (int round = 0; round < 2000; ++round) {
+      std::string text = original;
+      for (int k = 0; k < 3; ++k) {
+        size_t at = random() % text.size();
+        text[at] = round % 2 == 0 ? interesting[random() % sizeof interesting]
+                                  : static_cast<char>(random() % 256);
+      }
+      check(text);
+    }
+  }
 }
 
 TEST(ProvisioningFile, CheckTouchesNoEngine) {
