@@ -4,13 +4,16 @@
 
 #include "fd_avp.hpp"
 #include "fd_gy_codec.hpp"
+#include "fd_msg_edit.hpp"
 #include "fd_test_core.hpp"
 #include "gy_fixtures.hpp"
 
 namespace gyrate::diameter::fd {
 namespace {
 
+using testing::find_child;
 using testing::init_core;
+using testing::remove_child;
 using testing::over_the_wire;
 
 CreditControlRequest sample(CcRequestType type = CcRequestType::kUpdate, uint32_t number = 1) {
@@ -22,34 +25,6 @@ struct msg* received(const CreditControlRequest& q) {
   auto built = build_ccr(q);
   EXPECT_TRUE(built.has_value()) << (built ? "" : built.status().to_string());
   return built ? over_the_wire(*built) : nullptr;
-}
-
-// Removes every child of `parent` with this code (vendor 0) or the first of them.
-void remove_avp(msg_or_avp* parent, uint32_t code) {
-  msg_or_avp* child = nullptr;
-  fd_msg_browse_internal(parent, MSG_BRW_FIRST_CHILD, &child, nullptr);
-  while (child != nullptr) {
-    struct avp_hdr* h = nullptr;
-    fd_msg_avp_hdr(static_cast<struct avp*>(child), &h);
-    if (h->avp_code == code) {
-      fd_msg_free(child);
-      return;
-    }
-    fd_msg_browse_internal(child, MSG_BRW_NEXT, &child, nullptr);
-  }
-}
-
-// The first grouped child with this code.
-msg_or_avp* find_child(msg_or_avp* parent, uint32_t code) {
-  msg_or_avp* child = nullptr;
-  fd_msg_browse_internal(parent, MSG_BRW_FIRST_CHILD, &child, nullptr);
-  while (child != nullptr) {
-    struct avp_hdr* h = nullptr;
-    fd_msg_avp_hdr(static_cast<struct avp*>(child), &h);
-    if (h->avp_code == code) return child;
-    fd_msg_browse_internal(child, MSG_BRW_NEXT, &child, nullptr);
-  }
-  return nullptr;
 }
 
 Decoded<CreditControlRequest> parse_built(struct msg* m) {
@@ -179,7 +154,7 @@ TEST_F(GyCodec, BadEnumeratedValuesAre5004WithTheValueInFailedAvp) {
 TEST_F(GyCodec, AMissingRequiredAvpIs5005ForTheStackAndForTheCodec) {
   // The stack refuses it first (the dictionary's rules), so a server never sees it...
   struct msg* m = *build_ccr(sample());
-  remove_avp(m, 461);  // Service-Context-Id
+  remove_child(m, 461);  // Service-Context-Id
   std::string stack_error;
   EXPECT_EQ(over_the_wire(m, &stack_error), nullptr);
   EXPECT_EQ(stack_error, "DIAMETER_MISSING_AVP");
@@ -187,7 +162,7 @@ TEST_F(GyCodec, AMissingRequiredAvpIs5005ForTheStackAndForTheCodec) {
   // ...and the codec, which may be handed an unchecked message, agrees.
   for (uint32_t code : {263u, 264u, 296u, 283u, 258u, 461u, 416u, 415u}) {
     m = *build_ccr(sample());
-    remove_avp(m, code);
+    remove_child(m, code);
     auto parsed = parse_ccr(m);
     expect_failure(parsed, ResultCode::kMissingAvp, code, std::nullopt);
     fd_msg_free(m);
@@ -196,13 +171,13 @@ TEST_F(GyCodec, AMissingRequiredAvpIs5005ForTheStackAndForTheCodec) {
 
 TEST_F(GyCodec, ASubscriptionIdWithoutItsDataIs5005NamingTheData) {
   struct msg* m = *build_ccr(sample());
-  remove_avp(find_child(m, 443), 444);
+  remove_child(find_child(m, 443), 444);
   std::string stack_error;
   EXPECT_EQ(over_the_wire(m, &stack_error), nullptr);
   EXPECT_EQ(stack_error, "DIAMETER_MISSING_AVP");
 
   m = *build_ccr(sample());
-  remove_avp(find_child(m, 443), 444);
+  remove_child(find_child(m, 443), 444);
   expect_failure(parse_ccr(m), ResultCode::kMissingAvp, 444, std::nullopt);
   fd_msg_free(m);
 }
@@ -288,7 +263,7 @@ TEST_F(GyCodec, TheErrorAnswerToABadRequestTypeEchoesItAndTheClientReadsIt) {
 TEST_F(GyCodec, TheErrorAnswerToAMissingAvpNamesItWithoutAValue) {
   struct msg* m = received(sample());
   ASSERT_NE(m, nullptr);
-  remove_avp(m, 461);
+  remove_child(m, 461);
   auto a = error_answer_received(m);
   ASSERT_TRUE(a.has_value()) << a.error().message;
   EXPECT_EQ(a->result_code, ResultCode::kMissingAvp);
@@ -313,7 +288,7 @@ TEST_F(GyCodec, ASuccessAnswerWithoutOrWithABadRequestIdIsRefusedByTheClient) {
   struct msg* m = received(sample());
   ASSERT_NE(m, nullptr);
   ASSERT_TRUE(build_cca(&m, fixtures::sample_cca(sample(), "ocs.gyrate.test", "gyrate.test")).is_ok());
-  remove_avp(m, 415);
+  remove_child(m, 415);
   auto a = parse_cca(m);
   ASSERT_FALSE(a.has_value());
   EXPECT_EQ(a.error().result_code, ResultCode::kMissingAvp);
