@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <memory>
@@ -26,11 +27,19 @@ struct disp_hdl* g_handler_registration = nullptr;
 int g_log_level = FD_LOG_ERROR;
 bool g_started = false;
 
+bool g_log_values = false;
+
+// freeDiameter dumps a message it cannot parse at ERROR level, one AVP a line with its value
+// ("AVP: 'Subscription-Id-Data'(444) l=21 f=-M val=\"8613800138000\""): subscriber data. Unless
+// values are asked for, a line keeps the AVP's name and code and loses its value.
 void log_to_stderr(int level, const char* format, va_list args) {
   if (level < g_log_level) return;
-  std::fputs("freeDiameter: ", stderr);
-  std::vfprintf(stderr, format, args);
-  std::fputc('\n', stderr);
+  char line[2048];
+  std::vsnprintf(line, sizeof line, format, args);
+  if (!g_log_values) {
+    if (char* value = std::strstr(line, " val=")) std::strcpy(value, " val=<redacted>");
+  }
+  std::fprintf(stderr, "freeDiameter: %s\n", line);
 }
 
 // A peer that connects to us is admitted without TLS when its identity is allowed; any other
@@ -139,6 +148,7 @@ void on_expired(void* data, DiamId_t, size_t, struct msg**) {
 
 Status start_core(const CoreOptions& options, CcrHandler handler) {
   g_log_level = options.log_level;
+  g_log_values = options.log_values;
   fd_g_debug_lvl = options.log_level;
   if (int e = fd_log_handler_register(log_to_stderr); e != 0) {
     return fd_call_failed("fd_log_handler_register", e);

@@ -32,6 +32,7 @@ struct CoreOptions {
   std::optional<CorePeer> connect_to;      // a peer this core connects to (also allowed)
   std::string conf_path;                   // where the generated freeDiameter.conf is written
   int log_level = FD_LOG_ERROR;            // freeDiameter messages below this are dropped
+  bool log_values = false;                 // AVP values in the stack's message dumps (subscriber data)
 };
 
 // The handler of received CCRs: *msg is the request on entry; on return it is the answer to send

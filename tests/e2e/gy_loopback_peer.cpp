@@ -8,12 +8,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fd_avp.hpp"
@@ -172,6 +174,31 @@ void round_trip(const Args& args, Report& report, const std::string& step, gd::C
   report.check(*a == want, step, differences(*a, want));
 }
 
+// Several requests in flight at once: the handler runs on every AppServThreads thread.
+void concurrent_round_trips(const Args& args, Report& report, const std::string& session) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 100;
+  std::atomic<int> wrong{0};
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto q = gd::fixtures::sample_ccr(gd::CcRequestType::kUpdate, static_cast<uint32_t>(i),
+                                          session + ";t" + std::to_string(t), args.core.identity,
+                                          args.core.realm);
+        auto a = exchange(q);
+        if (!a || !(*a == gd::fixtures::sample_cca(q, args.server_identity, args.server_realm))) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%d CCR-U from %d threads in %.3f s (%.0f CCR/s)\n", kThreads * kPerThread, kThreads,
+              seconds, kThreads * kPerThread / seconds);
+  report.check(wrong == 0, "concurrent CCR-U", std::to_string(wrong.load()) + " answers differ");
+}
+
 void expect_refusal(Report& report, const std::string& step,
                     const gd::Decoded<gd::CreditControlAnswer>& a, gd::ResultCode code,
                     const gd::FailedAvp& failed) {
@@ -213,6 +240,7 @@ int run_client(Args args) {
                    gd::ResultCode::kMissingAvp, {.code = 461, .vendor_id = 0, .value = std::nullopt});
     // And the server still serves.
     round_trip(args, report, "CCR-U after malformed ones", gd::CcRequestType::kUpdate, 5, session);
+    concurrent_round_trips(args, report, session);
   }
   std::printf("%d passed, %d failed\n", report.passed, report.failed);
   std::fflush(stdout);

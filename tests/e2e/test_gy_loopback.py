@@ -89,6 +89,25 @@ def run_client(workdir, server_port, identity=CLIENT_ID, extensions=(), open_tim
     return subprocess.run(cmd, capture_output=True, text=True, timeout=CLIENT_TIMEOUT)
 
 
+def listeners(port):
+    """The local addresses with a TCP listener on `port`, from /proc/net/tcp and tcp6."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        with open(table) as f:
+            next(f)
+            for row in f:
+                local, state = row.split()[1], row.split()[3]
+                address, hexport = local.split(":")
+                if state == "0A" and int(hexport, 16) == port:
+                    found.append(address)
+    return found
+
+
+SUBSCRIBER_DATA = ("8613800138000", "460001234567890", "alice@llm.example")
+
+
 def dcca_extensions():
     paths = [os.path.join(FDX_DIR, name) for name in DCCA_EXTENSIONS]
     return paths if all(os.path.exists(p) for p in paths) else None
@@ -106,12 +125,17 @@ class GyLoopback(unittest.TestCase):
             server.stop()
             self.fail(f"server not ready: {ready!r}\n{''.join(server.stderr)}")
         try:
+            # 127.0.0.1 only (1.2.1 ignores ListenOn for loopback; fd_core adds the endpoint).
+            self.assertEqual(listeners(port), ["0100007F"])
             client = run_client(self.workdir, port, extensions=client_extensions)
         finally:
             code = server.stop()
         report = client.stdout + client.stderr + "".join(server.stderr)
         self.assertEqual(client.returncode, 0, report)
-        self.assertIn("7 passed, 0 failed", client.stdout, report)
+        self.assertIn("8 passed, 0 failed", client.stdout, report)
+        # The stack dumped the malformed CCR at ERROR level; its values stay out of the log.
+        for data in SUBSCRIBER_DATA:
+            self.assertNotIn(data, "".join(server.stderr) + client.stderr)
         for step in ("CCR-I", "CCR-U", "CCR-T", "CCR-EVENT"):
             self.assertIn(f"PASS {step}\n", client.stdout)
         self.assertEqual(code, 0, "server did not stop cleanly on SIGTERM\n" + report)
