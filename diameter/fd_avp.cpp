@@ -147,7 +147,10 @@ void AvpReader::fail(ResultCode code, const struct avp_hdr* h, std::string messa
   DecodeError e;
   e.result_code = code;
   e.failed_avp = FailedAvp{.code = h->avp_code, .vendor_id = vendor, .value = std::nullopt};
-  if (with_value) e.failed_avp->value = h->avp_value->i32;
+  if (with_value) {
+    bool is_unsigned = spec != nullptr && spec->type == AVP_TYPE_UNSIGNED32;
+    e.failed_avp->value = is_unsigned ? int64_t{h->avp_value->u32} : int64_t{h->avp_value->i32};
+  }
   e.message = (spec != nullptr ? std::string(spec->name) + ": " : std::string()) + message;
   *error_ = std::move(e);
 }

@@ -149,6 +149,26 @@ TEST_F(GyCodec, BadEnumeratedValuesAre5004WithTheValueInFailedAvp) {
   q = sample();
   q.auth_application_id = 3;  // RFC 4006 3.1: must be 4
   expect_failure(parse_built(*build_ccr(q)), ResultCode::kInvalidAvpValue, 258, 3);
+  q.auth_application_id = 4'000'000'000u;  // an Unsigned32 keeps its value
+  expect_failure(parse_built(*build_ccr(q)), ResultCode::kInvalidAvpValue, 258, 4'000'000'000);
+
+  q = sample();
+  q.multiple_services_indicator = static_cast<MultipleServicesIndicator>(2);
+  expect_failure(parse_built(*build_ccr(q)), ResultCode::kInvalidAvpValue, 455, 2);
+}
+
+TEST_F(GyCodec, ACcrWithoutSessionIdGetsOneFromTheCore) {
+  CreditControlRequest q = sample();
+  q.session_id.clear();
+  struct msg* m = received(q);
+  ASSERT_NE(m, nullptr);
+  auto parsed = parse_ccr(m);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  // RFC 6733 8.8: <DiameterIdentity>;<high 32 bits>;<low 32 bits>[;<optional value>]
+  EXPECT_EQ(parsed->session_id.rfind(std::string(testing::kLocalIdentity) + ";", 0), 0u)
+      << parsed->session_id;
+  EXPECT_NE(parsed->session_id.find(";gyrate"), std::string::npos) << parsed->session_id;
+  fd_msg_free(m);
 }
 
 TEST_F(GyCodec, AMissingRequiredAvpIs5005ForTheStackAndForTheCodec) {
