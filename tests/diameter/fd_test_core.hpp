@@ -2,6 +2,9 @@
 // and a trip through the wire format (bufferize -> parse -> dictionary -> rules) as a peer would do.
 #pragma once
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -19,10 +22,13 @@ inline constexpr const char* kLocalRealm = "unit.gyrate.test";
 inline void init_core() {
   static const bool ready = [] {
     if (fd_core_initialize() != 0) return false;
-    std::string conf = ::testing::TempDir() + "gy_codec_unit.conf";
+    // One file per process: ctest runs each test in its own process, several at once.
+    std::string conf = ::testing::TempDir() + "gy_codec_unit." + std::to_string(getpid()) + ".conf";
     std::ofstream(conf) << "Identity = \"" << kLocalIdentity << "\";\nRealm = \"" << kLocalRealm
                         << "\";\nSecPort = 0;\nNo_SCTP;\nNoRelay;\n";
-    return fd_core_parseconf(conf.c_str()) == 0 && setup_gy_dictionary().is_ok();
+    bool parsed = fd_core_parseconf(conf.c_str()) == 0;
+    std::remove(conf.c_str());
+    return parsed && setup_gy_dictionary().is_ok();
   }();
   ASSERT_TRUE(ready) << "freeDiameter core could not be initialized";
 }

@@ -5,6 +5,7 @@ checked both ways) and malformed CCRs. Run by ctest (label e2e) with the peer pr
 import argparse
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
@@ -116,6 +117,7 @@ def dcca_extensions():
 class GyLoopback(unittest.TestCase):
     def setUp(self):
         self.workdir = tempfile.mkdtemp(prefix="gy_loopback_")
+        self.addCleanup(shutil.rmtree, self.workdir, ignore_errors=True)
 
     def round_trip(self, server_extensions=(), client_extensions=()):
         port = free_port()
