@@ -146,7 +146,7 @@ void on_expired(void* data, DiamId_t, size_t, struct msg**) {
 
 }  // namespace
 
-Status start_core(const CoreOptions& options, CcrHandler handler) {
+Status configure_core(const CoreOptions& options) {
   g_log_level = options.log_level;
   g_log_values = options.log_values;
   fd_g_debug_lvl = options.log_level;
@@ -158,6 +158,11 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
   if (int e = fd_core_parseconf(options.conf_path.c_str()); e != 0) {
     return fd_call_failed("fd_core_parseconf", e);
   }
+  return setup_gy_dictionary();
+}
+
+Status start_core(const CoreOptions& options, CcrHandler handler) {
+  if (Status s = configure_core(options); !s) return s;
   if (options.loopback_only) {
     if (Status s = listen_on_loopback_only(options.port); !s) return s;
   }
@@ -166,7 +171,6 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
   if (int e = fd_peer_validate_register(validate_peer); e != 0) {
     return fd_call_failed("fd_peer_validate_register", e);
   }
-  if (Status s = setup_gy_dictionary(); !s) return s;
   if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
   if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
   g_started = true;

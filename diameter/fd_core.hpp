@@ -39,7 +39,12 @@ struct CoreOptions {
 // (or nullptr when the handler consumed it). It runs on AppServThreads threads concurrently.
 using CcrHandler = std::function<void(struct msg** msg)>;
 
-// Initializes, configures and starts the core, with `handler` (may be empty for a client) bound to
+// Initializes and configures the core (extensions loaded) and sets up the Gy dictionary, without
+// starting it: no sockets, no peers, enough to build and parse messages (unit tests, benchmarks).
+// Once per process.
+Status configure_core(const CoreOptions& options);
+
+// configure_core, then starts the core, with `handler` (may be empty for a client) bound to
 // application 4's CCR, and application 4 advertised in CER/CEA. Once per process.
 Status start_core(const CoreOptions& options, CcrHandler handler);
 // Stops the core and waits for its threads; safe to call when start_core failed half-way.
