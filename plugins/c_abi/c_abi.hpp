@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "gyrate/base/status.hpp"
+// The library's own code is hidden (-fvisibility=hidden); only what gyrate.h declares is not.
+#pragma GCC visibility push(default)
 #include "gyrate/c/gyrate.h"
+#pragma GCC visibility pop
 #include "gyrate/engine/catalog.hpp"
 #include "gyrate/engine/engine.hpp"
 
