@@ -84,9 +84,6 @@ void explain_decision(Explanation& e) {
                                       : "nothing requested: the service's quota is " +
                                             r.units(e.quota);
   r.add(asked + "; the grant rule asks for " + r.units(e.rule_grant));
-  if (a.limiter == Limiter::kRule) {
-    r.add("no balance, cap or window bound it below that: the rule's amount is granted");
-  }
   if (!e.model.empty()) {
     r.add(e.model_known ? "model " + e.model + " weighs " + lang::literal::format_fixed(e.weight) +
                               ": each unit debits that many allowance units"
@@ -143,6 +140,9 @@ void explain_decision(Explanation& e) {
     }
   }
   if (a.outcome == Outcome::kGranted) {
+    if (a.limiter == Limiter::kRule) {
+      r.add("no balance, cap or window is smaller: the rule's amount is granted");
+    }
     r.add("granted " + r.units(a.grant) + ", debit ceil(" + std::to_string(a.grant) + " x " +
           lang::literal::format_fixed(a.weight) + ") = " + std::to_string(a.debit) +
           " allowance units");

@@ -2,7 +2,8 @@
  * subscriber of T2 (examples/tariffs/t02_monthly_cap.tariff) through provisioning, reserve,
  * commit, a repeat, a pack, balances, notifications, explain and eight threads racing on one
  * account, checks every figure against the tariff by hand, and checks the error paths.
- * Usage: gyrate_c_abi_test T02_TARIFF_PATH */
+ * A T6 team (seats, members, the pool, a member cap) runs on a second engine.
+ * Usage: gyrate_c_abi_test T02_TARIFF_PATH T06_TARIFF_PATH */
 #define _POSIX_C_SOURCE 200809L /* pthreads under -std=c99 */
 
 #include <pthread.h>
@@ -360,6 +361,82 @@ static void test_threads(gyrate_engine* engine) {
   CHECK_EQ(total, 5000000);
 }
 
+/* T6 (examples/tariffs/t06_team_plan.tariff): a team with seats = 2 pools 2 x 20M = 40M and pays
+ * 2 x 198 CNY; its members draw on the pool through their own ids, each capped at 25M. */
+static void test_team(const char* t6_path) {
+  gyrate_catalog* catalog = NULL;
+  gyrate_engine* engine = NULL;
+  gyrate_subscriber s;
+  gyrate_attribute seats;
+  gyrate_identity phone;
+  gyrate_reserve_request r;
+  gyrate_commit_request c;
+  gyrate_answer a = empty_answer();
+  gyrate_balance_summary summary;
+  gyrate_service_balance llm;
+  char id[16];
+
+  CHECK_EQ(gyrate_catalog_open(t6_path, NULL, &catalog), GYRATE_OK);
+  CHECK_EQ(gyrate_engine_create(catalog, &engine), GYRATE_OK);
+  gyrate_catalog_free(catalog);
+  if (engine == NULL) return;
+  seats.name = "seats";
+  seats.value = "2";
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  s.id = "acme";
+  s.plan = "team";
+  s.activation = kActivation;
+  s.attributes = &seats;
+  s.attribute_count = 1;
+  CHECK_EQ(gyrate_provision(engine, &s), GYRATE_OK);
+  phone.type = GYRATE_IDENTITY_E164;
+  phone.value = "+8613800000002";
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  s.id = "m1";
+  s.team = "acme";
+  s.activation = kActivation;
+  s.identities = &phone;
+  s.identity_count = 1;
+  CHECK_EQ(gyrate_provision(engine, &s), GYRATE_OK);
+  s.id = "m2";
+  s.identities = NULL;
+  s.identity_count = 0;
+  CHECK_EQ(gyrate_provision(engine, &s), GYRATE_OK);
+  CHECK_EQ(gyrate_find_by_identity(engine, GYRATE_IDENTITY_E164, "8613800000002", id, sizeof id,
+                                   NULL),
+           GYRATE_OK);
+  CHECK(strcmp(id, "m1") == 0);
+
+  /* m1: 3M tokens of qwen_plus (weight 2) debit 6M of the pool. */
+  r = reserve_request("m1-s", 1, 3000000, kActivation + 60);
+  r.model = "qwen_plus";
+  CHECK_EQ(gyrate_reserve(engine, "m1", &r, &a), GYRATE_OK);
+  CHECK_EQ(a.grant, 3000000);
+  CHECK_EQ(a.debit, 6000000);
+  c = commit_request("m1-s", 2, 3000000, kActivation + 90);
+  CHECK_EQ(gyrate_commit(engine, "m1", &c, &a), GYRATE_OK);
+  CHECK_EQ(a.committed, 6000000);
+  /* m2: 30M of qwen_turbo (weight 1) asked; the pool holds 34M but m2's cap is 25M. */
+  r = reserve_request("m2-s", 1, 30000000, kActivation + 120);
+  r.model = "qwen_turbo";
+  CHECK_EQ(gyrate_reserve(engine, "m2", &r, &a), GYRATE_OK);
+  CHECK_EQ(a.grant, 25000000);
+  CHECK_EQ(a.limiter, GYRATE_LIMITER_MEMBER_CAP);
+
+  llm = llm_balance(engine, "acme", kActivation + 150, &summary);
+  CHECK_EQ(llm.period_allowance, 40000000);
+  CHECK_EQ(llm.used, 6000000);
+  CHECK_EQ(llm.reserved, 25000000);     /* m2's open reservation */
+  CHECK_EQ(llm.remaining, 9000000);     /* 40M - 6M used - 25M held */
+  CHECK_EQ(summary.last_fee, 396000000); /* 198 CNY x 2 seats */
+  /* The team's own id does not reserve once it has members: usage must name a member. */
+  r = reserve_request("acme-s", 1, 1000, kActivation + 180);
+  CHECK_EQ(gyrate_reserve(engine, "acme", &r, &a), GYRATE_FAILED_PRECONDITION);
+  gyrate_engine_destroy(engine);
+}
+
 int main(int argc, char** argv) {
   gyrate_catalog* catalog = NULL;
   gyrate_engine* engine = NULL;
@@ -368,8 +445,8 @@ int main(int argc, char** argv) {
   char id[16];
   size_t needed = 0;
 
-  if (argc != 2) {
-    fprintf(stderr, "usage: %s t02_monthly_cap.tariff\n", argv[0]);
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s t02_monthly_cap.tariff t06_team_plan.tariff\n", argv[0]);
     return 2;
   }
   CHECK_EQ(gyrate_abi_version(), GYRATE_ABI_VERSION);
@@ -412,6 +489,7 @@ int main(int argc, char** argv) {
   test_errors(engine);
   test_newer_caller(engine);
   test_threads(engine);
+  test_team(argv[2]);
 
   /* A hot publish of the same file (interpreter this time): requests go on. */
   {
