@@ -8,6 +8,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gyrate/base/status.hpp"
@@ -44,8 +45,9 @@ std::unique_ptr<engine::Engine> make_engine(std::shared_ptr<const engine::Catalo
 // A reserve request from the caller's struct (explain takes the same one).
 int reserve_request(const gyrate_reserve_request* in, engine::ReserveRequest& out);
 
-// Sets this thread's last error and returns `status`.
-int fail(int status, std::string message);
+// Sets this thread's last error and returns `status`. Never throws (a message it has no memory
+// for is dropped), so the guard's handlers may call it.
+int fail(int status, std::string_view message) noexcept;
 int fail(const Status& status);
 
 // The error for a NULL argument (a handle, a string or a struct) named `what`.
@@ -61,7 +63,7 @@ int guarded(F&& body) noexcept {
   } catch (const std::bad_alloc&) {
     return fail(GYRATE_RESOURCE_EXHAUSTED, "out of memory");
   } catch (const std::exception& e) {
-    return fail(GYRATE_INTERNAL, std::string("internal error: ") + e.what());
+    return fail(GYRATE_INTERNAL, e.what());
   } catch (...) {
     return fail(GYRATE_INTERNAL, "internal error");
   }

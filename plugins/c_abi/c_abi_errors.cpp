@@ -28,9 +28,9 @@ int status_of(ErrorCode code) {
 
 }  // namespace
 
-int fail(int status, std::string message) {
+int fail(int status, std::string_view message) noexcept {
   try {
-    t_last_error = std::move(message);
+    t_last_error.assign(message);
   } catch (...) {
     t_last_error.clear();  // out of memory for the message: the status still says what
   }
