@@ -192,6 +192,36 @@ TEST(EngineExplain, NotEligibleOnT4) {
   EXPECT_TRUE(mentions(e, "eligibility rule of plan opc_trial for llm is false"));
 }
 
+// T6 (a team of 2 seats: a 40M pool, 25M per member): a member asking 30M of qwen_turbo is cut
+// by its per-member cap, and explain names the team and the member's own use.
+TEST(EngineExplain, MemberCapOnT6) {
+  Engine engine(catalog("examples/tariffs/t06_team_plan.tariff"));
+  int64_t t = local(2026, 3, 1, 9, 0, kCst);
+  ProvisionSpec team = subscriber("acme", "team", t, 0, {{"seats", "2"}});
+  ProvisionSpec m1 = subscriber("m1", "", t);
+  m1.team = "acme";
+  ASSERT_TRUE(engine.provision_all({team, m1}));
+  ASSERT_TRUE(engine.reserve("m1", request("a", 1, "llm", 1'000'000, t, "qwen_turbo")));
+  ASSERT_TRUE(engine.commit("m1", {"a", 2, "llm", 1'000'000, t + 60}));
+  Explanation e =
+      explain_then_reserve(engine, "m1", request("b", 1, "llm", 30'000'000, t + 120, "qwen_turbo"));
+  EXPECT_EQ(e.account, "m1");
+  EXPECT_EQ(e.team, "acme");
+  EXPECT_EQ(e.remaining, 39'000'000);
+  EXPECT_EQ(e.member_used, 1'000'000);
+  ASSERT_TRUE(e.member_cap);
+  EXPECT_EQ(*e.member_cap, 25'000'000);
+  EXPECT_EQ(e.answer.grant, 24'000'000);
+  EXPECT_EQ(e.answer.limiter, lang::Limiter::kMemberCap);
+  ASSERT_EQ(e.buckets.size(), 1u);
+  EXPECT_EQ(e.buckets[0].origin, BucketOrigin::kPooled);
+  EXPECT_TRUE(mentions(e, "per-member cap 25000000, 1000000 used or held by this member"));
+  // The team's own id is refused, as reserve refuses it.
+  Expected<Explanation> by_team = engine.explain("acme", request("c", 1, "llm", 1, t + 180));
+  ASSERT_FALSE(by_team);
+  EXPECT_EQ(by_team.status().code(), ErrorCode::kFailedPrecondition);
+}
+
 // A request window of 3 per minute: the fourth request in the minute is refused (4012) with a
 // Validity-Time until the window has room, and explain says so before reserve does it.
 TEST(EngineExplain, FullRequestWindow) {
