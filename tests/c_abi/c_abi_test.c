@@ -2,7 +2,7 @@
  * subscriber of T2 (examples/tariffs/t02_monthly_cap.tariff) through provisioning, reserve,
  * commit, a repeat, a pack, balances, notifications, explain and eight threads racing on one
  * account, checks every figure against the tariff by hand, and checks the error paths.
- * A T6 team (seats, members, the pool, a member cap) runs on a second engine.
+ * A T6 team (seats, members, the pool, a member cap, a release) runs on a second engine.
  * Usage: gyrate_c_abi_test T02_TARIFF_PATH T06_TARIFF_PATH */
 #define _POSIX_C_SOURCE 200809L /* pthreads under -std=c99 */
 
@@ -431,6 +431,14 @@ static void test_team(const char* t6_path) {
   CHECK_EQ(llm.reserved, 25000000);     /* m2's open reservation */
   CHECK_EQ(llm.remaining, 9000000);     /* 40M - 6M used - 25M held */
   CHECK_EQ(summary.last_fee, 396000000); /* 198 CNY x 2 seats */
+  /* m2's session ends without usage: the 25M it held go back to the pool. */
+  a = empty_answer();
+  CHECK_EQ(gyrate_release(engine, "m2", "m2-s", 2, kActivation + 160, &a), GYRATE_OK);
+  CHECK_EQ(a.released, 25000000);
+  llm = llm_balance(engine, "acme", kActivation + 170, &summary);
+  CHECK_EQ(llm.reserved, 0);
+  CHECK_EQ(llm.remaining, 34000000);    /* 40M - 6M used */
+  CHECK_EQ(summary.open_reservations, 0);
   /* The team's own id does not reserve once it has members: usage must name a member. */
   r = reserve_request("acme-s", 1, 1000, kActivation + 180);
   CHECK_EQ(gyrate_reserve(engine, "acme", &r, &a), GYRATE_FAILED_PRECONDITION);
