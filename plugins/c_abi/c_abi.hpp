@@ -17,6 +17,7 @@
 #include "gyrate/c/gyrate.h"
 #pragma GCC visibility pop
 #include "gyrate/engine/catalog.hpp"
+#include "gyrate/engine/embedded_store.hpp"
 #include "gyrate/engine/engine.hpp"
 
 struct gyrate_catalog {
@@ -39,8 +40,11 @@ struct gyrate_notifications {
 
 namespace gyrate::c_abi {
 
-// The one place an Engine is made for the C ABI (store and journal options go here).
+// The one place an Engine is made for the C ABI: in memory, or on the embedded store the
+// options name.
 std::unique_ptr<engine::Engine> make_engine(std::shared_ptr<const engine::Catalog> catalog);
+Expected<std::unique_ptr<engine::Engine>> make_engine(std::shared_ptr<const engine::Catalog> catalog,
+                                                      const gyrate_engine_options& options);
 
 // A reserve request from the caller's struct (explain takes the same one).
 int reserve_request(const gyrate_reserve_request* in, engine::ReserveRequest& out);

@@ -8,6 +8,24 @@ std::unique_ptr<engine::Engine> make_engine(std::shared_ptr<const engine::Catalo
   return std::make_unique<engine::Engine>(std::move(catalog));
 }
 
+Expected<std::unique_ptr<engine::Engine>> make_engine(std::shared_ptr<const engine::Catalog> catalog,
+                                                      const gyrate_engine_options& options) {
+  if (options.store_dir == nullptr) return make_engine(std::move(catalog));
+  engine::JournalOptions journal;
+  switch (options.fsync) {
+    case GYRATE_FSYNC_ALWAYS: journal.fsync = engine::FsyncPolicy::kAlways; break;
+    case GYRATE_FSYNC_BATCHED: journal.fsync = engine::FsyncPolicy::kBatched; break;
+    case GYRATE_FSYNC_OFF: journal.fsync = engine::FsyncPolicy::kOff; break;
+    default:
+      return Status::error(ErrorCode::kInvalidArgument,
+                           "options.fsync " + std::to_string(options.fsync) + " is not a GYRATE_FSYNC_*");
+  }
+  journal.salvage = options.salvage != 0;
+  auto store = engine::EmbeddedStore::open(options.store_dir, journal);
+  if (!store) return store.status();
+  return engine::Engine::open(std::move(catalog), std::move(*store));
+}
+
 }  // namespace gyrate::c_abi
 
 using namespace gyrate::c_abi;
@@ -45,6 +63,31 @@ int gyrate_engine_create(gyrate_catalog* catalog, gyrate_engine** out) {
     if (catalog == nullptr) return null_argument("catalog");
     if (out == nullptr) return null_argument("out");
     *out = new gyrate_engine{make_engine(catalog->catalog)};
+    return GYRATE_OK;
+  });
+}
+
+int gyrate_engine_open(gyrate_catalog* catalog, const gyrate_engine_options* options,
+                       gyrate_engine** out) {
+  return guarded([&] {
+    if (catalog == nullptr) return null_argument("catalog");
+    if (options == nullptr) return null_argument("options");
+    if (out == nullptr) return null_argument("out");
+    *out = nullptr;
+    gyrate_engine_options given{};
+    given.struct_size = sizeof given;
+    if (int s = read_struct(options, given, "options"); s != GYRATE_OK) return s;
+    auto engine = make_engine(catalog->catalog, given);
+    if (!engine) return fail(engine.status());
+    *out = new gyrate_engine{std::move(*engine)};
+    return GYRATE_OK;
+  });
+}
+
+int gyrate_engine_checkpoint(gyrate_engine* engine) {
+  return guarded([&] {
+    if (engine == nullptr) return null_argument("engine");
+    if (gyrate::Status s = engine->engine->checkpoint(); !s) return fail(s);
     return GYRATE_OK;
   });
 }

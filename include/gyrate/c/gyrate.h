@@ -88,6 +88,28 @@ typedef struct gyrate_engine gyrate_engine;
 
 /* An engine holding every account in memory, rating on `catalog`. */
 int gyrate_engine_create(gyrate_catalog* catalog, gyrate_engine** out);
+
+/* When a change counts as durable (the journal's fsync policy). */
+#define GYRATE_FSYNC_ALWAYS 0  /* an fdatasync covers it; concurrent calls share one */
+#define GYRATE_FSYNC_BATCHED 1 /* the same, after waiting up to 2 ms for more changes */
+#define GYRATE_FSYNC_OFF 2     /* written only: survives a killed process, not a power cut */
+
+typedef struct gyrate_engine_options {
+  uint32_t struct_size;
+  const char* store_dir; /* the embedded store's directory (created); NULL: memory only */
+  int32_t fsync;         /* GYRATE_FSYNC_* */
+  int32_t salvage;       /* nonzero: start despite a corrupt record, skipping it (logged) */
+} gyrate_engine_options;
+
+/* An engine on the embedded store in options->store_dir: it replays the newest snapshot and the
+ * journal after it, and no call returns before its change is durable. A corrupt journal gives
+ * GYRATE_CORRUPT naming the file and offset; another process holding the directory gives
+ * GYRATE_FAILED_PRECONDITION. */
+int gyrate_engine_open(gyrate_catalog* catalog, const gyrate_engine_options* options,
+                       gyrate_engine** out);
+/* Writes a snapshot and exports the CDRs it covers to store_dir/cdr/ (protobuf and JSON lines);
+ * requests keep running. GYRATE_OK and nothing done for an engine in memory. */
+int gyrate_engine_checkpoint(gyrate_engine* engine);
 /* No call on the engine may run or start once this is called. NULL is ignored. */
 void gyrate_engine_destroy(gyrate_engine* engine);
 /* Hot reload: one atomic swap, nothing waits. New requests rate on `catalog`; an open
