@@ -66,7 +66,8 @@ struct ProvisioningReport {
 // them or, on any error, none. Errors are the parse errors and the engine's refusals mapped
 // back to their rows' lines; when some rows do not parse, the others are still checked by the
 // engine (nothing is applied), so one run reports everything. An id given on two rows is
-// refused at the second, naming the first.
+// refused at the second, naming the first. Safe while requests run: provision_all's locking
+// holds (requests of accounts outside the files do not wait).
 ProvisioningReport apply_provisioning(Engine& engine, const std::vector<std::string>& paths,
                                       ProvisioningFormat format = ProvisioningFormat::kAuto);
 ProvisioningReport apply_provisioning(Engine& engine, const std::string& path,
