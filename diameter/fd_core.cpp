@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "fd_avp.hpp"
+#include "fd_gy_codec.hpp"
 
 namespace gyrate::diameter::fd {
 namespace {
@@ -114,6 +115,13 @@ Status register_ccr_handler(CcrHandler handler) {
   return Status::ok();
 }
 
+void on_parsing_error_answer(enum fd_hook_type, struct msg* answer, struct peer_hdr*, void*,
+                             struct fd_hook_permsgdata*, void*) {
+  if (Status s = complete_stack_error_answer(answer); !s) {
+    std::fprintf(stderr, "gyrate: %s\n", s.to_string().c_str());
+  }
+}
+
 struct Waiter {
   std::mutex mutex;
   std::condition_variable done_cv;
@@ -172,6 +180,12 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
     return fd_call_failed("fd_peer_validate_register", e);
   }
   if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
+  struct fd_hook_hdl* hook = nullptr;
+  if (int e = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_PARSING_ERROR2), on_parsing_error_answer, nullptr,
+                               nullptr, &hook);
+      e != 0) {
+    return fd_call_failed("fd_hook_register", e);
+  }
   if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
   g_started = true;
   if (int e = fd_core_waitstartcomplete(); e != 0) return fd_call_failed("fd_core_waitstartcomplete", e);

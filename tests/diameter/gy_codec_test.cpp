@@ -290,6 +290,24 @@ TEST_F(GyCodec, TheErrorAnswerToAMissingAvpNamesItWithoutAValue) {
   EXPECT_EQ(a->failed_avp, (FailedAvp{.code = 461, .vendor_id = 0, .value = std::nullopt}));
 }
 
+TEST_F(GyCodec, TheStacksOwnErrorAnswerIsCompletedToTheCcaFormat) {
+  struct msg* m = *build_ccr(sample(CcRequestType::kUpdate, 6));
+  remove_child(m, 461);  // Service-Context-Id
+  struct msg* request = over_the_wire(m, nullptr, /*check_rules=*/false);
+  ASSERT_NE(request, nullptr);
+  struct msg* error = nullptr;  // what the server's stack answers by itself
+  ASSERT_EQ(fd_msg_parse_or_error(&request, &error), EBADMSG);
+  ASSERT_NE(error, nullptr);
+  ASSERT_TRUE(complete_stack_error_answer(error).is_ok());
+  // Without the completion the client's stack would refuse it (CCA rules: CC-Request-Type...).
+  auto a = answer_received(error);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  EXPECT_EQ(a->result_code, ResultCode::kMissingAvp);
+  EXPECT_EQ(a->cc_request_type, CcRequestType::kUpdate);
+  EXPECT_EQ(a->cc_request_number, 6u);
+  EXPECT_EQ(a->failed_avp, (FailedAvp{.code = 461, .vendor_id = 0, .value = std::nullopt}));
+}
+
 TEST_F(GyCodec, AProtocolErrorAnswerHasTheEBit) {
   struct msg* m = received(sample());
   ASSERT_NE(m, nullptr);
