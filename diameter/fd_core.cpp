@@ -26,6 +26,7 @@ std::vector<std::string> g_allowed_peers;  // written before fd_core_start, read
 std::unique_ptr<CcrHandler> g_handler;
 struct disp_hdl* g_handler_registration = nullptr;
 int g_log_level = FD_LOG_ERROR;
+bool g_initialized = false;
 bool g_started = false;
 
 bool g_log_values = false;
@@ -163,6 +164,7 @@ Status configure_core(const CoreOptions& options) {
   }
   if (Status s = write_conf(options); !s) return s;
   if (int e = fd_core_initialize(); e != 0) return fd_call_failed("fd_core_initialize", e);
+  g_initialized = true;
   if (int e = fd_core_parseconf(options.conf_path.c_str()); e != 0) {
     return fd_call_failed("fd_core_parseconf", e);
   }
@@ -193,6 +195,7 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
 }
 
 void stop_core() {
+  if (!g_initialized) return;  // fd_core_shutdown would tear down what was never set up
   fd_core_shutdown();
   if (g_started) fd_core_wait_shutdown_complete();
   g_started = false;
