@@ -92,6 +92,21 @@ void AvpWriter::any(struct dict_object* model, std::optional<int64_t> value) {
   set(a, &val);
 }
 
+void AvpWriter::blank_copy(struct avp* original) {
+  if (*err_ != 0) return;
+  struct avp* copy = original;  // AVPFL_SET_RAWDATA_FROM_AVP reads the length from *copy
+  struct avp_hdr* from = nullptr;
+  struct avp_hdr* to = nullptr;
+  int e = fd_msg_avp_hdr(original, &from);
+  if (e == 0) e = fd_msg_avp_new(nullptr, AVPFL_SET_BLANK_VALUE | AVPFL_SET_RAWDATA_FROM_AVP, &copy);
+  if (e == 0) e = fd_msg_avp_hdr(copy, &to);
+  if (e == 0) {
+    *to = *from;
+    e = fd_msg_avp_add(parent_, MSG_BRW_LAST_CHILD, copy);
+  }
+  if (e != 0) *err_ = e;
+}
+
 bool AvpReader::visit(struct avp* a, std::initializer_list<Avp> repeatable, Avp* id,
                       struct avp_hdr** h) {
   if (fd_msg_avp_hdr(a, h) != 0) {
@@ -100,7 +115,13 @@ bool AvpReader::visit(struct avp* a, std::initializer_list<Avp> repeatable, Avp*
   }
   uint32_t vendor = ((*h)->avp_flags & AVP_FLAG_VENDOR) ? (*h)->avp_vendor : 0;
   const AvpSpec* spec = find_avp_spec((*h)->avp_code, vendor);
-  if (spec == nullptr) return false;
+  if (spec == nullptr) {
+    struct dict_object* model = nullptr;
+    if (((*h)->avp_flags & AVP_FLAG_MANDATORY) != 0 && fd_msg_model(a, &model) == 0 && model == nullptr) {
+      fail(ResultCode::kAvpUnsupported, *h, "an AVP no dictionary knows has the M bit");
+    }
+    return false;
+  }
   *id = spec->id;
   const size_t index = static_cast<size_t>(spec->id);
   if (seen_[index] && std::find(repeatable.begin(), repeatable.end(), spec->id) == repeatable.end()) {

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <bitset>
-#include <initializer_list>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +37,8 @@ class AvpWriter {
   AvpWriter group(Avp id);
   // An AVP of any dictionary model (Failed-AVP's content), with an integer value or a blank one.
   void any(struct dict_object* model, std::optional<int64_t> value);
+  // An AVP with no dictionary model: its header copied from `original`, its payload zeroed.
+  void blank_copy(struct avp* original);
 
  private:
   struct avp* append(struct dict_object* model);
@@ -62,9 +64,10 @@ class AvpReader {
   // A reader for a group inside this one: its own repeat counts, the same error.
   AvpReader nested() const { return AvpReader(error_); }
 
-  // Calls f(const Child&) for each child the codec knows; skips the others (an unknown AVP with
-  // the M bit never gets here: the stack answers it with 5001). A repeat of an AVP that RFC 4006
-  // allows once fails with 5009 unless `repeatable` says it may repeat.
+  // Calls f(const Child&) for each child the codec knows and skips the others, except one that no
+  // dictionary knows and has the M bit: 5001 (the stack answers those itself, so a handler never
+  // sees one). A repeat of an AVP that RFC 4006 allows once fails with 5009 unless `repeatable`
+  // says it may repeat.
   template <typename F>
   void for_each(msg_or_avp* parent, std::initializer_list<Avp> repeatable, F&& f);
 

@@ -33,12 +33,30 @@ struct dict_object* find_model(uint32_t code, uint32_t vendor) {
   return model;
 }
 
-// An AVP the dictionary does not know cannot be rebuilt by libfdproto's API, so its Failed-AVP is
-// left out; the stack answers such AVPs itself (5001) before a handler runs.
-void write_failed_avp(AvpWriter w, const FailedAvp& f) {
-  struct dict_object* model = find_model(f.code, f.vendor_id);
-  if (model == nullptr) return;
-  w.group(Avp::kFailedAvp).any(model, f.value);
+// The first AVP with this code and vendor in `parent` or any group below it.
+struct avp* find_in_tree(msg_or_avp* parent, uint32_t code, uint32_t vendor) {
+  msg_or_avp* child = nullptr;
+  fd_msg_browse_internal(parent, MSG_BRW_FIRST_CHILD, &child, nullptr);
+  while (child != nullptr) {
+    struct avp_hdr* h = nullptr;
+    if (fd_msg_avp_hdr(static_cast<struct avp*>(child), &h) == 0) {
+      uint32_t v = (h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0;
+      if (h->avp_code == code && v == vendor) return static_cast<struct avp*>(child);
+    }
+    if (struct avp* below = find_in_tree(child, code, vendor)) return below;
+    if (fd_msg_browse_internal(child, MSG_BRW_NEXT, &child, nullptr) != 0) break;
+  }
+  return nullptr;
+}
+
+// An AVP of the dictionary is rebuilt from its model; one the dictionary does not know (5001) is
+// copied from the request with a zeroed payload, as the stack's own answers do.
+void write_failed_avp(AvpWriter w, const FailedAvp& f, struct msg* request) {
+  if (struct dict_object* model = find_model(f.code, f.vendor_id)) {
+    w.group(Avp::kFailedAvp).any(model, f.value);
+  } else if (struct avp* original = request ? find_in_tree(request, f.code, f.vendor_id) : nullptr) {
+    w.group(Avp::kFailedAvp).blank_copy(original);
+  }
 }
 
 void write_origin(AvpWriter& w, struct msg* m, const std::string& host, const std::string& realm,
@@ -143,20 +161,25 @@ FailedAvp read_failed_avp(const Child& group) {
   return f;
 }
 
-// CC-Request-Type and -Number of a request as they are, to echo in an error answer: the CCA's
-// ABNF requires both, and a peer's stack refuses an answer without them.
-void read_request_ids(struct msg* request, std::optional<int32_t>* type, std::optional<uint32_t>* number) {
+// Auth-Application-Id, and CC-Request-Type and -Number as the request had them (an invalid type
+// too): the CCA's ABNF requires all three even in an error answer, and a peer's stack checks it.
+void echo_request_ids(AvpWriter& w, struct msg* request) {
+  std::optional<int32_t> type;
+  std::optional<uint32_t> number;
   msg_or_avp* child = nullptr;
   fd_msg_browse_internal(request, MSG_BRW_FIRST_CHILD, &child, nullptr);
   while (child != nullptr) {
     struct avp_hdr* h = nullptr;
     if (fd_msg_avp_hdr(static_cast<struct avp*>(child), &h) == 0 && h->avp_value != nullptr &&
         (h->avp_flags & AVP_FLAG_VENDOR) == 0) {
-      if (h->avp_code == avp_spec(Avp::kCcRequestType).code && !*type) *type = h->avp_value->i32;
-      if (h->avp_code == avp_spec(Avp::kCcRequestNumber).code && !*number) *number = h->avp_value->u32;
+      if (h->avp_code == avp_spec(Avp::kCcRequestType).code && !type) type = h->avp_value->i32;
+      if (h->avp_code == avp_spec(Avp::kCcRequestNumber).code && !number) number = h->avp_value->u32;
     }
     if (fd_msg_browse_internal(child, MSG_BRW_NEXT, &child, nullptr) != 0) break;
   }
+  w.u32(Avp::kAuthApplicationId, kCreditControlApplicationId);
+  if (type) w.i32(Avp::kCcRequestType, *type);
+  if (number) w.u32(Avp::kCcRequestNumber, *number);
 }
 
 Status new_answer(struct msg** msg, ResultCode code) {
@@ -175,6 +198,7 @@ Status new_answer(struct msg** msg, ResultCode code) {
 }  // namespace
 
 Status build_cca(struct msg** msg, const CreditControlAnswer& a) {
+  struct msg* request = *msg;
   if (Status s = new_answer(msg, a.result_code); !s) return s;
   int err = 0;
   AvpWriter w(*msg, &err);
@@ -186,26 +210,34 @@ Status build_cca(struct msg** msg, const CreditControlAnswer& a) {
   w.opt_enumerated(Avp::kCcSessionFailover, a.cc_session_failover);
   w.opt_enumerated(Avp::kCreditControlFailureHandling, a.credit_control_failure_handling);
   for (const MsccAnswer& m : a.mscc) write_mscc(w.group(Avp::kMultipleServicesCreditControl), m);
-  if (a.failed_avp) write_failed_avp(w, *a.failed_avp);
+  if (a.failed_avp) write_failed_avp(w, *a.failed_avp, request);
   return err == 0 ? Status::ok() : fd_call_failed("building a CCA", err);
 }
 
 Status build_error_cca(struct msg** msg, const DecodeError& error) {
-  std::optional<int32_t> type;
-  std::optional<uint32_t> number;
-  read_request_ids(*msg, &type, &number);
+  struct msg* request = *msg;
   if (Status s = new_answer(msg, error.result_code); !s) return s;
   int err = 0;
   AvpWriter w(*msg, &err);
   w.u32(Avp::kResultCode, code_value(error.result_code));
   write_origin(w, *msg, std::string(), std::string(), &err);
-  if (!is_protocol_error(error.result_code)) {
-    w.u32(Avp::kAuthApplicationId, kCreditControlApplicationId);
-    if (type) w.i32(Avp::kCcRequestType, *type);
-    if (number) w.u32(Avp::kCcRequestNumber, *number);
-  }
-  if (error.failed_avp) write_failed_avp(w, *error.failed_avp);
+  if (!is_protocol_error(error.result_code)) echo_request_ids(w, request);
+  if (error.failed_avp) write_failed_avp(w, *error.failed_avp, request);
   return err == 0 ? Status::ok() : fd_call_failed("building an error CCA", err);
+}
+
+Status complete_stack_error_answer(struct msg* answer) {
+  struct msg_hdr* hdr = nullptr;
+  struct msg* request = nullptr;
+  if (fd_msg_hdr(answer, &hdr) != 0 || (hdr->msg_flags & (CMD_FLAG_REQUEST | CMD_FLAG_ERROR)) != 0 ||
+      hdr->msg_code != kCreditControlCommand || hdr->msg_appl != kCreditControlApplicationId ||
+      fd_msg_answ_getq(answer, &request) != 0 || request == nullptr) {
+    return Status::ok();  // not a CCA in the CCA format: nothing to add
+  }
+  int err = 0;
+  AvpWriter w(answer, &err);
+  echo_request_ids(w, request);
+  return err == 0 ? Status::ok() : fd_call_failed("completing the stack's error CCA", err);
 }
 
 Decoded<CreditControlAnswer> parse_cca(struct msg* m) {

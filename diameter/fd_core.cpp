@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "fd_avp.hpp"
+#include "fd_gy_codec.hpp"
 
 namespace gyrate::diameter::fd {
 namespace {
@@ -25,6 +26,7 @@ std::vector<std::string> g_allowed_peers;  // written before fd_core_start, read
 std::unique_ptr<CcrHandler> g_handler;
 struct disp_hdl* g_handler_registration = nullptr;
 int g_log_level = FD_LOG_ERROR;
+bool g_initialized = false;
 bool g_started = false;
 
 bool g_log_values = false;
@@ -114,6 +116,13 @@ Status register_ccr_handler(CcrHandler handler) {
   return Status::ok();
 }
 
+void on_parsing_error_answer(enum fd_hook_type, struct msg* answer, struct peer_hdr*, void*,
+                             struct fd_hook_permsgdata*, void*) {
+  if (Status s = complete_stack_error_answer(answer); !s) {
+    std::fprintf(stderr, "gyrate: %s\n", s.to_string().c_str());
+  }
+}
+
 struct Waiter {
   std::mutex mutex;
   std::condition_variable done_cv;
@@ -155,6 +164,7 @@ Status configure_core(const CoreOptions& options) {
   }
   if (Status s = write_conf(options); !s) return s;
   if (int e = fd_core_initialize(); e != 0) return fd_call_failed("fd_core_initialize", e);
+  g_initialized = true;
   if (int e = fd_core_parseconf(options.conf_path.c_str()); e != 0) {
     return fd_call_failed("fd_core_parseconf", e);
   }
@@ -172,6 +182,12 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
     return fd_call_failed("fd_peer_validate_register", e);
   }
   if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
+  struct fd_hook_hdl* hook = nullptr;
+  if (int e = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_PARSING_ERROR2), on_parsing_error_answer, nullptr,
+                               nullptr, &hook);
+      e != 0) {
+    return fd_call_failed("fd_hook_register", e);
+  }
   if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
   g_started = true;
   if (int e = fd_core_waitstartcomplete(); e != 0) return fd_call_failed("fd_core_waitstartcomplete", e);
@@ -179,6 +195,7 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
 }
 
 void stop_core() {
+  if (!g_initialized) return;  // fd_core_shutdown would tear down what was never set up
   fd_core_shutdown();
   if (g_started) fd_core_wait_shutdown_complete();
   g_started = false;

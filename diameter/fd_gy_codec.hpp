@@ -21,6 +21,11 @@ Status build_cca(struct msg** msg, const CreditControlAnswer& cca);
 // The answer to a request parse_ccr refused: the error's Result-Code and Failed-AVP, with
 // CC-Request-Type and -Number echoed when the request had them. 3xxx answers carry the E bit.
 Status build_error_cca(struct msg** msg, const DecodeError& error);
+// The stack answers some malformed CCRs itself (5005, 5009, 5014, 5001) with an answer that has
+// only Session-Id, Result-Code, Origin and Failed-AVP; this adds what the CCA's ABNF requires
+// besides (Auth-Application-Id, CC-Request-Type, CC-Request-Number from the request). For
+// HOOK_MESSAGE_PARSING_ERROR2; any other answer is left as it is.
+Status complete_stack_error_answer(struct msg* answer);
 // A received answer as the model. An error answer (not 2xxx) may lack CC-Request-Type and -Number
 // (they keep their defaults) or echo an invalid type (kept as it came).
 Decoded<CreditControlAnswer> parse_cca(struct msg* cca);

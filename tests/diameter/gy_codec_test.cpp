@@ -2,6 +2,9 @@
 // format both ways, and each malformed input gets the Result-Code and Failed-AVP RFC 6733 gives it.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include "fd_avp.hpp"
 #include "fd_gy_codec.hpp"
 #include "fd_msg_edit.hpp"
@@ -234,6 +237,58 @@ TEST_F(GyCodec, AnEventTimestampOfTheWrongLengthIs5014) {
   expect_failure(parse_built(m), ResultCode::kInvalidAvpLength, 55, std::nullopt);
 }
 
+// Bytes -> message -> dictionary as a stack does; the message is kept when the dictionary fails,
+// with the stack's error in *stack_error.
+struct msg* parse_leniently(uint8_t* buf, size_t len, std::string* stack_error) {
+  struct msg* parsed = nullptr;
+  EXPECT_EQ(fd_msg_parse_buffer(&buf, len, &parsed), 0);
+  struct fd_pei pei{};
+  fd_msg_parse_dict(parsed, gy_dictionary().dict, &pei);
+  if (pei.pei_errcode != nullptr) *stack_error = pei.pei_errcode;
+  return parsed;
+}
+
+// The CCR's bytes with one more AVP at the end: code 99999, M bit, 4 octets of payload.
+struct msg* with_unknown_mandatory_avp(const CreditControlRequest& q, std::string* stack_error) {
+  uint8_t* buf = nullptr;
+  size_t len = 0;
+  struct msg* m = *build_ccr(q);
+  fd_msg_bufferize(m, &buf, &len);
+  fd_msg_free(m);
+  const uint8_t unknown[12] = {0x00, 0x01, 0x86, 0x9F, 0x40, 0x00, 0x00, 0x0C, 0xDE, 0xAD, 0xBE, 0xEF};
+  auto* bigger = static_cast<uint8_t*>(std::realloc(buf, len + sizeof unknown));
+  std::memcpy(bigger + len, unknown, sizeof unknown);
+  len += sizeof unknown;
+  bigger[1] = static_cast<uint8_t>(len >> 16);
+  bigger[2] = static_cast<uint8_t>(len >> 8);
+  bigger[3] = static_cast<uint8_t>(len);
+  return parse_leniently(bigger, len, stack_error);
+}
+
+TEST_F(GyCodec, AnUnknownMandatoryAvpIs5001WithTheAvpInFailedAvp) {
+  std::string stack_error;
+  struct msg* m = with_unknown_mandatory_avp(sample(CcRequestType::kUpdate, 2), &stack_error);
+  EXPECT_EQ(stack_error, "DIAMETER_AVP_UNSUPPORTED");  // the stack's answer, before any handler
+  auto parsed = parse_ccr(m);
+  expect_failure(parsed, ResultCode::kAvpUnsupported, 99999, std::nullopt);
+  ASSERT_TRUE(build_error_cca(&m, parsed.error()).is_ok());
+  // The client's stack cannot resolve the AVP inside Failed-AVP either; it hands an error answer
+  // that fails parsing to the application all the same (fd_msg_parse_or_error "rescues" it).
+  std::string client_error;
+  uint8_t* buf = nullptr;
+  size_t len = 0;
+  fd_msg_bufferize(m, &buf, &len);
+  fd_msg_free(m);
+  struct msg* answer = parse_leniently(buf, len, &client_error);
+  EXPECT_EQ(client_error, "DIAMETER_AVP_UNSUPPORTED");
+  auto a = parse_cca(answer);
+  fd_msg_free(answer);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  EXPECT_EQ(a->result_code, ResultCode::kAvpUnsupported);
+  EXPECT_EQ(a->cc_request_number, 2u);
+  EXPECT_EQ(a->failed_avp, (FailedAvp{.code = 99999, .vendor_id = 0, .value = std::nullopt}));
+}
+
 TEST_F(GyCodec, AnAnswerIsNotARequest3001AndAnotherApplicationIs3007) {
   struct msg* m = received(sample());
   ASSERT_NE(m, nullptr);
@@ -287,6 +342,24 @@ TEST_F(GyCodec, TheErrorAnswerToAMissingAvpNamesItWithoutAValue) {
   auto a = error_answer_received(m);
   ASSERT_TRUE(a.has_value()) << a.error().message;
   EXPECT_EQ(a->result_code, ResultCode::kMissingAvp);
+  EXPECT_EQ(a->failed_avp, (FailedAvp{.code = 461, .vendor_id = 0, .value = std::nullopt}));
+}
+
+TEST_F(GyCodec, TheStacksOwnErrorAnswerIsCompletedToTheCcaFormat) {
+  struct msg* m = *build_ccr(sample(CcRequestType::kUpdate, 6));
+  remove_child(m, 461);  // Service-Context-Id
+  struct msg* request = over_the_wire(m, nullptr, /*check_rules=*/false);
+  ASSERT_NE(request, nullptr);
+  struct msg* error = nullptr;  // what the server's stack answers by itself
+  ASSERT_EQ(fd_msg_parse_or_error(&request, &error), EBADMSG);
+  ASSERT_NE(error, nullptr);
+  ASSERT_TRUE(complete_stack_error_answer(error).is_ok());
+  // Without the completion the client's stack would refuse it (CCA rules: CC-Request-Type...).
+  auto a = answer_received(error);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  EXPECT_EQ(a->result_code, ResultCode::kMissingAvp);
+  EXPECT_EQ(a->cc_request_type, CcRequestType::kUpdate);
+  EXPECT_EQ(a->cc_request_number, 6u);
   EXPECT_EQ(a->failed_avp, (FailedAvp{.code = 461, .vendor_id = 0, .value = std::nullopt}));
 }
 

@@ -199,13 +199,17 @@ void concurrent_round_trips(const Args& args, Report& report, const std::string&
   report.check(wrong == 0, "concurrent CCR-U", std::to_string(wrong.load()) + " answers differ");
 }
 
+// An error answer in the CCA format: the code, the Failed-AVP, and the request's number echoed.
 void expect_refusal(Report& report, const std::string& step,
                     const gd::Decoded<gd::CreditControlAnswer>& a, gd::ResultCode code,
-                    const gd::FailedAvp& failed) {
+                    const gd::FailedAvp& failed, uint32_t request_number) {
   if (!a) return report.check(false, step, a.error().message);
-  report.check(a->result_code == code && a->failed_avp == failed, step,
+  report.check(a->result_code == code && a->failed_avp == failed &&
+                   a->cc_request_number == request_number,
+               step,
                "Result-Code " + std::to_string(gd::code_value(a->result_code)) +
-                   (a->failed_avp ? ", Failed-AVP " + std::to_string(a->failed_avp->code) : ""));
+                   (a->failed_avp ? ", Failed-AVP " + std::to_string(a->failed_avp->code) : "") +
+                   ", CC-Request-Number " + std::to_string(a->cc_request_number));
 }
 
 int run_client(Args args) {
@@ -231,13 +235,14 @@ int run_client(Args args) {
                                         args.core.identity, args.core.realm);
     bad.cc_request_type = static_cast<gd::CcRequestType>(99);
     expect_refusal(report, "CC-Request-Type 99 -> 5004", exchange(bad),
-                   gd::ResultCode::kInvalidAvpValue, {.code = 416, .vendor_id = 0, .value = 99});
-    // Malformed at stack level: the server's stack answers 5005 before any handler runs.
+                   gd::ResultCode::kInvalidAvpValue, {.code = 416, .vendor_id = 0, .value = 99}, 3);
+    // Malformed at stack level: the server's stack answers 5005 before any handler runs, and
+    // fd_core completes that answer to the CCA format (CC-Request-Number echoed).
     auto missing = gd::fixtures::sample_ccr(gd::CcRequestType::kUpdate, 4, session + ";missing",
                                             args.core.identity, args.core.realm);
     expect_refusal(report, "no Service-Context-Id -> 5005",
                    exchange(missing, [](struct msg* m) { fd::testing::remove_child(m, 461); }),
-                   gd::ResultCode::kMissingAvp, {.code = 461, .vendor_id = 0, .value = std::nullopt});
+                   gd::ResultCode::kMissingAvp, {.code = 461, .vendor_id = 0, .value = std::nullopt}, 4);
     // And the server still serves.
     round_trip(args, report, "CCR-U after malformed ones", gd::CcRequestType::kUpdate, 5, session);
     concurrent_round_trips(args, report, session);

@@ -135,6 +135,8 @@ class GyLoopback(unittest.TestCase):
         report = client.stdout + client.stderr + "".join(server.stderr)
         self.assertEqual(client.returncode, 0, report)
         self.assertIn("8 passed, 0 failed", client.stdout, report)
+        # Every answer passed the client's CCA rules, the server stack's own 5005 too.
+        self.assertNotIn("Parsing error", client.stderr, report)
         # The stack dumped the malformed CCR at ERROR level; its values stay out of the log.
         for data in SUBSCRIBER_DATA:
             self.assertNotIn(data, "".join(server.stderr) + client.stderr)
