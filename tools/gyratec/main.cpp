@@ -18,6 +18,9 @@ commands:
   compile FILE... [--cache DIR [--cache-key FILE]]
                            JIT-compile the catalogs and fill the object cache
   demo FILE                play a scripted month of usage against a catalog and print a report
+  test FILE... [--timeline]
+                           play designer scenarios (docs/scenarios.md); exit 1 on a failed
+                           expectation, 2 on a scenario or tariff that does not load
 
 options:
   --evaluator jit|interp   how decisions are evaluated (default jit, falls back to interp)
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
   if (command == "eval") return cmd_eval(opts);
   if (command == "compile") return cmd_compile(opts);
   if (command == "demo") return cmd_demo(opts);
+  if (command == "test") return cmd_test(opts);
   std::fprintf(stderr, "gyratec: unknown command `%s`\n%s", command.c_str(), kUsage);
   return kExitUsage;
 }
