@@ -51,9 +51,22 @@ std::vector<Token> tokenize(std::string_view line, uint32_t base) {
       }
       ++i;
     } else {
+      // A word may hold a quoted part with blanks in it: note="two words".
       while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' &&
-             line[i] != '#')
-        t.text += line[i++];
+             line[i] != '#') {
+        if (line[i] != '"') {
+          t.text += line[i++];
+          continue;
+        }
+        size_t close = line.find('"', i + 1);
+        if (close == std::string_view::npos) {
+          throw LineError{kSyntaxCode,
+                          {base + static_cast<uint32_t>(i), base + static_cast<uint32_t>(line.size())},
+                          "unterminated string"};
+        }
+        t.text += line.substr(i + 1, close - i - 1);
+        i = close + 1;
+      }
     }
     t.range = {base + static_cast<uint32_t>(start), base + static_cast<uint32_t>(i)};
     out.push_back(std::move(t));
@@ -102,6 +115,11 @@ const ExpectKind* lookup(const Words& words, std::string_view w) {
   return nullptr;
 }
 
+// Words that follow a quantity in a statement: never read as its unit.
+bool option_word(std::string_view w) {
+  return w == "model" || w == "session" || w == "number" || w == "until" || w == "order";
+}
+
 bool reserved_word(std::string_view w) {
   static const std::vector<std::string_view> keywords = {
       "tariff", "subscriber", "member", "at", "publish", "expect"};
@@ -147,8 +165,11 @@ class LineParser {
     }
     return t.text;
   }
-  void finish() {
-    if (!done()) fail("the end of the line");
+  // `options` names what else the statement takes, for the message.
+  void finish(const char* options = nullptr) {
+    if (done()) return;
+    if (options == nullptr) fail("the end of the line");
+    fail((std::string(options) + " or the end of the line").c_str());
   }
 
   // A whole number token (request numbers, billing days, Result-Codes).
@@ -196,8 +217,9 @@ class LineParser {
       *ratio = fixed.value;
       return q;
     }
-    if (unit_text.empty() && !done() && !peek()->quoted && lang::literal::find_unit(peek()->text)) {
-      unit_text = peek()->text;
+    if (unit_text.empty() && !done() && !peek()->quoted && !option_word(peek()->text) &&
+        std::isalpha(static_cast<unsigned char>(peek()->text[0]))) {
+      unit_text = peek()->text;  // a unit word; an unknown one is reported below
       unit_range = peek()->range;
       q.range.end = unit_range.end;
       ++pos_;
@@ -206,7 +228,12 @@ class LineParser {
     if (!unit_text.empty()) {
       const lang::literal::UnitInfo* unit = lang::literal::find_unit(unit_text);
       if (unit == nullptr) {
-        throw LineError{kUnitCode, unit_range, "unknown unit `" + unit_text + "`"};
+        std::vector<std::string> names;
+        for (const auto& u : lang::literal::all_units()) names.emplace_back(u.name);
+        std::string hint = lang::closest_match(unit_text, names);
+        throw LineError{kUnitCode, unit_range,
+                        "unknown unit `" + unit_text + "`" +
+                            (hint.empty() ? "" : ": did you mean `" + hint + "`?")};
       }
       q.dim = unit->dim;
       scale = unit->base_per_unit;
@@ -344,9 +371,7 @@ void parse_subscriber(LineParser& p, Step& s) {
                         "expected plan, activation, billing_day or an attribute NAME=VALUE, found `" +
                             t.text + "`"};
       }
-      std::string value = t.text.substr(eq + 1);
-      if (value.empty() && !p.done() && p.peek()->quoted) value = p.take("a value").text;
-      s.attributes.emplace_back(t.text.substr(0, eq), value);
+      s.attributes.emplace_back(t.text.substr(0, eq), t.text.substr(eq + 1));
     }
   }
   if (!has_plan) p.fail("`plan NAME`");
@@ -463,14 +488,20 @@ void parse_statement(LineParser& p, Step& s) {
       s.service = p.name("a service");
       if (p.at_number()) s.quantity = p.quantity("the requested quantity");
       parse_session_options(p, s, true);
+      p.finish("`model M`, `session S`, `number N`");
+      return;
     } else if (p.accept("commit")) {
       s.kind = StepKind::kCommit;
       s.service = p.name("a service");
       s.quantity = p.quantity("the used quantity");
       parse_session_options(p, s, false);
+      p.finish("`session S`, `number N`");
+      return;
     } else if (p.accept("release")) {
       s.kind = StepKind::kRelease;
       parse_session_options(p, s, false);
+      p.finish("`session S`, `number N`");
+      return;
     } else if (p.accept("buy")) {
       s.kind = StepKind::kBuy;
       s.pack = p.name("a pack name");
