@@ -81,6 +81,17 @@ class TestCommand(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("no/such.scenario", r.stderr)
 
+    def test_the_documented_example_passes(self):
+        with open(os.path.join(ARGS.source_dir, "docs", "scenarios.md")) as f:
+            example = f.read().split("## An example")[1].split("```")[1]
+        path = scenario(example.replace("../tariffs/", "TARIFFS/"))
+        try:
+            r = gyratec("test", path)
+        finally:
+            os.unlink(path)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(r.stdout, "12 passed, 0 failed\n")
+
     def test_interpreter_gives_the_same_results(self):
         r = gyratec("test", "--evaluator", "interp", "examples/scenarios/t14_data_rollover_fair_use.scenario")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
