@@ -190,24 +190,31 @@ class LineParser {
     return v;
   }
 
-  bool at_number() const { return !done() && !peek()->quoted && is_digit(peek()->text[0]); }
+  // A number, or a negative one (a balance below zero; a request the engine must refuse).
+  bool at_number() const {
+    if (done() || peek()->quoted) return false;
+    const std::string& t = peek()->text;
+    return is_digit(t[0]) || (t.size() > 1 && t[0] == '-' && is_digit(t[1]));
+  }
 
   // NUMBER [UNIT] or NUMBERUNIT ("400k token", "5 GiB", "1200 requests", "5GiB", "80%" when
   // percent_ok: *ratio gets the millionths).
   Quantity quantity(const char* what, int64_t* ratio = nullptr) {
     if (!at_number()) fail(what);
     const Token& t = take(what);
-    size_t n = lang::literal::scan_number(t.text);
-    auto parsed = lang::literal::parse_number(std::string_view(t.text).substr(0, n));
+    const bool negative = t.text[0] == '-';
+    const std::string_view body = std::string_view(t.text).substr(negative ? 1 : 0);
+    size_t n = lang::literal::scan_number(body);
+    auto parsed = lang::literal::parse_number(body.substr(0, n));
     if (parsed.error != lang::literal::NumberError::kNone) {
       throw LineError{kSyntaxCode, t.range, "`" + t.text + "` is not a number"};
     }
     Quantity q;
     q.range = t.range;
-    std::string unit_text = t.text.substr(n);
+    std::string unit_text(body.substr(n));
     SourceRange unit_range = t.range;
     if (parsed.number.percent) {
-      if (ratio == nullptr || !unit_text.empty()) {
+      if (ratio == nullptr || !unit_text.empty() || negative) {
         throw LineError{kUnitCode, t.range, "a percentage is not a quantity here"};
       }
       auto fixed = lang::literal::to_fixed(parsed.number, lang::kFixedScale);
@@ -243,7 +250,7 @@ class LineParser {
       throw LineError{kUnitCode, q.range,
                       "`" + t.text + "` is not a whole number of base units or is too large"};
     }
-    q.amount = fixed.value;
+    q.amount = negative ? -fixed.value : fixed.value;
     return q;
   }
 

@@ -89,11 +89,12 @@ TEST(ScenarioParser, ParsesEveryStatement) {
                         "expect validity none\n"
                         "expect acme llm bucket pooled 60M token until 2026-04-01\n"
                         "expect acme notified llm 80%\n"
-                        "expect acme bill 1.5 CNY\n");
+                        "expect acme bill 1.5 CNY\n"
+                        "expect acme llm remaining -5k token\n");
   ParseResult p = parse(file);
   ASSERT_TRUE(p.scenario.has_value()) << lang::render_all(p.diagnostics, file);
   const auto& s = p.scenario->steps;
-  ASSERT_EQ(s.size(), 15u);
+  ASSERT_EQ(s.size(), 16u);
   EXPECT_EQ(s[1].time->local_second, 10 * 3600 + 30);
   EXPECT_EQ(s[2].billing_day, 31);
   ASSERT_EQ(s[2].attributes.size(), 2u);
@@ -113,6 +114,7 @@ TEST(ScenarioParser, ParsesEveryStatement) {
   EXPECT_TRUE(s[12].expect.until.has_value());
   EXPECT_EQ(s[13].expect.ratio, 800'000);
   EXPECT_EQ(s[14].expect.money.micros, 1'500'000);
+  EXPECT_EQ(s[15].expect.quantity.amount, -5'000);
 }
 
 TEST(ScenarioRun, PassingScenarioExitsZero) {
