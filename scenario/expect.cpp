@@ -79,6 +79,16 @@ Player::Outcome Player::check_answer(const Expectation& e) {
     case ExpectKind::kCommitted:
       units("committed", a.committed);
       break;
+    case ExpectKind::kThreshold:
+      if (e.none) {
+        o.expected = "threshold none";
+        o.got = a.threshold < 0 ? "none" : quantity(a.threshold, last_service_);
+        o.ok = a.threshold < 0;
+      } else {
+        units("threshold", a.threshold < 0 ? -1 : a.threshold);
+        if (a.threshold < 0) o.got = "none";
+      }
+      break;
     case ExpectKind::kOverrun:
       units("overrun", a.overrun);
       break;

@@ -81,7 +81,8 @@ const std::vector<std::pair<std::string_view, ExpectKind>>& answer_words() {
   static const std::vector<std::pair<std::string_view, ExpectKind>> words = {
       {"grant", ExpectKind::kGrant},         {"outcome", ExpectKind::kOutcome},
       {"result", ExpectKind::kResult},       {"final", ExpectKind::kFinal},
-      {"validity", ExpectKind::kValidity},   {"limiter", ExpectKind::kLimiter},
+      {"validity", ExpectKind::kValidity},   {"threshold", ExpectKind::kThreshold},
+      {"limiter", ExpectKind::kLimiter},
       {"charged", ExpectKind::kCharged},     {"committed", ExpectKind::kCommitted},
       {"overrun", ExpectKind::kOverrun},     {"released", ExpectKind::kReleased},
       {"error", ExpectKind::kError},
@@ -396,6 +397,13 @@ void parse_expect(LineParser& p, Step& s) {
       case ExpectKind::kOverrun:
       case ExpectKind::kReleased:
         e.quantity = p.quantity("a quantity");
+        break;
+      case ExpectKind::kThreshold:
+        if (p.accept("none")) {
+          e.none = true;
+        } else {
+          e.quantity = p.quantity("a quantity or none");
+        }
         break;
       case ExpectKind::kOutcome:
         e.word = p.name("an outcome (granted, exhausted, not_eligible, ...)");

@@ -134,6 +134,7 @@ bool Player::check(const Scenario& scenario) {
         const Expectation& e = s.expect;
         switch (e.kind) {
           case ExpectKind::kGrant:
+          case ExpectKind::kThreshold:
           case ExpectKind::kCommitted:
           case ExpectKind::kOverrun:
           case ExpectKind::kReleased:

@@ -56,8 +56,8 @@ enum class StepKind : uint8_t {
 // What an expectation looks at. The first group checks the last answer; the rest read an
 // account's balances or notifications.
 enum class ExpectKind : uint8_t {
-  kGrant, kOutcome, kResult, kFinal, kValidity, kLimiter, kCharged, kCommitted, kOverrun,
-  kReleased, kError,
+  kGrant, kOutcome, kResult, kFinal, kValidity, kThreshold, kLimiter, kCharged, kCommitted,
+  kOverrun, kReleased, kError,
   kRemaining, kUsed, kReserved, kAllowance, kMemberUsed, kCapRoom, kBucket,
   kSpend, kFee, kFees, kBill, kNotified, kNoNotifications,
 };
@@ -70,7 +70,9 @@ struct Expectation {
                          // error text
   std::string argument;  // final action's URL or filter; empty: not checked
   bool has_argument = false;
-  Quantity quantity;     // grant, committed, overrun, released, balances, bucket, notified
+  bool none = false;     // `validity none`, `threshold none`
+  Quantity quantity;     // grant, threshold, committed, overrun, released, balances, bucket,
+                         // notified
   int64_t ratio = -1;    // notified at a percentage: millionths; -1 when an amount
   Money money;
   int64_t number = 0;    // result code; validity seconds (-1: none)
