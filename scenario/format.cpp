@@ -90,7 +90,7 @@ std::string answer_text(const engine::Answer& a, lang::Dim dim, int decimals,
   if (a.grant > 0) s += " grant " + quantity_text(a.grant, dim);
   if (a.debit > 0 && a.debit != a.grant) s += " debit " + quantity_text(a.debit, dim);
   if (a.validity_seconds >= 0) s += " validity " + duration_text(a.validity_seconds);
-  if (a.threshold >= 0) s += " threshold " + quantity_text(a.threshold, dim);
+  if (a.grant > 0 && a.threshold >= 0) s += " threshold " + quantity_text(a.threshold, dim);
   if (a.limiter != lang::Limiter::kNone) s += std::string(" limiter ") + lang::limiter_name(a.limiter);
   if (a.has_final_action) {
     s += std::string(" final ") + lang::ast::action_spelling(a.final_action);

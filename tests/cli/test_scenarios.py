@@ -69,7 +69,7 @@ class TestCommand(unittest.TestCase):
         r = gyratec("test", "--timeline", "examples/scenarios/t02_monthly_cap.scenario")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("2026-01-31 10:00:00  alice reserve llm 2M token  -> granted (2001) "
-                      "grant 1M token limiter balance final terminate (FUI)", r.stdout)
+                      "grant 1M token threshold 200k token limiter balance final terminate (FUI)", r.stdout)
         self.assertIn("ok  expect alice notified llm 80%", r.stdout)
         # Without --timeline only failures and the total are printed.
         quiet = gyratec("test", "examples/scenarios/t02_monthly_cap.scenario")
