@@ -12,7 +12,7 @@ namespace gyrate::scenario {
 
 void Player::expect(const Step& s) {
   const Expectation& e = s.expect;
-  Outcome o;
+  Verdict o;
   switch (e.kind) {
     case ExpectKind::kRemaining:
     case ExpectKind::kUsed:
@@ -51,8 +51,8 @@ void Player::expect(const Step& s) {
   report_.events.push_back({EventKind::kFail, s.line, std::move(text)});
 }
 
-Player::Outcome Player::check_answer(const Expectation& e) {
-  Outcome o;
+Player::Verdict Player::check_answer(const Expectation& e) {
+  Verdict o;
   if (e.kind == ExpectKind::kError) {
     o.expected = "an error containing \"" + e.word + "\"";
     o.got = error_.empty() ? "an answer" : "\"" + error_ + "\"";
@@ -139,8 +139,8 @@ Player::Outcome Player::check_answer(const Expectation& e) {
   return o;
 }
 
-Player::Outcome Player::check_balance(const Expectation& e) {
-  Outcome o;
+Player::Verdict Player::check_balance(const Expectation& e) {
+  Verdict o;
   auto balances = engine_->balances(e.subject, clock_);
   if (!balances) {
     o.expected = e.subject + "'s balances";
@@ -225,8 +225,8 @@ Player::Outcome Player::check_balance(const Expectation& e) {
   return o;
 }
 
-Player::Outcome Player::check_notified(const Expectation& e) {
-  Outcome o;
+Player::Verdict Player::check_notified(const Expectation& e) {
+  Verdict o;
   std::vector<engine::Notification>& pending = notifications_[e.subject];
   if (auto taken = engine_->take_notifications(e.subject)) {
     pending.insert(pending.end(), taken->begin(), taken->end());

@@ -27,7 +27,7 @@ class Player {
   void play(const Scenario& scenario);
 
  private:
-  struct Outcome {  // of one expectation
+  struct Verdict {  // of one expectation
     bool ok = false;
     std::string expected;
     std::string got;
@@ -35,9 +35,9 @@ class Player {
 
   void step(const Step& s);
   void expect(const Step& s);
-  Outcome check_answer(const Expectation& e);
-  Outcome check_balance(const Expectation& e);
-  Outcome check_notified(const Expectation& e);
+  Verdict check_answer(const Expectation& e);
+  Verdict check_balance(const Expectation& e);
+  Verdict check_notified(const Expectation& e);
   void record(const Step& s, const std::string& answer);
   void refuse_unexpected_error();
 
