@@ -120,6 +120,11 @@ Player::Verdict Player::check_answer(const Expectation& e) {
       o.got = money(a.charged);
       o.ok = round_money(a.charged, currency_decimals()) == e.money.micros;
       break;
+    case ExpectKind::kFui:
+      o.expected = "fui " + e.word;
+      o.got = a.final_units ? "yes" : "no";
+      o.ok = o.got == e.word;
+      break;
     case ExpectKind::kFinal: {
       o.expected = "final " + e.word + (e.has_argument ? " " + e.argument : "");
       if (!a.has_final_action) {

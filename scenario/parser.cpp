@@ -81,6 +81,7 @@ const std::vector<std::pair<std::string_view, ExpectKind>>& answer_words() {
   static const std::vector<std::pair<std::string_view, ExpectKind>> words = {
       {"grant", ExpectKind::kGrant},         {"outcome", ExpectKind::kOutcome},
       {"result", ExpectKind::kResult},       {"final", ExpectKind::kFinal},
+      {"fui", ExpectKind::kFui},
       {"validity", ExpectKind::kValidity},   {"threshold", ExpectKind::kThreshold},
       {"limiter", ExpectKind::kLimiter},
       {"charged", ExpectKind::kCharged},     {"committed", ExpectKind::kCommitted},
@@ -397,6 +398,15 @@ void parse_expect(LineParser& p, Step& s) {
       case ExpectKind::kOverrun:
       case ExpectKind::kReleased:
         e.quantity = p.quantity("a quantity");
+        break;
+      case ExpectKind::kFui:
+        if (p.accept("yes")) {
+          e.word = "yes";
+        } else if (p.accept("no")) {
+          e.word = "no";
+        } else {
+          p.fail("yes or no");
+        }
         break;
       case ExpectKind::kThreshold:
         if (p.accept("none")) {

@@ -56,7 +56,7 @@ enum class StepKind : uint8_t {
 // What an expectation looks at. The first group checks the last answer; the rest read an
 // account's balances or notifications.
 enum class ExpectKind : uint8_t {
-  kGrant, kOutcome, kResult, kFinal, kValidity, kThreshold, kLimiter, kCharged, kCommitted,
+  kGrant, kOutcome, kResult, kFinal, kFui, kValidity, kThreshold, kLimiter, kCharged, kCommitted,
   kOverrun, kReleased, kError,
   kRemaining, kUsed, kReserved, kAllowance, kMemberUsed, kCapRoom, kBucket,
   kSpend, kFee, kFees, kBill, kNotified, kNoNotifications,
