@@ -90,11 +90,12 @@ TEST(ScenarioParser, ParsesEveryStatement) {
                         "expect acme llm bucket pooled 60M token until 2026-04-01\n"
                         "expect acme notified llm 80%\n"
                         "expect acme bill 1.5 CNY\n"
-                        "expect acme llm remaining -5k token\n");
+                        "expect acme llm remaining -5k token\n"
+                        "expect fui no\n");
   ParseResult p = parse(file);
   ASSERT_TRUE(p.scenario.has_value()) << lang::render_all(p.diagnostics, file);
   const auto& s = p.scenario->steps;
-  ASSERT_EQ(s.size(), 16u);
+  ASSERT_EQ(s.size(), 17u);
   EXPECT_EQ(s[1].time->local_second, 10 * 3600 + 30);
   EXPECT_EQ(s[2].billing_day, 31);
   ASSERT_EQ(s[2].attributes.size(), 2u);
@@ -115,6 +116,27 @@ TEST(ScenarioParser, ParsesEveryStatement) {
   EXPECT_EQ(s[13].expect.ratio, 800'000);
   EXPECT_EQ(s[14].expect.money.micros, 1'500'000);
   EXPECT_EQ(s[15].expect.quantity.amount, -5'000);
+  EXPECT_EQ(s[16].expect.kind, ExpectKind::kFui);
+  EXPECT_EQ(s[16].expect.word, "no");
+}
+
+TEST(ScenarioParser, OddInputsAreDiagnosedNeverCrash) {
+  for (const char* text :
+       {"", "\n\n# only a comment\n", "expect", "at", "at +", "at +-1d", "at 2026-13-01",
+        "at 2026-01-01 25:00", "a reserve", "a reserve llm -", "a commit llm 1.5 token",
+        "expect grant -", "expect grant 1e9", "\"unterminated", "a buy \"x", "subscriber",
+        "subscriber expect plan p", "subscriber a plan", "member a", "expect a llm bucket",
+        "expect a spend 1", "expect final", "expect result 99999", "a reserve llm 99999999999999999999 token",
+        "a reserve llm 1 token number 4294967296", "expect a notified llm 80% token", "\r\n\t \r"}) {
+    lang::SourceFile file("odd.scenario", text);
+    ParseResult p = parse(file);
+    // Blank files parse to nothing; everything else here is a diagnostic with a place.
+    if (p.scenario) {
+      EXPECT_TRUE(p.scenario->steps.empty()) << text;
+    } else {
+      EXPECT_FALSE(lang::render_all(p.diagnostics, file).empty()) << text;
+    }
+  }
 }
 
 TEST(ScenarioRun, PassingScenarioExitsZero) {
