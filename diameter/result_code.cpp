@@ -22,6 +22,7 @@ const char* result_code_name(ResultCode c) {
     case ResultCode::kCommandUnsupported: return "DIAMETER_COMMAND_UNSUPPORTED";
     case ResultCode::kUnableToDeliver: return "DIAMETER_UNABLE_TO_DELIVER";
     case ResultCode::kTooBusy: return "DIAMETER_TOO_BUSY";
+    case ResultCode::kApplicationUnsupported: return "DIAMETER_APPLICATION_UNSUPPORTED";
     case ResultCode::kEndUserServiceDenied: return "DIAMETER_END_USER_SERVICE_DENIED";
     case ResultCode::kCreditControlNotApplicable: return "DIAMETER_CREDIT_CONTROL_NOT_APPLICABLE";
     case ResultCode::kCreditLimitReached: return "DIAMETER_CREDIT_LIMIT_REACHED";
@@ -29,6 +30,7 @@ const char* result_code_name(ResultCode c) {
     case ResultCode::kAvpUnsupported: return "DIAMETER_AVP_UNSUPPORTED";
     case ResultCode::kInvalidAvpValue: return "DIAMETER_INVALID_AVP_VALUE";
     case ResultCode::kMissingAvp: return "DIAMETER_MISSING_AVP";
+    case ResultCode::kAvpOccursTooManyTimes: return "DIAMETER_AVP_OCCURS_TOO_MANY_TIMES";
     case ResultCode::kUnableToComply: return "DIAMETER_UNABLE_TO_COMPLY";
     case ResultCode::kInvalidAvpLength: return "DIAMETER_INVALID_AVP_LENGTH";
     case ResultCode::kUserUnknown: return "DIAMETER_USER_UNKNOWN";

@@ -41,18 +41,20 @@ size_t RequestKeyHash::operator()(const RequestKey& k) const noexcept {
 }
 
 const Answer* AnsweredRequests::find(const RequestKey& key) const {
-  auto it = answers_.find(key);
-  return it == answers_.end() ? nullptr : &it->second;
+  if (!table_) return nullptr;
+  auto it = table_->answers.find(key);
+  return it == table_->answers.end() ? nullptr : &it->second;
 }
 
 void AnsweredRequests::add(RequestKey key, Answer answer) {
-  if (answers_.contains(key)) return;  // a stored answer never changes
-  if (order_.size() >= kCapacity) {
-    answers_.erase(order_.front());
-    order_.pop_front();
+  if (!table_) table_ = std::make_unique<Table>();
+  if (table_->answers.contains(key)) return;  // a stored answer never changes
+  if (table_->order.size() >= kCapacity) {
+    table_->answers.erase(table_->order.front());
+    table_->order.pop_front();
   }
-  order_.push_back(key);
-  answers_.emplace(std::move(key), std::move(answer));
+  table_->order.push_back(key);
+  table_->answers.emplace(std::move(key), std::move(answer));
 }
 
 PeriodCalendar AccountState::calendar() const {

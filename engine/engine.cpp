@@ -88,9 +88,70 @@ void notify_crossed(AccountState& account, const lang::ir::Block& block, uint16_
   for (int64_t amount : block.notify_amounts) crossed(amount, -1);
 }
 
+// A CDR of the account's change at t, its amounts for the caller to fill.
+Cdr usage_cdr(const AccountState& a, std::string session, uint32_t number, int64_t t) {
+  Cdr c;
+  c.account = a.id;
+  c.session = std::move(session);
+  c.number = number;
+  c.time = t;
+  c.plan = a.plan_name;
+  c.plan_version = a.plan_version;
+  return c;
+}
+
 }  // namespace
 
 Engine::Engine(std::shared_ptr<const Catalog> catalog) : catalog_(std::move(catalog)) {}
+
+Engine::~Engine() = default;
+
+Expected<std::unique_ptr<Engine>> Engine::open(std::shared_ptr<const Catalog> catalog,
+                                               std::unique_ptr<AccountStore> store) {
+  auto engine = std::make_unique<Engine>(catalog);
+  Expected<std::vector<AccountState>> accounts = store->preload(catalog);
+  if (!accounts) return accounts.status();
+  {
+    std::unique_lock lock(engine->accounts_mutex_);
+    for (AccountState& a : *accounts) engine->install(std::move(a));
+  }
+  engine->store_ = std::move(store);
+  return engine;
+}
+
+void Engine::install(AccountState state) {
+  for (auto& [key, id] : owned_identities(state)) identities_[key] = std::move(id);
+  auto [entry, fresh] = accounts_.try_emplace(state.id, nullptr);
+  if (fresh) entry->second = std::make_shared<Slot>();
+  std::shared_ptr<Slot> slot = entry->second;
+  for (const TeamMember& m : state.members) {
+    auto [member, new_member] = accounts_.try_emplace(m.id, slot);
+    if (new_member) ++member_ids_;
+    member->second = slot;
+  }
+  slot->state = std::move(state);
+}
+
+Status Engine::checkpoint() {
+  if (!store_) return Status::ok();
+  return store_->checkpoint([this](const AccountVisitor& visit) {
+    std::vector<std::shared_ptr<Slot>> slots;
+    {
+      // A batch being applied has its records acknowledged but its new slots not yet in the
+      // map: wait for it, so every account a covered record made is visited.
+      std::lock_guard batch(batch_mutex_);
+      std::shared_lock lock(accounts_mutex_);
+      slots.reserve(accounts_.size() - member_ids_);
+      for (const auto& [id, slot] : accounts_) slots.push_back(slot);
+    }
+    std::sort(slots.begin(), slots.end());
+    slots.erase(std::unique(slots.begin(), slots.end()), slots.end());  // members share a slot
+    for (const std::shared_ptr<Slot>& slot : slots) {
+      std::lock_guard lock(slot->mutex);
+      visit(slot->state);
+    }
+  });
+}
 
 std::shared_ptr<const Catalog> Engine::catalog() const { return catalog_.load(); }
 
@@ -281,6 +342,23 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
                          std::to_string(count) + " of " + std::to_string(specs.size()) +
                              " refused, nothing applied; first: " + first_refusal.message());
   }
+  if (store_) {
+    // The whole batch is one change of the store: applied all or not at all.
+    std::vector<AccountChange> changes;
+    for (size_t i = 0; i < next.size(); ++i) {
+      if (next[i].id.empty()) continue;
+      uint64_t before = slots[i] ? slots[i]->state.revision : 0;
+      next[i].revision = std::max(next[i].revision, before + 1);
+      changes.push_back(AccountChange{&next[i], before, nullptr, nullptr, {}});
+    }
+    ApplyResult applied = store_->apply(changes);
+    if (applied.outcome != ApplyOutcome::kApplied) {
+      return applied.outcome == ApplyOutcome::kUnavailable
+                 ? applied.error
+                 : Status::error(ErrorCode::kUnavailable,
+                                 "an account of the batch changed elsewhere; nothing applied");
+    }
+  }
   for (size_t i = 0; i < next.size(); ++i) {
     if (!slots[i]) continue;
     for (const auto& owned : owned_identities(slots[i]->state)) identities_.erase(owned.first);
@@ -311,187 +389,231 @@ std::optional<std::string> Engine::find_by_identity(const Identity& identity) co
   return it->second;
 }
 
-Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest& request) {
+Expected<Answer> Engine::change(std::string_view account, RequestKey key, const Mutation& fn) {
   std::shared_ptr<Slot> slot = find(account);
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  std::lock_guard lock(slot->mutex);
+  std::vector<Cdr> cdrs;
+  for (int attempt = 0;; ++attempt) {
+    if (const Answer* stored = slot->state.answered.find(key)) return repeated(*stored);
+    if (!store_) {
+      Expected<Answer> answer = fn(slot->state, cdrs);
+      if (answer) slot->state.answered.add(std::move(key), *answer);
+      return answer;
+    }
+    // Copy-on-write: the account stays as it was unless the store takes the change. The stored
+    // answers stay behind (the copy needs none, and they are the bulk of an account).
+    AnsweredRequests answered = std::move(slot->state.answered);
+    AccountState next = slot->state;
+    slot->state.answered = std::move(answered);
+    cdrs.clear();
+    Expected<Answer> answer = fn(next, cdrs);
+    if (!answer) return answer;
+    next.revision = std::max(next.revision, slot->state.revision + 1);
+    for (Cdr& c : cdrs) c.revision = next.revision;
+    AccountChange change{&next, slot->state.revision, &key, &*answer, cdrs};
+    ApplyResult applied = store_->apply({&change, 1});
+    switch (applied.outcome) {
+      case ApplyOutcome::kApplied:
+        next.answered = std::move(slot->state.answered);
+        next.answered.add(std::move(key), *answer);
+        slot->state = std::move(next);
+        return answer;
+      case ApplyOutcome::kDuplicate:
+        return repeated(applied.stored);
+      case ApplyOutcome::kUnavailable:
+        return applied.error;
+      case ApplyOutcome::kConflict:
+        break;
+    }
+    // Another node changed the account (a shared store): decide again on what it holds now.
+    if (attempt == 2) {
+      return Status::error(ErrorCode::kUnavailable, "account '" + slot->state.id +
+                                                        "' keeps changing elsewhere; retry");
+    }
+    Expected<AccountState> fresh = store_->load(slot->state.id, catalog());
+    if (!fresh) return fresh.status();
+    slot->state = std::move(*fresh);
+  }
+}
+
+Expected<Answer> Engine::reserve(std::string_view account, const ReserveRequest& request) {
   if (request.requested < 0) {
     return Status::error(ErrorCode::kInvalidArgument, "negative requested amount");
   }
-  std::lock_guard lock(slot->mutex);
-  AccountState& a = slot->state;
-  Expected<TeamMember*> member = requester(a, account);
-  if (!member) return member.status();
-  if (Status s = check_team_request(a, *member); !s) return s;
   RequestKey key{request.session, request.number, Operation::kReserve, request.service};
-  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
-
-  if (Status s = check_time(a, request.time); !s) return s;
-  int64_t t = advance(a, request.time, catalog());
-  std::optional<uint16_t> service = a.catalog->service(request.service);
-  if (!service) {
-    return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
-  }
-  Answer answer;
-  if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
-    int64_t model = model_index(*a.catalog, request.model, *service);
-    Rated r = rate(a, *block, *service, model, request.requested, t, *member);
-    answer = answer_from(r.decision);
-    if (r.decision.outcome == lang::Outcome::kGranted) {
-      const lang::Decision& d = r.decision;
-      int64_t life = d.validity_seconds > 0 ? d.validity_seconds : kDefaultReservationSeconds;
-      a.reservations.push_back(Reservation{request.session, request.number, *service, d.debit,
-                                           d.grant, d.weight, r.charge, d.has_overage_price,
-                                           d.overage_price, d.overage_block, a.catalog,
-                                           add_saturated(t, life),
-                                           *member ? (*member)->id : std::string()});
-      // A request window counts this request now: a grant is one request to the service,
-      // whatever its units turn out to be (rule 13).
-      const lang::ir::Block& b = a.catalog->program().blocks[*block];
-      for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
-        if (b.windows[i].counts_requests) {
-          a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, 1);
+  return change(account, std::move(key), [&](AccountState& a, std::vector<Cdr>&) -> Expected<Answer> {
+    Expected<TeamMember*> member = requester(a, account);
+    if (!member) return member.status();
+    if (Status s = check_team_request(a, *member); !s) return s;
+    if (Status s = check_time(a, request.time); !s) return s;
+    int64_t t = advance(a, request.time, catalog());
+    std::optional<uint16_t> service = a.catalog->service(request.service);
+    if (!service) {
+      return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
+    }
+    Answer answer;
+    if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
+      int64_t model = model_index(*a.catalog, request.model, *service);
+      Rated r = rate(a, *block, *service, model, request.requested, t, *member);
+      answer = answer_from(r.decision);
+      if (r.decision.outcome == lang::Outcome::kGranted) {
+        const lang::Decision& d = r.decision;
+        int64_t life = d.validity_seconds > 0 ? d.validity_seconds : kDefaultReservationSeconds;
+        a.reservations.push_back(Reservation{request.session, request.number, *service, d.debit,
+                                             d.grant, d.weight, r.charge, d.has_overage_price,
+                                             d.overage_price, d.overage_block, a.catalog,
+                                             add_saturated(t, life),
+                                             *member ? (*member)->id : std::string()});
+        // A request window counts this request now: a grant is one request to the service,
+        // whatever its units turn out to be (rule 13).
+        const lang::ir::Block& b = a.catalog->program().blocks[*block];
+        for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+          if (b.windows[i].counts_requests) {
+            a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, 1);
+          }
         }
       }
     }
-  }
-  a.answered.add(std::move(key), answer);
-  ++a.revision;
-  return answer;
+    ++a.revision;
+    return answer;
+  });
 }
 
 Expected<Answer> Engine::commit(std::string_view account, const CommitRequest& request) {
-  std::shared_ptr<Slot> slot = find(account);
-  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   if (request.used < 0) return Status::error(ErrorCode::kInvalidArgument, "negative used amount");
-  std::lock_guard lock(slot->mutex);
-  AccountState& a = slot->state;
-  Expected<TeamMember*> member = requester(a, account);
-  if (!member) return member.status();
-  std::string member_id = *member ? (*member)->id : std::string();
   RequestKey key{request.session, request.number, Operation::kCommit, request.service};
-  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
-
-  if (Status s = check_time(a, request.time); !s) return s;
-  int64_t t = advance(a, request.time, catalog());
-  std::optional<uint16_t> service = a.catalog->service(request.service);
-  if (!service) {
-    return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
-  }
-  Reservation r;
-  auto it = std::find_if(a.reservations.begin(), a.reservations.end(), [&](const Reservation& x) {
-    return x.session == request.session && x.service == *service && x.member == member_id;
-  });
-  if (it != a.reservations.end()) {
-    r = std::move(*it);
-    a.reservations.erase(it);
-  } else if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
-    // Usage with no open reservation (it lapsed, or was never asked for): still debited, at the
-    // weight and prices the plan gives now.
-    Rated now = rate(a, *block, *service, -1, request.used, t, *member);
-    r = Reservation{request.session, request.number, *service, 0, 0,
-                    now.decision.outcome == lang::Outcome::kRatingFailed ? lang::kFixedScale
-                                                                          : now.decision.weight,
-                    now.charge, now.decision.has_overage_price, now.decision.overage_price,
-                    now.decision.overage_block, a.catalog, t, member_id};
-  }
-
-  Answer answer;
-  answer.outcome = lang::Outcome::kGranted;
-  answer.weight = r.weight;
-  int64_t debit = weighted(request.used, r.weight);
-  int64_t within = std::min(debit, r.debit);
-  answer.released = r.debit - within;
-  if (r.charge && r.has_overage_price && r.overage_block > 0 && r.weight > 0) {
-    // `charge`: what the buckets cannot cover is sold at the overage price, ceil(units x price /
-    // block) millionths (docs/language.md), so many small reports cost what one large one does.
-    int64_t available = std::max<int64_t>(remaining(a, *service, t), 0);
-    int64_t covered_raw = std::min<int64_t>(
-        request.used, saturate(static_cast<Int128>(available) * lang::kFixedScale / r.weight));
-    answer.committed = draw(a, *service, std::min(weighted(covered_raw, r.weight), available), t);
-    Int128 money = static_cast<Int128>(request.used - covered_raw) * r.overage_price;
-    answer.charged = saturate((money + r.overage_block - 1) / r.overage_block);
-    a.spend = saturate(static_cast<Int128>(a.spend) + answer.charged);
-  } else {
-    // The reserved part first; usage beyond it only from units no other session holds.
-    int64_t drawn = draw(a, *service, within, t);
-    int64_t beyond = debit - drawn;
-    int64_t free_units = std::max<int64_t>(remaining(a, *service, t), 0);
-    drawn += draw(a, *service, std::min(beyond, free_units), t);
-    answer.committed = drawn;
-    answer.overrun = debit - drawn;
-    if (answer.overrun > 0) overrun_bucket(a, *service, t).amount -= answer.overrun;
-  }
-  int64_t used_before = *service < a.used.size() ? a.used[*service] : 0;
-  if (*service < a.used.size()) a.used[*service] = saturate(static_cast<Int128>(used_before) + debit);
-  if (*member) add_member_usage(**member, *service, debit);
-  if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
-    const lang::ir::Block& b = a.catalog->program().blocks[*block];
-    if (*service < a.used.size()) notify_crossed(a, b, *service, used_before, a.used[*service], t);
-    for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
-      if (b.windows[i].counts_requests) continue;
-      a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, debit);
+  return change(account, std::move(key), [&](AccountState& a, std::vector<Cdr>& cdrs) -> Expected<Answer> {
+    Expected<TeamMember*> member = requester(a, account);
+    if (!member) return member.status();
+    std::string member_id = *member ? (*member)->id : std::string();
+    if (Status s = check_time(a, request.time); !s) return s;
+    int64_t t = advance(a, request.time, catalog());
+    std::optional<uint16_t> service = a.catalog->service(request.service);
+    if (!service) {
+      return Status::error(ErrorCode::kInvalidArgument, "unknown service '" + request.service + "'");
     }
-  }
-  a.answered.add(std::move(key), answer);
-  ++a.revision;
-  return answer;
+    Reservation r;
+    auto it = std::find_if(a.reservations.begin(), a.reservations.end(), [&](const Reservation& x) {
+      return x.session == request.session && x.service == *service && x.member == member_id;
+    });
+    if (it != a.reservations.end()) {
+      r = std::move(*it);
+      a.reservations.erase(it);
+    } else if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
+      // Usage with no open reservation (it lapsed, or was never asked for): still debited, at the
+      // weight and prices the plan gives now.
+      Rated now = rate(a, *block, *service, -1, request.used, t, *member);
+      r = Reservation{request.session, request.number, *service, 0, 0,
+                      now.decision.outcome == lang::Outcome::kRatingFailed ? lang::kFixedScale
+                                                                            : now.decision.weight,
+                      now.charge, now.decision.has_overage_price, now.decision.overage_price,
+                      now.decision.overage_block, a.catalog, t, member_id};
+    }
+
+    Answer answer;
+    answer.outcome = lang::Outcome::kGranted;
+    answer.weight = r.weight;
+    int64_t debit = weighted(request.used, r.weight);
+    int64_t within = std::min(debit, r.debit);
+    answer.released = r.debit - within;
+    if (r.charge && r.has_overage_price && r.overage_block > 0 && r.weight > 0) {
+      // `charge`: what the buckets cannot cover is sold at the overage price, ceil(units x price /
+      // block) millionths (docs/language.md), so many small reports cost what one large one does.
+      int64_t available = std::max<int64_t>(remaining(a, *service, t), 0);
+      int64_t covered_raw = std::min<int64_t>(
+          request.used, saturate(static_cast<Int128>(available) * lang::kFixedScale / r.weight));
+      answer.committed = draw(a, *service, std::min(weighted(covered_raw, r.weight), available), t);
+      Int128 money = static_cast<Int128>(request.used - covered_raw) * r.overage_price;
+      answer.charged = saturate((money + r.overage_block - 1) / r.overage_block);
+      a.spend = saturate(static_cast<Int128>(a.spend) + answer.charged);
+    } else {
+      // The reserved part first; usage beyond it only from units no other session holds.
+      int64_t drawn = draw(a, *service, within, t);
+      int64_t beyond = debit - drawn;
+      int64_t free_units = std::max<int64_t>(remaining(a, *service, t), 0);
+      drawn += draw(a, *service, std::min(beyond, free_units), t);
+      answer.committed = drawn;
+      answer.overrun = debit - drawn;
+      if (answer.overrun > 0) overrun_bucket(a, *service, t).amount -= answer.overrun;
+    }
+    int64_t used_before = *service < a.used.size() ? a.used[*service] : 0;
+    if (*service < a.used.size()) a.used[*service] = saturate(static_cast<Int128>(used_before) + debit);
+    if (*member) add_member_usage(**member, *service, debit);
+    if (std::optional<uint32_t> block = a.catalog->block(a.plan, *service)) {
+      const lang::ir::Block& b = a.catalog->program().blocks[*block];
+      if (*service < a.used.size()) notify_crossed(a, b, *service, used_before, a.used[*service], t);
+      for (size_t i = 0; i < b.windows.size() && i < lang::kMaxWindowLimits; ++i) {
+        if (b.windows[i].counts_requests) continue;
+        a.window(*service, static_cast<uint8_t>(i), b.windows[i].seconds).add(t, debit);
+      }
+    }
+    if (debit > 0 || answer.charged > 0) {
+      Cdr& cdr = cdrs.emplace_back(usage_cdr(a, request.session, request.number, t));
+      cdr.member = member_id;
+      cdr.service = request.service;
+      cdr.used = request.used;
+      cdr.weight = r.weight;
+      cdr.debit = debit;
+      cdr.committed = answer.committed;
+      cdr.overrun = answer.overrun;
+      cdr.charged = answer.charged;
+    }
+    ++a.revision;
+    return answer;
+  });
 }
 
 Expected<Answer> Engine::release(std::string_view account, std::string_view session,
                                  uint32_t number, int64_t time) {
-  std::shared_ptr<Slot> slot = find(account);
-  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
-  std::lock_guard lock(slot->mutex);
-  AccountState& a = slot->state;
-  Expected<TeamMember*> member = requester(a, account);
-  if (!member) return member.status();
   RequestKey key{std::string(session), number, Operation::kRelease, {}};
-  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
-  if (Status s = check_time(a, time); !s) return s;
-  advance(a, time, catalog());
-  Answer answer;
-  answer.outcome = lang::Outcome::kGranted;
-  std::erase_if(a.reservations, [&](const Reservation& r) {
-    // A member releases its own reservations of the session; the team's id releases them all.
-    if (r.session != session || (*member && r.member != (*member)->id)) return false;
-    answer.released += r.debit;
-    return true;
+  return change(account, std::move(key), [&](AccountState& a, std::vector<Cdr>&) -> Expected<Answer> {
+    Expected<TeamMember*> member = requester(a, account);
+    if (!member) return member.status();
+    if (Status s = check_time(a, time); !s) return s;
+    advance(a, time, catalog());
+    Answer answer;
+    answer.outcome = lang::Outcome::kGranted;
+    std::erase_if(a.reservations, [&](const Reservation& r) {
+      // A member releases its own reservations of the session; the team's id releases them all.
+      if (r.session != session || (*member && r.member != (*member)->id)) return false;
+      answer.released += r.debit;
+      return true;
+    });
+    ++a.revision;
+    return answer;
   });
-  a.answered.add(std::move(key), answer);
-  ++a.revision;
-  return answer;
 }
 
 Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view order,
                                   uint32_t number, std::string_view pack, int64_t time) {
-  std::shared_ptr<Slot> slot = find(account);
-  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
-  std::lock_guard lock(slot->mutex);
-  AccountState& a = slot->state;
   RequestKey key{std::string(order), number, Operation::kBuyPack, {}};
-  if (const Answer* stored = a.answered.find(key)) return repeated(*stored);
-  if (Status s = check_time(a, time); !s) return s;
-  int64_t t = advance(a, time, catalog());
-  const std::vector<lang::ir::Pack>& packs = a.plan_ir().packs;
-  auto p = std::find_if(packs.begin(), packs.end(),
-                        [&](const lang::ir::Pack& x) { return x.name == pack; });
-  if (p == packs.end()) {
-    return Status::error(ErrorCode::kNotFound, "plan '" + a.plan_name + "' sells no pack '" +
-                                                   std::string(pack) + "'");
-  }
-  // Rule 10: `valid D` from the purchase, across period ends; without it, to the period's end.
-  int64_t until = p->valid_seconds > 0 ? add_saturated(t, p->valid_seconds) : a.period.end;
-  for (const lang::ir::Grant& g : p->grants) {
-    a.buckets.push_back(Bucket{g.service, BucketOrigin::kPack, g.amount, t, until, p->name});
-  }
-  a.spend = saturate(static_cast<Int128>(a.spend) + p->price);  // packs count as spend
-  settle_overruns(a, t);
-  Answer answer;
-  answer.outcome = lang::Outcome::kGranted;
-  answer.charged = p->price;
-  a.answered.add(std::move(key), answer);
-  ++a.revision;
-  return answer;
+  return change(account, std::move(key), [&](AccountState& a, std::vector<Cdr>& cdrs) -> Expected<Answer> {
+    if (Status s = check_time(a, time); !s) return s;
+    int64_t t = advance(a, time, catalog());
+    const std::vector<lang::ir::Pack>& packs = a.plan_ir().packs;
+    auto p = std::find_if(packs.begin(), packs.end(),
+                          [&](const lang::ir::Pack& x) { return x.name == pack; });
+    if (p == packs.end()) {
+      return Status::error(ErrorCode::kNotFound, "plan '" + a.plan_name + "' sells no pack '" +
+                                                     std::string(pack) + "'");
+    }
+    // Rule 10: `valid D` from the purchase, across period ends; without it, to the period's end.
+    int64_t until = p->valid_seconds > 0 ? add_saturated(t, p->valid_seconds) : a.period.end;
+    for (const lang::ir::Grant& g : p->grants) {
+      a.buckets.push_back(Bucket{g.service, BucketOrigin::kPack, g.amount, t, until, p->name});
+    }
+    a.spend = saturate(static_cast<Int128>(a.spend) + p->price);  // packs count as spend
+    settle_overruns(a, t);
+    Answer answer;
+    answer.outcome = lang::Outcome::kGranted;
+    answer.charged = p->price;
+    Cdr& cdr = cdrs.emplace_back(usage_cdr(a, std::string(order), number, t));
+    cdr.pack = p->name;
+    cdr.charged = p->price;
+    ++a.revision;
+    return answer;
+  });
 }
 
 Expected<Balances> Engine::balances(std::string_view account, int64_t time) {

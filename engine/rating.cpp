@@ -95,6 +95,13 @@ Answer answer_from(const lang::Decision& d) {
 
 Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_t model,
            int64_t requested, int64_t t, const TeamMember* member) {
+  return rate_on(account, block, service,
+                 rating_context(account, block, service, model, requested, t, member), t);
+}
+
+RequestContext rating_context(const AccountState& account, uint32_t block, uint16_t service,
+                              int64_t model, int64_t requested, int64_t t,
+                              const TeamMember* member) {
   const Catalog& catalog = *account.catalog;
   RequestContext ctx = catalog.new_context(t);
   fill_account_context(account, ctx, t);
@@ -114,6 +121,13 @@ Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_
       ctx.set(static_cast<uint32_t>(lang::kSlotWindowUsed0 + i), counted);
     }
   }
+  return ctx;
+}
+
+Rated rate_on(const AccountState& account, uint32_t block, uint16_t service,
+              const RequestContext& ctx, int64_t t) {
+  const Catalog& catalog = *account.catalog;
+  const lang::ir::Block& b = catalog.program().blocks[block];
   Rated r{catalog.decide(block, ctx)};
   if (r.decision.has_overage_price) {
     // Whether usage beyond the buckets is sold depends on the exhaust action, which the decision

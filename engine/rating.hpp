@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "gyrate/engine/account.hpp"
+#include "gyrate/engine/request_context.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/int128.hpp"
 
@@ -26,6 +27,15 @@ struct Rated {
 };
 Rated rate(const AccountState& account, uint32_t block, uint16_t service, int64_t model,
            int64_t requested, int64_t t, const TeamMember* member);
+
+// The two halves of rate(), apart so that explain can show the context a decision read: the
+// context filled from the account (balances, window counts, model, requested), then the
+// decision on it.
+RequestContext rating_context(const AccountState& account, uint32_t block, uint16_t service,
+                              int64_t model, int64_t requested, int64_t t,
+                              const TeamMember* member);
+Rated rate_on(const AccountState& account, uint32_t block, uint16_t service,
+              const RequestContext& ctx, int64_t t);
 
 Answer answer_from(const lang::Decision& d);
 

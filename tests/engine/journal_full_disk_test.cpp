@@ -19,19 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Replayed;
+using testing::run_in_child;
 using testing::TempDir;
 
 constexpr int kCannotRun = 77;  // the child could not set up the full disk here
-
-// Runs `scenario` in a child process (its mounts and limits stay there); returns its exit code.
-int run_in_child(const std::function<int()>& scenario) {
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) _exit(scenario());
-  int status = 0;
-  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 #define CHILD_CHECK(condition, what)                                           \
   do {                                                                         \

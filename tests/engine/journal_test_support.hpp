@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <functional>
 
 #include <algorithm>
 #include <filesystem>
@@ -83,6 +88,16 @@ inline std::vector<std::filesystem::path> segment_files(const std::filesystem::p
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// Runs `scenario` in a forked child; its exit code, or 128 + the signal that killed it.
+inline int run_in_child(const std::function<int()>& scenario) {
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) _exit(scenario());
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace gyrate::engine::testing

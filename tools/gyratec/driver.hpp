@@ -72,6 +72,7 @@ int cmd_emit(const Options& opts);
 int cmd_eval(const Options& opts);
 int cmd_compile(const Options& opts);
 int cmd_demo(const Options& opts);
+int cmd_provision(const std::vector<std::string>& args);  // parses its own flags first
 int cmd_test(const Options& opts);
 
 }  // namespace gyrate::tools

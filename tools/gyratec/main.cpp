@@ -18,6 +18,8 @@ commands:
   compile FILE... [--cache DIR [--cache-key FILE]]
                            JIT-compile the catalogs and fill the object cache
   demo FILE                play a scripted month of usage against a catalog and print a report
+  provision --catalog FILE [--check] [--format csv|jsonl] SUBSCRIBERS...
+                           provision subscriber files (CSV, JSON lines), all or nothing
   test FILE... [--timeline]
                            play designer scenarios (docs/scenarios.md); exit 1 on a failed
                            expectation, 2 on a scenario or tariff that does not load
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
     rest = args;
     command = "emit";
   }
+  if (command == "provision") return cmd_provision(rest);  // its own flags, then the shared ones
   Options opts;
   if (auto err = parse_options(rest, opts)) {
     std::fprintf(stderr, "gyratec: %s\n%s", err->c_str(), kUsage);

@@ -14,6 +14,7 @@ enum class ResultCode : uint32_t {
   kCommandUnsupported = 3001,         // DIAMETER_COMMAND_UNSUPPORTED
   kUnableToDeliver = 3002,            // DIAMETER_UNABLE_TO_DELIVER
   kTooBusy = 3004,                    // DIAMETER_TOO_BUSY
+  kApplicationUnsupported = 3007,     // DIAMETER_APPLICATION_UNSUPPORTED
   kEndUserServiceDenied = 4010,       // RFC 4006: not eligible, model not allowed
   kCreditControlNotApplicable = 4011, // RFC 4006: the service is free, no credit control
   kCreditLimitReached = 4012,         // RFC 4006: nothing can be granted
@@ -21,6 +22,7 @@ enum class ResultCode : uint32_t {
   kAvpUnsupported = 5001,             // DIAMETER_AVP_UNSUPPORTED
   kInvalidAvpValue = 5004,            // DIAMETER_INVALID_AVP_VALUE
   kMissingAvp = 5005,                 // DIAMETER_MISSING_AVP
+  kAvpOccursTooManyTimes = 5009,      // DIAMETER_AVP_OCCURS_TOO_MANY_TIMES
   kUnableToComply = 5012,             // DIAMETER_UNABLE_TO_COMPLY
   kInvalidAvpLength = 5014,           // DIAMETER_INVALID_AVP_LENGTH
   kUserUnknown = 5030,                // RFC 4006: no such subscriber

@@ -106,13 +106,34 @@ struct RequestKeyHash {
 class AnsweredRequests {
  public:
   static constexpr size_t kCapacity = 256;
+  AnsweredRequests() = default;
+  AnsweredRequests(const AnsweredRequests& other)
+      : table_(other.table_ ? std::make_unique<Table>(*other.table_) : nullptr) {}
+  AnsweredRequests& operator=(const AnsweredRequests& other) {
+    table_ = other.table_ ? std::make_unique<Table>(*other.table_) : nullptr;
+    return *this;
+  }
+  AnsweredRequests(AnsweredRequests&&) noexcept = default;
+  AnsweredRequests& operator=(AnsweredRequests&&) noexcept = default;
+
   const Answer* find(const RequestKey& key) const;
   void add(RequestKey key, Answer answer);
-  size_t size() const { return answers_.size(); }
+  size_t size() const { return table_ ? table_->answers.size() : 0; }
+  // Oldest first (the store's snapshot keeps them in this order, so eviction order survives).
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    if (!table_) return;
+    for (const RequestKey& key : table_->order) fn(key, table_->answers.at(key));
+  }
 
  private:
-  std::unordered_map<RequestKey, Answer, RequestKeyHash> answers_;
-  std::deque<RequestKey> order_;  // oldest first, for eviction
+  // Made on the first answer: an account that never answered costs one pointer (a std::deque
+  // allocates on construction, hundreds of bytes per idle subscriber).
+  struct Table {
+    std::unordered_map<RequestKey, Answer, RequestKeyHash> answers;
+    std::deque<RequestKey> order;  // oldest first, for eviction
+  };
+  std::unique_ptr<Table> table_;
 };
 
 // A member of a team account (pooled plans, T6): found by its own id and identities, drawing on the

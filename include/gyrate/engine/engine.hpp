@@ -21,6 +21,7 @@
 #include "gyrate/engine/account.hpp"
 #include "gyrate/engine/catalog.hpp"
 #include "gyrate/engine/identity.hpp"
+#include "gyrate/engine/store.hpp"
 
 namespace gyrate::engine {
 
@@ -105,7 +106,14 @@ struct Balances {
 
 class Engine {
  public:
+  // An engine whose accounts live only in memory (tests, what-if tools).
   explicit Engine(std::shared_ptr<const Catalog> catalog);
+  // An engine on a store: it holds the accounts the store preloads (the embedded store: every
+  // account it recovered) and no call returns before the store has the change (durable, for
+  // the embedded store's journal). A store failure changes nothing and is the call's error.
+  static Expected<std::unique_ptr<Engine>> open(std::shared_ptr<const Catalog> catalog,
+                                                std::unique_ptr<AccountStore> store);
+  ~Engine();
 
   // The catalog new accounts join. An account moves to a newly published catalog on its next
   // call when that catalog has its plan version (a reload), and to a newer version of its plan
@@ -147,6 +155,11 @@ class Engine {
   // first; each is returned once. At most 64 wait per account (the oldest go first).
   Expected<std::vector<Notification>> take_notifications(std::string_view account);
 
+  // Asks the store to make what it holds cheap to recover (the embedded store: a snapshot, and
+  // the CDRs it covers exported). Requests keep running meanwhile. No-op without a store.
+  Status checkpoint();
+  AccountStore* store() const { return store_.get(); }
+
   // Accounts (subscribers and teams); team members are not accounts of their own.
   size_t account_count() const;
   // The account an identity belongs to (make_identity gives the canonical form looked up here).
@@ -159,6 +172,14 @@ class Engine {
   };
   // `account` may be a team member's id: it resolves to its team's slot.
   std::shared_ptr<Slot> find(std::string_view account) const;
+  // One keyed call: a repeat of `key` gets its stored answer; otherwise `fn` changes a copy of
+  // the account (the account itself without a store), the store takes the copy and its CDRs,
+  // and only then does the copy become the account.
+  using Mutation = std::function<Expected<Answer>(AccountState&, std::vector<Cdr>&)>;
+  Expected<Answer> change(std::string_view account, RequestKey key, const Mutation& fn);
+  // Puts a state from the store in its slot (new or existing) with its members' ids and
+  // identities; under accounts_mutex_.
+  void install(AccountState state);
   // Part of provision_all (engine/team_provision.cpp): applies the batch's member specs to
   // working copies of their teams (appended to `slots` and `next` when the team itself is not
   // re-provisioned in the batch), moving members between teams, then checks every team's seats
@@ -169,6 +190,7 @@ class Engine {
                          const std::function<void(Slot&)>& lock);
 
   std::atomic<std::shared_ptr<const Catalog>> catalog_;
+  std::unique_ptr<AccountStore> store_;  // null: memory only
   mutable std::shared_mutex accounts_mutex_;
   StringMap<std::shared_ptr<Slot>> accounts_;
   std::mutex batch_mutex_;  // one provision_all at a time: it locks many slots

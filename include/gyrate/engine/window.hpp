@@ -31,6 +31,10 @@ class WindowCounter {
   // Seconds from t until the oldest counted minute leaves the window (0 when nothing counts).
   int64_t seconds_until_room(int64_t t) const;
   size_t minutes_kept() const { return minutes_.size(); }
+  // The kept minutes as (unix minute, amount), oldest first, and their restore (the store's
+  // codec): restore_minute appends, so minutes must come back oldest first.
+  const std::deque<std::pair<int64_t, int64_t>>& minutes() const { return minutes_; }
+  void restore_minute(int64_t minute, int64_t amount) { minutes_.emplace_back(minute, amount); }
 
  private:
   bool counts(int64_t minute, int64_t t) const;

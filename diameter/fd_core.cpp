@@ -1,0 +1,226 @@
+// One freeDiameter core per process: configuration, loopback endpoint, peer admission, the CCR
+// handler, and blocking sends for clients.
+#include "fd_core.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <strings.h>
+
+#include <condition_variable>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "fd_avp.hpp"
+
+namespace gyrate::diameter::fd {
+namespace {
+
+std::vector<std::string> g_allowed_peers;  // written before fd_core_start, read-only after
+std::unique_ptr<CcrHandler> g_handler;
+struct disp_hdl* g_handler_registration = nullptr;
+int g_log_level = FD_LOG_ERROR;
+bool g_started = false;
+
+bool g_log_values = false;
+
+// freeDiameter dumps a message it cannot parse at ERROR level, one AVP a line with its value
+// ("AVP: 'Subscription-Id-Data'(444) l=21 f=-M val=\"8613800138000\""): subscriber data. Unless
+// values are asked for, a line keeps the AVP's name and code and loses its value.
+void log_to_stderr(int level, const char* format, va_list args) {
+  if (level < g_log_level) return;
+  char line[2048];
+  std::vsnprintf(line, sizeof line, format, args);
+  if (!g_log_values) {
+    if (char* value = std::strstr(line, " val=")) std::strcpy(value, " val=<redacted>");
+  }
+  std::fprintf(stderr, "freeDiameter: %s\n", line);
+}
+
+// A peer that connects to us is admitted without TLS when its identity is allowed; any other
+// keeps the stack's default (refused with 3010).
+int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_info*)) {
+  *cb2 = nullptr;
+  *auth = 0;
+  for (const std::string& id : g_allowed_peers) {
+    if (strcasecmp(id.c_str(), info->pi_diamid) == 0) {
+      *auth = 1;
+      info->config.pic_flags.sec = PI_SEC_NONE;
+      return 0;
+    }
+  }
+  return 0;
+}
+
+int ccr_callback(struct msg** msg, struct avp*, struct session*, void* opaque, enum disp_action* act) {
+  (*static_cast<CcrHandler*>(opaque))(msg);
+  *act = *msg != nullptr ? DISP_ACT_SEND : DISP_ACT_CONT;
+  return 0;
+}
+
+Status write_conf(const CoreOptions& o) {
+  std::ofstream conf(o.conf_path);
+  conf << "Identity = \"" << o.identity << "\";\n"
+       << "Realm = \"" << o.realm << "\";\n"
+       << "Port = " << o.port << ";\n"
+       << "SecPort = 0;\n"
+       << "No_SCTP;\n"
+       << "NoRelay;\n"
+       << "AppServThreads = " << o.app_threads << ";\n";
+  if (o.loopback_only) conf << "No_IPv6;\n";
+  for (const std::string& ext : o.extensions) conf << "LoadExtension = \"" << ext << "\";\n";
+  if (o.connect_to) {
+    conf << "ConnectPeer = \"" << o.connect_to->identity << "\" { ConnectTo = \""
+         << o.connect_to->address << "\"; Port = " << o.connect_to->port << "; No_TLS; };\n";
+  }
+  conf.close();
+  if (!conf) return Status::error(ErrorCode::kIo, "cannot write " + o.conf_path);
+  return Status::ok();
+}
+
+// ListenOn = "127.0.0.1" is dropped by 1.2.1's address filter; EP_ACCEPTALL gets past it.
+Status listen_on_loopback_only(uint16_t port) {
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(port);
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int e = fd_ep_add_merge(&fd_g_config->cnf_endpoints, reinterpret_cast<sSA*>(&sin), sizeof sin,
+                          EP_FL_CONF | EP_ACCEPTALL);
+  return e == 0 ? Status::ok() : fd_call_failed("fd_ep_add_merge", e);
+}
+
+Status register_ccr_handler(CcrHandler handler) {
+  const GyDictionary& g = gy_dictionary();
+  if (handler) {
+    g_handler = std::make_unique<CcrHandler>(std::move(handler));
+    struct disp_when when{};
+    when.app = g.application;
+    when.command = g.ccr;
+    if (int e = fd_disp_register(ccr_callback, DISP_HOW_CC, &when, g_handler.get(),
+                                 &g_handler_registration);
+        e != 0) {
+      return fd_call_failed("fd_disp_register", e);
+    }
+  }
+  // Without this, application 4 is missing from CER/CEA and peers reject us.
+  if (int e = fd_disp_app_support(g.application, nullptr, 1, 0); e != 0) {
+    return fd_call_failed("fd_disp_app_support", e);
+  }
+  return Status::ok();
+}
+
+struct Waiter {
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  struct msg* answer = nullptr;
+};
+
+// The core calls exactly one of these per sent request; each frees the reference it was given.
+void on_answer(void* data, struct msg** answer) {
+  auto* ref = static_cast<std::shared_ptr<Waiter>*>(data);
+  {
+    std::lock_guard lock((*ref)->mutex);
+    (*ref)->answer = *answer;
+    (*ref)->done = true;
+  }
+  *answer = nullptr;
+  (*ref)->done_cv.notify_all();
+  delete ref;
+}
+
+void on_expired(void* data, DiamId_t, size_t, struct msg**) {
+  auto* ref = static_cast<std::shared_ptr<Waiter>*>(data);
+  {
+    std::lock_guard lock((*ref)->mutex);
+    (*ref)->done = true;
+  }
+  (*ref)->done_cv.notify_all();
+  delete ref;
+}
+
+}  // namespace
+
+Status configure_core(const CoreOptions& options) {
+  g_log_level = options.log_level;
+  g_log_values = options.log_values;
+  fd_g_debug_lvl = options.log_level;
+  if (int e = fd_log_handler_register(log_to_stderr); e != 0) {
+    return fd_call_failed("fd_log_handler_register", e);
+  }
+  if (Status s = write_conf(options); !s) return s;
+  if (int e = fd_core_initialize(); e != 0) return fd_call_failed("fd_core_initialize", e);
+  if (int e = fd_core_parseconf(options.conf_path.c_str()); e != 0) {
+    return fd_call_failed("fd_core_parseconf", e);
+  }
+  return setup_gy_dictionary();
+}
+
+Status start_core(const CoreOptions& options, CcrHandler handler) {
+  if (Status s = configure_core(options); !s) return s;
+  if (options.loopback_only) {
+    if (Status s = listen_on_loopback_only(options.port); !s) return s;
+  }
+  g_allowed_peers = options.allowed_peers;
+  if (options.connect_to) g_allowed_peers.push_back(options.connect_to->identity);
+  if (int e = fd_peer_validate_register(validate_peer); e != 0) {
+    return fd_call_failed("fd_peer_validate_register", e);
+  }
+  if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
+  if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
+  g_started = true;
+  if (int e = fd_core_waitstartcomplete(); e != 0) return fd_call_failed("fd_core_waitstartcomplete", e);
+  return Status::ok();
+}
+
+void stop_core() {
+  fd_core_shutdown();
+  if (g_started) fd_core_wait_shutdown_complete();
+  g_started = false;
+}
+
+Status wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    struct peer_hdr* peer = nullptr;
+    if (fd_peer_getbyid(const_cast<char*>(identity.c_str()), identity.size(), 1, &peer) == 0 &&
+        peer != nullptr && fd_peer_get_state(peer) == STATE_OPEN) {
+      return Status::ok();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return Status::error(ErrorCode::kUnavailable, "peer " + identity + " did not open in time");
+}
+
+Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout) {
+  auto waiter = std::make_shared<Waiter>();
+  auto* ref = new std::shared_ptr<Waiter>(waiter);
+  timespec expire{};
+  clock_gettime(CLOCK_REALTIME, &expire);
+  auto ms = timeout.count();
+  expire.tv_sec += ms / 1000;
+  expire.tv_nsec += (ms % 1000) * 1'000'000;
+  if (expire.tv_nsec >= 1'000'000'000) {
+    expire.tv_sec += 1;
+    expire.tv_nsec -= 1'000'000'000;
+  }
+  if (int e = fd_msg_send_timeout(&request, on_answer, ref, on_expired, &expire); e != 0) {
+    delete ref;  // not queued: no callback will run
+    fd_msg_free(request);
+    return fd_call_failed("fd_msg_send_timeout", e);
+  }
+  std::unique_lock lock(waiter->mutex);
+  // The core's own expiry fires first; the extra second only guards against a core that stopped.
+  if (!waiter->done_cv.wait_for(lock, timeout + std::chrono::seconds(1), [&] { return waiter->done; })) {
+    return Status::error(ErrorCode::kUnavailable, "no answer and no expiry from the core");
+  }
+  if (waiter->answer == nullptr) return Status::error(ErrorCode::kUnavailable, "no answer in time");
+  return waiter->answer;
+}
+
+}  // namespace gyrate::diameter::fd

@@ -1,0 +1,60 @@
+// Internal: running one freeDiameter core in this process (libfdcore is a process-wide singleton):
+// configuration written from options, loopback-only listening, peers allowed by identity, the CCR
+// handler, and a blocking request/answer for clients. The sequence is freediameter-notes.md's.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fd_dictionary.hpp"
+#include "gyrate/base/status.hpp"
+
+namespace gyrate::diameter::fd {
+
+struct CorePeer {
+  std::string identity;
+  std::string address = "127.0.0.1";
+  uint16_t port = 0;
+};
+
+struct CoreOptions {
+  std::string identity;  // Diameter identity (FQDN) of this core
+  std::string realm;
+  uint16_t port = 0;     // the TCP port this core listens on (no TLS: SecPort is 0)
+  bool loopback_only = true;
+  unsigned app_threads = 2;
+  std::vector<std::string> extensions;     // .fdx paths in load order (e.g. dict_nasreq, dict_dcca)
+  std::vector<std::string> allowed_peers;  // identities accepted without TLS; empty: none
+  std::optional<CorePeer> connect_to;      // a peer this core connects to (also allowed)
+  std::string conf_path;                   // where the generated freeDiameter.conf is written
+  int log_level = FD_LOG_ERROR;            // freeDiameter messages below this are dropped
+  bool log_values = false;                 // AVP values in the stack's message dumps (subscriber data)
+};
+
+// The handler of received CCRs: *msg is the request on entry; on return it is the answer to send
+// (or nullptr when the handler consumed it). It runs on AppServThreads threads concurrently.
+using CcrHandler = std::function<void(struct msg** msg)>;
+
+// Initializes and configures the core (extensions loaded) and sets up the Gy dictionary, without
+// starting it: no sockets, no peers, enough to build and parse messages (unit tests, benchmarks).
+// Once per process.
+Status configure_core(const CoreOptions& options);
+
+// configure_core, then starts the core, with `handler` (may be empty for a client) bound to
+// application 4's CCR, and application 4 advertised in CER/CEA. Once per process.
+Status start_core(const CoreOptions& options, CcrHandler handler);
+// Stops the core and waits for its threads; safe to call when start_core failed half-way.
+void stop_core();
+
+// Waits until the peer with this identity is in STATE_OPEN.
+Status wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout);
+
+// Sends `request` (consumed) and waits for its answer, which the caller then owns. The core gives
+// up after `timeout` (fd_msg_send_timeout) and this returns kUnavailable.
+Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout);
+
+}  // namespace gyrate::diameter::fd

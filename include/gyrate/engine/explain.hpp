@@ -1,0 +1,86 @@
+// Explanation: what Engine::explain reports about one reserve request: the answer reserve() would
+// give, the plan, block, model and context values the decision read, the buckets it would draw
+// from, and plain-English reasons for the grant's size. For tariff designers and OCS vendors.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gyrate/engine/account.hpp"
+
+namespace gyrate::engine {
+
+// A bucket of the service, in the order a commit draws from them (rule 4).
+struct ExplainedBucket {
+  BucketOrigin origin = BucketOrigin::kAllowance;
+  std::string offer;
+  int64_t amount = 0;  // allowance units it holds now
+  int64_t valid_from = 0;
+  int64_t valid_until = kNeverEnds;
+  int64_t gives = 0;   // allowance units of the answer's debit it would give, committed in full now
+};
+
+// A rolling-window limit of the block (rule 13).
+struct ExplainedWindow {
+  int64_t seconds = 0;
+  bool counts_requests = false;
+  int64_t counted = 0;              // units (or requests) in the window, open reservations included
+  std::optional<int64_t> limit;     // none when its rule did not match
+};
+
+struct Explanation {
+  std::string account;  // the id asked about (a team member's id names the member)
+  std::string team;     // the team whose pool it draws on; empty for a subscriber
+  std::string plan;
+  int64_t plan_version = 0;
+  std::string service;
+  std::string unit;     // the service's unit ("token", "byte", ...)
+  bool rated = false;   // the plan has a block for the service; false: no rule (5030-like)
+  uint32_t block = 0;   // Program::blocks index, when rated
+  std::string model;    // as asked; empty: none
+  bool model_known = false;  // a model of this service (an unknown one rates as none, weight 1)
+  int64_t weight = lang::kFixedScale;  // millionths of an allowance unit per unit
+  int64_t requested = 0;
+  int64_t time = 0;     // the time rated at (an earlier request is rated at the last one, rule 19)
+  bool duplicate = false;  // (session, number) was answered already: `answer` is the stored one
+
+  Answer answer;        // exactly what reserve() would return now
+  std::string final_action;  // "terminate", "redirect https://..."; empty when none
+
+  // The context the decision read.
+  int64_t remaining = 0;      // valid buckets minus open reservations (allowance units)
+  int64_t used = 0;           // this period
+  int64_t member_used = 0;    // the member's own use of a pooled plan (= used for a subscriber)
+  int64_t period_allowance = 0;
+  int64_t spend = 0;          // money millionths this period
+  int64_t period_index = 0;
+  std::vector<ExplainedWindow> windows;
+
+  // The bounds the block gives, when its rule matched.
+  int64_t rule_grant = 0;     // what the grant rule (or requested, or the quota) asks for
+  int64_t quota = 0;          // the service's quota (the grant when nothing is requested)
+  std::optional<int64_t> usage_cap;
+  std::optional<int64_t> member_cap;
+  std::optional<int64_t> spend_cap;
+
+  std::vector<ExplainedBucket> buckets;  // of the service, in draw order
+
+  // Usage beyond the buckets is sold (the exhaust action is `charge`): overage_price per
+  // overage_block units, money millionths.
+  bool charge = false;
+  bool has_overage_price = false;
+  int64_t overage_price = 0;
+  int64_t overage_block = 0;
+  std::string currency;
+
+  std::vector<std::string> reasons;  // why the grant has its size, one line each
+};
+
+// Multi-line text for people (gyratec, logs); stable wording.
+std::string to_text(const Explanation& e);
+// One JSON object (UTF-8, no trailing newline), for OCS vendors' tools.
+std::string to_json(const Explanation& e);
+
+}  // namespace gyrate::engine

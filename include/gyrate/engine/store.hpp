@@ -1,0 +1,96 @@
+// AccountStore: where the engine's accounts live durably (scale-out.md section 4). One unit of
+// state is one account: a subscriber, or a team with its members. The engine decides on its
+// in-memory copy and hands the store the full next state; the store accepts it all or nothing.
+// The embedded store (embedded_store.hpp: memory + journal) is the default; a shared store (Redis
+// Cluster) implements the same interface.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gyrate/base/status.hpp"
+#include "gyrate/engine/account.hpp"
+#include "gyrate/engine/catalog.hpp"
+
+namespace gyrate::engine {
+
+// A charging data record: one per commit that debited units or cost money, and one per pack
+// bought. Raw units as reported, allowance units as debited, money in millionths.
+struct Cdr {
+  uint64_t sequence = 0;  // the journal record that made it durable (set by the store)
+  std::string account;
+  std::string member;     // the team member, for a team account
+  std::string session;
+  uint32_t number = 0;
+  std::string service;    // empty for a pack
+  std::string pack;       // the pack bought
+  int64_t time = 0;
+  int64_t used = 0;
+  int64_t weight = 0;
+  int64_t debit = 0;      // committed + overrun
+  int64_t committed = 0;
+  int64_t overrun = 0;
+  int64_t charged = 0;
+  std::string plan;
+  int64_t plan_version = 0;
+  uint64_t revision = 0;  // the account's revision after the change
+};
+
+// One account's change: its full next state, the request it answers and the answer (absent for
+// provisioning), and the CDRs it produced. Pointers stay valid during apply().
+struct AccountChange {
+  const AccountState* state = nullptr;
+  uint64_t expected_revision = 0;  // the revision the engine decided on (compare-and-set)
+  const RequestKey* key = nullptr;
+  const Answer* answer = nullptr;
+  std::span<const Cdr> cdrs;
+};
+
+enum class ApplyOutcome : uint8_t {
+  kApplied,      // durable: the answer may go out
+  kDuplicate,    // the request key was already applied: `stored` is its answer, nothing changed
+  kConflict,     // another writer moved the account past expected_revision: load, decide again
+  kUnavailable,  // nothing applied (disk full, I/O error, a shard down): `error` says why
+};
+
+struct ApplyResult {
+  ApplyOutcome outcome = ApplyOutcome::kApplied;
+  Answer stored;   // kDuplicate
+  Status error;    // kUnavailable
+};
+
+// Reads every account of the engine, each under its own lock, for a checkpoint.
+using AccountVisitor = std::function<void(const AccountState&)>;
+using AccountSource = std::function<void(const AccountVisitor&)>;
+
+// Thread-safe: apply() is called concurrently for different accounts (never for one account at
+// a time: the engine serializes an account's calls).
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // The accounts the engine should hold in memory from the start, with their stored answers
+  // (AccountState::answered), on `catalog`. The embedded store gives every account it recovered;
+  // a shared store gives none (accounts load on first use). Called once, before any apply().
+  virtual Expected<std::vector<AccountState>> preload(
+      const std::shared_ptr<const Catalog>& catalog) = 0;
+
+  // One account as stored, at its revision; kNotFound when the store has none. The embedded
+  // store keeps no copy outside the engine's memory, so after preload it has none to give.
+  virtual Expected<AccountState> load(std::string_view id,
+                                      const std::shared_ptr<const Catalog>& catalog) = 0;
+
+  // All the changes or none. The embedded store writes them as one journal record.
+  virtual ApplyResult apply(std::span<const AccountChange> changes) = 0;
+
+  // Makes everything applied so far cheap to recover: the embedded store writes a snapshot of
+  // `accounts` and exports the CDRs it covers. No-op for a shared store.
+  virtual Status checkpoint(const AccountSource& accounts) = 0;
+};
+
+}  // namespace gyrate::engine

@@ -1,0 +1,11 @@
+# Writes the first ```c fenced block of DOC to OUT (the C API doc's example, compiled by a test).
+file(READ ${DOC} text)
+string(FIND "${text}" "```c\n" begin)
+if(begin EQUAL -1)
+  message(FATAL_ERROR "${DOC} has no ```c block")
+endif()
+math(EXPR begin "${begin} + 5")
+string(SUBSTRING "${text}" ${begin} -1 rest)
+string(FIND "${rest}" "```" end)
+string(SUBSTRING "${rest}" 0 ${end} code)
+file(WRITE ${OUT} "${code}")
