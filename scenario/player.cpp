@@ -2,6 +2,8 @@
 // catalog switches; run() and run_file() are the library's entry points.
 #include "player.hpp"
 
+#include <algorithm>
+
 #include "format.hpp"
 #include "gyrate/ruleslang/ast.hpp"
 
@@ -229,6 +231,21 @@ void Player::play(const Scenario& scenario) {
     }
   }
   refuse_unexpected_error();
+  summarize();
+}
+
+void Player::summarize() {
+  for (const std::string& id : subscribers_) {
+    auto b = engine_->balances(id, clock_);
+    if (!b) continue;
+    std::string text = id + ": fees " + money(b->fees_charged) + ", this period's bill " +
+                       money(b->last_fee + b->spend) + " (spend " + money(b->spend) + ")";
+    for (const engine::ServiceBalance& s : b->services) {
+      text += "; " + s.service + " remaining " + quantity(s.remaining, s.service) + ", used " +
+              quantity(s.used, s.service);
+    }
+    report_.events.push_back({EventKind::kSummary, 0, std::move(text)});
+  }
 }
 
 void Player::step(const Step& s) {
@@ -282,6 +299,8 @@ void Player::step(const Step& s) {
       spec.billing_day = s.billing_day;
       spec.attributes = s.attributes;
       status_only(engine_->provision(spec));
+      if (std::find(subscribers_.begin(), subscribers_.end(), s.subject) == subscribers_.end())
+        subscribers_.push_back(s.subject);
       break;
     }
     case StepKind::kMember: {

@@ -40,6 +40,7 @@ class Player {
   Verdict check_notified(const Expectation& e);
   void record(const Step& s, const std::string& answer);
   void refuse_unexpected_error();
+  void summarize();
 
   std::shared_ptr<const engine::Catalog> load(const Step& s, lang::Diagnostics& diagnostics);
   int64_t resolve(const TimeSpec& t) const;
@@ -60,6 +61,7 @@ class Player {
   int32_t zone_ = 0;  // the first catalog's UTC offset, minutes: local times of the scenario
   int64_t clock_ = 0;
   bool clock_set_ = false;
+  std::vector<std::string> subscribers_;     // provisioned ids, in order, for the summary
   std::map<std::string, uint32_t> numbers_;  // "subscriber/session" -> last request number
   uint32_t orders_ = 0;
 

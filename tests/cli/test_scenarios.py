@@ -71,6 +71,9 @@ class TestCommand(unittest.TestCase):
         self.assertIn("2026-01-31 10:00:00  alice reserve llm 2M token  -> granted (2001) "
                       "grant 1M token threshold 200k token limiter balance final terminate (FUI)", r.stdout)
         self.assertIn("ok  expect alice notified llm 80%", r.stdout)
+        # Then each subscriber's bill and quota at the last clock (31 March 2026: a new period).
+        self.assertIn("  end   alice: fees 59.70 CNY, this period's bill 19.90 CNY (spend 0.00 CNY); "
+                      "llm remaining 5M token, used 0 token\n", r.stdout)
         # Without --timeline only failures and the total are printed.
         quiet = gyratec("test", "examples/scenarios/t02_monthly_cap.scenario")
         self.assertEqual(len(quiet.stdout.splitlines()), 1, quiet.stdout)

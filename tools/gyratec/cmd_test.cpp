@@ -32,6 +32,8 @@ int cmd_test(const Options& opts) {
     for (const auto& e : report.events) {
       if (e.kind == scenario::EventKind::kFail) {
         std::printf("%s%s\n", opts.timeline ? "  FAIL " : "", e.text.c_str());
+      } else if (e.kind == scenario::EventKind::kSummary) {
+        if (opts.timeline) std::printf("  end   %s\n", e.text.c_str());
       } else if (opts.timeline) {
         std::printf("  %4u  %s\n", e.line, e.text.c_str());
       }

@@ -20,6 +20,7 @@ enum class EventKind : uint8_t {
   kPass,  // an expectation that held
   kFail,  // "file:line: expected X, got Y (step ...)": an expectation that did not, or a step
           // the engine refused with no `expect error` after it
+  kSummary,  // at the end, per subscriber: the bill and each service's quota at the last clock
 };
 
 struct Event {
