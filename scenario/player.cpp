@@ -87,11 +87,14 @@ bool Player::check(const Scenario& scenario) {
     }
     add_error(ds, kUnitCode, m.range, "the tariff has no currency `" + m.currency + "`");
   };
+  bool tariff_seen = false;
   for (const Step& s : scenario.steps) {
     if (s.kind != StepKind::kTariff && !first) {
-      add_error(ds, kSemanticCode, s.range, "a scenario starts with `tariff PATH`");
+      // A tariff that did not load is reported already; nothing after it can be checked.
+      if (!tariff_seen) add_error(ds, kSemanticCode, s.range, "a scenario starts with `tariff PATH`");
       break;
     }
+    tariff_seen = tariff_seen || s.kind == StepKind::kTariff;
     if (s.time && s.time->relative && !clock_known) {
       add_error(ds, kTimeCode, s.range, "a relative time needs an `at DATE` before it");
     }
@@ -167,7 +170,7 @@ bool Player::check(const Scenario& scenario) {
     }
   }
   if (ds.has_errors() || !first) {
-    if (!first && !ds.has_errors()) {
+    if (!tariff_seen && !ds.has_errors()) {
       add_error(ds, kSemanticCode, {0, 0}, "a scenario starts with `tariff PATH`");
     }
     report_.diagnostics += lang::render_all(ds, file_);

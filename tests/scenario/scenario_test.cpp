@@ -218,12 +218,13 @@ TEST(ScenarioRun, SetupErrorsExitTwoWithLineAndColumn) {
 }
 
 TEST(ScenarioRun, MissingTariffIsASetupError) {
-  Report r = play("tariff ../tariffs/none.tariff\n");
+  Report r = play("tariff ../tariffs/none.tariff\nat 2026-01-01\n");
   EXPECT_EQ(r.exit_code(), 2);
   EXPECT_NE(r.diagnostics.find("mem.scenario:1:1: error[S0201]: the tariff `../tariffs/none.tariff` "
                                "did not load"),
             std::string::npos)
       << r.diagnostics;
+  EXPECT_EQ(r.diagnostics.find("starts with"), std::string::npos) << r.diagnostics;
 }
 
 TEST(ScenarioRun, EngineRefusalsFailUnlessExpected) {
