@@ -36,6 +36,7 @@ struct Options {
   int opt_level = 2;
   int64_t version = 0;           // --version N: a plan version (0: the newest)
   bool help = false;             // --help / -h after the command
+  bool timeline = false;         // test --timeline: print every step with its answer
 };
 
 // Parses argv after the subcommand; on a usage error returns a message.
@@ -72,5 +73,6 @@ int cmd_eval(const Options& opts);
 int cmd_compile(const Options& opts);
 int cmd_demo(const Options& opts);
 int cmd_provision(const std::vector<std::string>& args);  // parses its own flags first
+int cmd_test(const Options& opts);
 
 }  // namespace gyrate::tools

@@ -20,6 +20,9 @@ commands:
   demo FILE                play a scripted month of usage against a catalog and print a report
   provision --catalog FILE [--check] [--format csv|jsonl] SUBSCRIBERS...
                            provision subscriber files (CSV, JSON lines), all or nothing
+  test FILE... [--timeline]
+                           play designer scenarios (docs/scenarios.md); exit 1 on a failed
+                           expectation, 2 on a scenario or tariff that does not load
 
 options:
   --evaluator jit|interp   how decisions are evaluated (default jit, falls back to interp)
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
   if (command == "eval") return cmd_eval(opts);
   if (command == "compile") return cmd_compile(opts);
   if (command == "demo") return cmd_demo(opts);
+  if (command == "test") return cmd_test(opts);
   std::fprintf(stderr, "gyratec: unknown command `%s`\n%s", command.c_str(), kUsage);
   return kExitUsage;
 }

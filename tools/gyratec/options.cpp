@@ -13,6 +13,10 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, O
       out.help = true;
       continue;
     }
+    if (a == "--timeline") {  // takes no value
+      out.timeline = true;
+      continue;
+    }
     if (a.size() < 2 || a[0] != '-' || a[1] != '-') {
       out.files.push_back(a);
       continue;
