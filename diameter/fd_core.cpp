@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -153,6 +154,37 @@ void on_expired(void* data, DiamId_t, size_t, struct msg**) {
   delete ref;
 }
 
+// Whether a TCP socket listens on `port` (any local address). fd_core_start returns before its
+// server threads call listen(), and a client that connects too early retries only after TcTimer
+// (30 s), so start_core waits for this. Linux: read from /proc/net/tcp and tcp6.
+bool listening_on(uint16_t port) {
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      char local[64] = {};
+      unsigned state = 0;
+      // "  0: 0100007F:D1A9 00000000:0000 0A ..." : slot, local address:port, remote, state
+      if (std::sscanf(line.c_str(), " %*d: %63s %*s %x", local, &state) != 2 || state != 0x0A) continue;
+      const char* colon = std::strrchr(local, ':');
+      if (colon != nullptr && std::strtoul(colon + 1, nullptr, 16) == port) return true;
+    }
+  }
+  return false;
+}
+
+Status wait_listening(uint16_t port, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!listening_on(port)) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::error(ErrorCode::kUnavailable, "nothing listens on port " + std::to_string(port));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status configure_core(const CoreOptions& options) {
@@ -191,7 +223,7 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
   if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
   g_started = true;
   if (int e = fd_core_waitstartcomplete(); e != 0) return fd_call_failed("fd_core_waitstartcomplete", e);
-  return Status::ok();
+  return wait_listening(options.port, std::chrono::seconds(10));
 }
 
 void stop_core() {

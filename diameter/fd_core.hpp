@@ -44,8 +44,9 @@ using CcrHandler = std::function<void(struct msg** msg)>;
 // Once per process.
 Status configure_core(const CoreOptions& options);
 
-// configure_core, then starts the core, with `handler` (may be empty for a client) bound to
-// application 4's CCR, and application 4 advertised in CER/CEA. Once per process.
+// configure_core, then starts the core with `handler` (may be empty for a client) bound to
+// application 4's CCR and application 4 advertised in CER/CEA; returns once the core listens on
+// options.port. Once per process.
 Status start_core(const CoreOptions& options, CcrHandler handler);
 // Stops the core and waits for its threads; safe to call when start_core failed half-way.
 void stop_core();

@@ -21,6 +21,9 @@ TEST(ResultCode, NamesAreTheRfcNames) {
   EXPECT_STREQ(result_code_name(ResultCode::kCreditLimitReached), "DIAMETER_CREDIT_LIMIT_REACHED");
   EXPECT_STREQ(result_code_name(ResultCode::kUserUnknown), "DIAMETER_USER_UNKNOWN");
   EXPECT_STREQ(result_code_name(result_code(Outcome::kRatingFailed)), "DIAMETER_RATING_FAILED");
+  EXPECT_STREQ(result_code_name(ResultCode::kApplicationUnsupported), "DIAMETER_APPLICATION_UNSUPPORTED");
+  EXPECT_STREQ(result_code_name(ResultCode::kAvpOccursTooManyTimes), "DIAMETER_AVP_OCCURS_TOO_MANY_TIMES");
+  EXPECT_EQ(code_value(ResultCode::kAvpOccursTooManyTimes), 5009u);
 }
 
 }  // namespace
