@@ -57,7 +57,7 @@ void window_answer(const AccountState& account, uint32_t block, uint16_t service
     const WindowCounter* w = account.window(service, static_cast<uint8_t>(i));
     wait = std::max(wait, w != nullptr ? w->seconds_until_room(t) : 0);
   }
-  d.validity_seconds = std::max<int64_t>(wait, 60);
+  d.validity_seconds = wait > 0 ? wait : 60;
 }
 
 }  // namespace

@@ -338,14 +338,16 @@ llvm::Value* DecisionEmitter::decide() {
   // decide() asks "is it a charge action" of a pointer; here that is a set of action codes.
   const auto n_actions = static_cast<int64_t>(block_.actions.size());
   std::vector<int64_t> charge_codes;
+  std::vector<int64_t> block_codes;  // `block`: the last grant is plain (rule 15)
   for (int64_t k = 0; k < n_actions; ++k) {
-    if (block_.actions[static_cast<size_t>(k)].kind == lang::ast::ActionKind::kCharge) {
-      charge_codes.push_back(k);
-    }
+    lang::ast::ActionKind kind = block_.actions[static_cast<size_t>(k)].kind;
+    if (kind == lang::ast::ActionKind::kCharge) charge_codes.push_back(k);
+    if (kind == lang::ast::ActionKind::kBlock) block_codes.push_back(k);
   }
   auto cap_code = [&](const std::optional<lang::ir::Action>& a, int64_t cap) -> int64_t {
     if (!a) return kNoActionCode;
     if (a->kind == lang::ast::ActionKind::kCharge) charge_codes.push_back(cap);
+    if (a->kind == lang::ast::ActionKind::kBlock) block_codes.push_back(cap);
     return cap;
   };
   const int64_t usage_code = cap_code(block_.usage_cap_action, kUsageCapCode);
@@ -447,6 +449,7 @@ llvm::Value* DecisionEmitter::decide() {
   llvm::Value* exhausted = b_.CreateICmpEQ(grant, i64(0));
   llvm::Value* bounded = b_.CreateAnd(b_.CreateICmpNE(limiter, small(static_cast<uint8_t>(Limiter::kRule))),
                                       b_.CreateNot(any_code(action, charge_codes)));
+  bounded = b_.CreateAnd(bounded, b_.CreateNot(any_code(action, block_codes)));
   // A window refills as time passes: what it cut or refused is never the last grant.
   llvm::Value* by_window = b_.CreateICmpEQ(limiter, small(static_cast<uint8_t>(Limiter::kWindow)));
   f.final_units = b_.CreateAnd(b_.CreateNot(by_window), b_.CreateOr(exhausted, bounded));

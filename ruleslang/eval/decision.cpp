@@ -214,9 +214,12 @@ ir::EvalStatus decide_service(const ir::Program& program, const ir::Block& block
   d.final_action = g.action;
   d.outcome = g.grant == 0 ? Outcome::kExhausted : Outcome::kGranted;
   bool charged = g.action != nullptr && g.action->kind == ast::ActionKind::kCharge;
+  // `block` sends no Final-Unit-Indication: the last grant is plain and the next request gets
+  // 4012 (rule 15).
+  bool blocked = g.action != nullptr && g.action->kind == ast::ActionKind::kBlock;
   // A window refills as time passes: what it cut or refused is never the last grant.
   d.final_units = g.limiter != Limiter::kWindow &&
-                  (g.grant == 0 || (g.limiter != Limiter::kRule && !charged));
+                  (g.grant == 0 || (g.limiter != Limiter::kRule && !charged && !blocked));
   std::optional<int64_t> debit = scaled_ceil(d.grant, d.weight);
   if (!debit) return ir::EvalStatus::kOverflow;
   d.debit = *debit;

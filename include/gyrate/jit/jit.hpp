@@ -18,7 +18,7 @@
 namespace gyrate::jit {
 
 // Bump whenever generated code changes for the same program: part of every cache key.
-inline constexpr uint32_t kCodegenVersion = 7;
+inline constexpr uint32_t kCodegenVersion = 8;
 
 struct JitOptions {
   // A constructor, not an aggregate: callers write `{level, dir}` without naming the later
