@@ -197,6 +197,9 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
   int64_t local_day = floor_div(add_saturated(spec.activation, int64_t{tz} * 60), kSecondsPerDay);
   std::optional<uint32_t> plan = catalog->plan_in_effect(spec.plan, local_day);
   if (!plan) {
+    if (!catalog->plan(spec.plan)) {
+      return Status::error(ErrorCode::kNotFound, "unknown plan '" + spec.plan + "'");
+    }
     return Status::error(ErrorCode::kNotFound,
                          "no version of plan '" + spec.plan + "' is in effect at activation");
   }

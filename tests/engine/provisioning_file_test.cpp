@@ -329,7 +329,7 @@ TEST(ProvisioningFile, EngineRefusalsAreMappedToTheirLines) {
   EXPECT_FALSE(report.applied);
   std::vector<std::string> got = errors_of(report.errors);
   std::vector<std::pair<size_t, std::string>> want = {
-      {5, "no version of plan 'no_such_plan'"},
+      {5, "unknown plan 'no_such_plan'"},
       {7, "account 'b': e164:8613900000001 is also given to account 'm1'"},
       {8, "account 'c': imsi:460001234567000 belongs to account 'owner'"},
       {9, "account 'd': "},
