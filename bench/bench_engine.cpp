@@ -96,7 +96,9 @@ void reserve_commit(benchmark::State& state, Store kind, bool near_exhaustion) {
     auto r = g_fixture->engine->reserve(id, {session, 1, "llm", "qwen_turbo", 50'000, t});
     if (r && r->grant > 0) {
       ++granted;
-      auto c = g_fixture->engine->commit(id, {session, 2, "llm", r->grant * 3 / 4, t});
+      // Near exhaustion every grant is used up, so balances reach zero and refusals follow.
+      int64_t used = near_exhaustion ? r->grant : r->grant * 3 / 4;
+      auto c = g_fixture->engine->commit(id, {session, 2, "llm", used, t});
       benchmark::DoNotOptimize(c);
     } else {
       ++refused;

@@ -266,6 +266,10 @@ class Demo(unittest.TestCase):
         r = gyratec("demo", "examples/catalog.tariff")
         self.assertEqual(r.returncode, 0, r.stderr)
         services, bills = demo_rows(r.stdout)
+        # The month ran on the embedded store: its CDRs charge what the bills say packs and
+        # overage cost, and an engine restarted on the store holds what this one held.
+        self.assertRegex(r.stdout, r"checkpoint: \d+ CDRs exported, charges [0-9.]+ CNY = packs \+ overage")
+        self.assertIn("restart from the store: 7 of 7 subscribers hold exactly what they held", r.stdout)
         # alice, token_starter: 3M allowance + 3 packs of 400k = 4.2M allowance units; qwen_plus
         # weighs 2, so each 12k-token request draws 24k and 4.2M / 24k = 175 requests' worth.
         # The allowance runs dry after exactly 125; each pack gives 16 whole requests and a last

@@ -261,9 +261,8 @@ std::vector<ScriptedSubscriber> demo_subscribers() {
 }
 
 Expected<std::vector<SubscriberReport>> play_month(
-    const std::shared_ptr<const engine::Catalog>& catalog,
+    engine::Engine& engine, const std::shared_ptr<const engine::Catalog>& catalog,
     const std::vector<ScriptedSubscriber>& subscribers, uint64_t* decisions) {
-  engine::Engine engine(catalog);
   std::vector<SubscriberReport> reports;
   for (const ScriptedSubscriber& sub : subscribers) {
     Expected<SubscriberReport> r = Player(engine, *catalog, sub, decisions).play();

@@ -11,6 +11,7 @@
 
 #include "gyrate/base/status.hpp"
 #include "gyrate/engine/catalog.hpp"
+#include "gyrate/engine/engine.hpp"
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/ir.hpp"
 
@@ -65,11 +66,11 @@ struct SubscriberReport {
 
 std::vector<ScriptedSubscriber> demo_subscribers();
 
-// Provisions every subscriber in a fresh Engine on `catalog` and plays its first period (at most
+// Provisions every subscriber in `engine` (new, on `catalog`) and plays its first period (at most
 // one calendar month of it) in time order: each request is a reserve of the requested units then
 // a commit of what was granted, at the request's time. `*decisions` counts the reserves.
 Expected<std::vector<SubscriberReport>> play_month(
-    const std::shared_ptr<const engine::Catalog>& catalog,
+    engine::Engine& engine, const std::shared_ptr<const engine::Catalog>& catalog,
     const std::vector<ScriptedSubscriber>& subscribers, uint64_t* decisions);
 
 }  // namespace gyrate::tools
