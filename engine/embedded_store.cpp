@@ -182,7 +182,7 @@ JournalStats EmbeddedStore::journal_stats() const { return journal_->stats(); }
 
 std::vector<Cdr> EmbeddedStore::pending_cdrs() const {
   std::lock_guard lock(cdr_mutex_);
-  std::vector<Cdr> out = pending_cdrs_;
+  std::vector<Cdr> out(pending_cdrs_.begin(), pending_cdrs_.end());
   std::stable_sort(out.begin(), out.end(),
                    [](const Cdr& a, const Cdr& b) { return a.sequence < b.sequence; });
   return out;

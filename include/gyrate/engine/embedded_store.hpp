@@ -5,6 +5,7 @@
 // (docs/engine.md, "Store").
 #pragma once
 
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -51,7 +52,8 @@ class EmbeddedStore final : public AccountStore {
   std::vector<std::string> warnings_;
   std::mutex checkpoint_mutex_;
   mutable std::mutex cdr_mutex_;
-  std::vector<Cdr> pending_cdrs_;  // in sequence order per account; sorted on export
+  std::deque<Cdr> pending_cdrs_;  // in sequence order per account; sorted on export (a deque:
+                                  // growing it never moves the CDRs already kept)
   uint64_t cdrs_exported_ = 0;     // the last sequence whose CDRs are in an export file
 };
 
