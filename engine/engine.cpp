@@ -631,6 +631,7 @@ Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
   Balances b;
   b.buckets = a.buckets;
   const lang::ir::Program& program = a.catalog->program();
+  for (const Bucket& x : a.buckets) b.bucket_services.push_back(program.services[x.service].name);
   for (uint32_t block : a.plan_ir().service_blocks) {
     uint16_t s = program.blocks[block].service;
     ServiceBalance sb;

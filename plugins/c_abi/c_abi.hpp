@@ -31,7 +31,6 @@ struct gyrate_engine {
 // A balances snapshot: the structs handed out point into these strings.
 struct gyrate_balances {
   gyrate::engine::Balances balances;
-  std::vector<std::string> bucket_services;  // per bucket, its service's name
 };
 
 struct gyrate_notifications {

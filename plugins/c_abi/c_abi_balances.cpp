@@ -16,15 +16,6 @@ int gyrate_balances_read(gyrate_engine* engine, const char* account, int64_t tim
     gyrate::Expected<gyrate::engine::Balances> b = engine->engine->balances(account, time);
     if (!b) return fail(b.status());
     auto snapshot = std::make_unique<gyrate_balances>();
-    // Buckets carry service indexes; the names come from the catalog the engine rates new
-    // requests on, which is the account's own after balances() (it moves on its next call).
-    std::shared_ptr<const gyrate::engine::Catalog> catalog = engine->engine->catalog();
-    const auto& services = catalog->program().services;
-    for (const gyrate::engine::Bucket& bucket : b->buckets) {
-      snapshot->bucket_services.push_back(bucket.service < services.size()
-                                              ? services[bucket.service].name
-                                              : std::string());
-    }
     snapshot->balances = std::move(*b);
     *out = snapshot.release();
     return GYRATE_OK;
@@ -61,7 +52,7 @@ int gyrate_balances_bucket(const gyrate_balances* balances, size_t index, gyrate
     }
     const gyrate::engine::Bucket& x = buckets[index];
     gyrate_bucket c{};
-    c.service = balances->bucket_services[index].c_str();
+    c.service = balances->balances.bucket_services[index].c_str();
     c.origin = gyrate::engine::origin_name(x.origin);
     c.offer = x.offer.c_str();
     c.amount = x.amount;

@@ -46,8 +46,10 @@ std::string describe(Engine& engine, const std::string& id, int64_t t) {
       << " period " << b->period.start << ".." << b->period.end << " #" << b->period.index
       << " open " << b->open_reservations << " notes " << b->pending_notifications << " revision "
       << b->revision << " late " << b->late_requests << " team " << b->team << "\n";
-  for (const Bucket& x : b->buckets) {
-    out << "  bucket " << x.service << " " << origin_name(x.origin) << " " << x.offer << " "
+  EXPECT_EQ(b->bucket_services.size(), b->buckets.size());
+  for (size_t i = 0; i < b->buckets.size(); ++i) {
+    const Bucket& x = b->buckets[i];
+    out << "  bucket " << b->bucket_services[i] << " " << origin_name(x.origin) << " " << x.offer << " "
         << x.amount << " [" << x.valid_from << "," << x.valid_until << ")\n";
   }
   for (const ServiceBalance& s : b->services) {

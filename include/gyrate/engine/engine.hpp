@@ -87,6 +87,9 @@ struct MemberBalance {
 
 struct Balances {
   std::vector<Bucket> buckets;
+  // The name of each bucket's service (Bucket::service indexes the account's catalog version,
+  // which need not be the one the engine now publishes).
+  std::vector<std::string> bucket_services;
   std::vector<ServiceBalance> services;  // one per service the plan rates
   int64_t spend = 0;
   int64_t fees_charged = 0;
