@@ -6,71 +6,33 @@
 
 #include "account_codec.hpp"
 #include "journal_io.hpp"
+#include "json_text.hpp"
 
 namespace gyrate::engine {
 namespace {
 
 constexpr std::string_view kPrefix = "cdrs-";
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* const kHex = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xf];
-          out += kHex[c & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
-
 }  // namespace
 
 std::string cdr_json_line(const Cdr& c) {
-  std::string out = "{";
-  auto field = [&out](std::string_view name) {
-    if (out.size() > 1) out += ',';
-    append_json_string(out, name);
-    out += ':';
-  };
-  auto text = [&](std::string_view name, std::string_view value) {
-    field(name);
-    append_json_string(out, value);
-  };
-  auto number = [&](std::string_view name, auto value) {
-    field(name);
-    out += std::to_string(value);
-  };
-  number("sequence", c.sequence);
-  text("account", c.account);
-  if (!c.member.empty()) text("member", c.member);
-  text("session", c.session);
-  number("number", c.number);
-  if (!c.service.empty()) text("service", c.service);
-  if (!c.pack.empty()) text("pack", c.pack);
-  number("time", c.time);
-  number("used", c.used);
-  number("weight_millionths", c.weight);
-  number("debit", c.debit);
-  number("committed", c.committed);
-  number("overrun", c.overrun);
-  number("charged_millionths", c.charged);
-  text("plan", c.plan);
-  number("plan_version", c.plan_version);
-  number("revision", c.revision);
-  out += '}';
-  return out;
+  JsonObject o;
+  o.num("sequence", static_cast<int64_t>(c.sequence)).str("account", c.account);
+  if (!c.member.empty()) o.str("member", c.member);
+  o.str("session", c.session).num("number", c.number);
+  if (!c.service.empty()) o.str("service", c.service);
+  if (!c.pack.empty()) o.str("pack", c.pack);
+  return o.num("time", c.time)
+      .num("used", c.used)
+      .num("weight_millionths", c.weight)
+      .num("debit", c.debit)
+      .num("committed", c.committed)
+      .num("overrun", c.overrun)
+      .num("charged_millionths", c.charged)
+      .str("plan", c.plan)
+      .num("plan_version", c.plan_version)
+      .num("revision", static_cast<int64_t>(c.revision))
+      .done();
 }
 
 Status write_cdr_files(const std::filesystem::path& dir, const std::vector<Cdr>& cdrs,
