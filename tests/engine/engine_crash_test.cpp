@@ -111,27 +111,8 @@ uint64_t crash_seed() {
 // Reads acknowledgements until a random moment after the first one, kills the child, then reads
 // what the pipe still holds.
 std::vector<Ack> acks_until_killed(pid_t pid, int fd, std::mt19937_64& random) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  std::optional<std::chrono::steady_clock::time_point> kill_at;
-  std::string received;
-  bool killed = false;
-  for (;;) {
-    const auto now = std::chrono::steady_clock::now();
-    if (!kill_at && (!received.empty() || now > give_up)) {
-      kill_at = now + std::chrono::milliseconds(20 + random() % 400);
-    }
-    if (!killed && kill_at && now >= *kill_at) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-    }
-    pollfd poller{fd, POLLIN, 0};
-    ::poll(&poller, 1, 5);
-    if ((poller.revents & (POLLIN | POLLHUP)) == 0) continue;
-    char buffer[4096];
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n > 0) received.append(buffer, static_cast<size_t>(n));
-    if (n == 0) break;  // every writer is gone
-  }
+  const std::string received =
+      read_until_killed(pid, fd, std::chrono::milliseconds(20 + random() % 400), true);
   std::vector<Ack> acks(received.size() / sizeof(Ack));
   std::memcpy(acks.data(), received.data(), acks.size() * sizeof(Ack));
   return acks;

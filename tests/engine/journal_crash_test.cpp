@@ -174,25 +174,8 @@ TEST(DurabilityCrash, SigkillUnderLoadLosesNoAcknowledgedRecordAndDoublesNone) {
     ::close(fds[1]);
 
     // Read acknowledgements until a random moment, kill, then read what the pipe still holds.
-    const auto kill_at = std::chrono::steady_clock::now() +
-                         std::chrono::milliseconds(30 + random() % 300);
-    std::string received;
-    bool killed = false;
-    for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          kill_at - std::chrono::steady_clock::now());
-      if (!killed && left.count() <= 0) {
-        ::kill(pid, SIGKILL);
-        killed = true;
-      }
-      pollfd poller{fds[0], POLLIN, 0};
-      ::poll(&poller, 1, killed ? 1000 : static_cast<int>(std::max<int64_t>(left.count(), 1)));
-      if ((poller.revents & (POLLIN | POLLHUP)) == 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-      if (n > 0) received.append(buffer, static_cast<size_t>(n));
-      if (n == 0) break;  // every writer is gone
-    }
+    const std::string received = testing::read_until_killed(
+        pid, fds[0], std::chrono::milliseconds(30 + random() % 300), false);
     ::close(fds[0]);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <functional>
 
@@ -15,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,6 +102,35 @@ inline int run_in_child(const std::function<int()>& scenario) {
   int status = 0;
   if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The crash tests' reader: collects what a child writes to `fd` (its acknowledgements), SIGKILLs
+// it `kill_after` from now (or, with `from_first_byte`, from its first acknowledgement, so a slow
+// start-up does not eat the load), then reads what the pipe still holds until every writer is gone.
+inline std::string read_until_killed(pid_t pid, int fd, std::chrono::milliseconds kill_after,
+                                     bool from_first_byte) {
+  using Clock = std::chrono::steady_clock;
+  const auto give_up = Clock::now() + std::chrono::seconds(60);  // a child that never writes
+  std::optional<Clock::time_point> kill_at;
+  if (!from_first_byte) kill_at = Clock::now() + kill_after;
+  std::string received;
+  bool killed = false;
+  for (;;) {
+    const auto now = Clock::now();
+    if (!kill_at && (!received.empty() || now > give_up)) kill_at = now + kill_after;
+    if (!killed && kill_at && now >= *kill_at) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+    }
+    pollfd poller{fd, POLLIN, 0};
+    ::poll(&poller, 1, 5);
+    if ((poller.revents & (POLLIN | POLLHUP)) == 0) continue;
+    char buffer[4096];
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) received.append(buffer, static_cast<size_t>(n));
+    if (n == 0) break;  // every writer is gone
+  }
+  return received;
 }
 
 }  // namespace gyrate::engine::testing
