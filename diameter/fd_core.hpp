@@ -58,4 +58,11 @@ Status wait_peer_open(const std::string& identity, std::chrono::milliseconds tim
 // up after `timeout` (fd_msg_send_timeout) and this returns kUnavailable.
 Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout);
 
+// Called once per request sent with send_async: the answer (the callee owns it), or nullptr when
+// the core gave up waiting. Runs on one of the core's threads.
+using AnswerHandler = std::function<void(struct msg* answer)>;
+// Sends `request` (consumed) and returns at once; `done` runs when the answer arrives or `timeout`
+// passes. On an error here (nothing queued) `done` does not run.
+Status send_async(struct msg* request, std::chrono::milliseconds timeout, AnswerHandler done);
+
 }  // namespace gyrate::diameter::fd

@@ -2,7 +2,6 @@
 // CCRs of the plain model and handing back CCAs. freeDiameter's types stay in diameter/.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -73,11 +72,10 @@ class GyClient {
   void close();
 
  private:
-  explicit GyClient(ClientOptions options);
+  struct State;  // requests in flight and Session-Id counters, shared with the core's callbacks
+  GyClient(ClientOptions options, std::shared_ptr<State> state);
   ClientOptions options_;
-  bool open_ = false;
-  std::atomic<uint32_t> sessions_{0};
-  uint32_t session_high_ = 0;  // the start time, so a restarted client makes new ids
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace gyrate::diameter
