@@ -229,6 +229,15 @@ Status wait_peer_open(const std::string& identity, std::chrono::milliseconds tim
   return Status::error(ErrorCode::kUnavailable, "peer " + identity + " did not open in time");
 }
 
+Expected<std::string> peer_realm(const std::string& identity) {
+  struct peer_hdr* peer = nullptr;
+  if (fd_peer_getbyid(const_cast<char*>(identity.c_str()), identity.size(), 1, &peer) != 0 ||
+      peer == nullptr || peer->info.runtime.pir_realm == nullptr) {
+    return Status::error(ErrorCode::kNotFound, "no realm known for peer " + identity);
+  }
+  return std::string(peer->info.runtime.pir_realm);
+}
+
 Status send_async(struct msg* request, std::chrono::milliseconds timeout, AnswerHandler done) {
   timespec expire{};
   clock_gettime(CLOCK_REALTIME, &expire);

@@ -54,6 +54,9 @@ void stop_core();
 // Waits until the peer with this identity is in STATE_OPEN.
 Status wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout);
 
+// The realm an open peer announced in its CER/CEA (where requests to it are routed).
+Expected<std::string> peer_realm(const std::string& identity);
+
 // Sends `request` (consumed) and waits for its answer, which the caller then owns. The core gives
 // up after `timeout` (fd_msg_send_timeout) and this returns kUnavailable.
 Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout);

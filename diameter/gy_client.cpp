@@ -150,9 +150,15 @@ Expected<std::unique_ptr<GyClient>> GyClient::connect(const ClientOptions& optio
     fd::stop_core();
     return started;
   }
+  ClientOptions effective = options;
+  if (effective.destination_realm.empty()) {
+    // Requests are routed by Destination-Realm: the server's own realm, as its CEA said.
+    Expected<std::string> realm = fd::peer_realm(options.server_identity);
+    effective.destination_realm = realm ? *realm : options.realm;
+  }
   auto state = std::make_shared<State>();
   state->session_high = static_cast<uint32_t>(std::time(nullptr));
-  return std::unique_ptr<GyClient>(new GyClient(options, std::move(state)));
+  return std::unique_ptr<GyClient>(new GyClient(std::move(effective), std::move(state)));
 }
 
 void GyClient::close() {

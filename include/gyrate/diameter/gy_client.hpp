@@ -21,7 +21,7 @@ struct ClientOptions {
   std::string server_host = "127.0.0.1";     // an IPv4 or IPv6 address
   uint16_t server_port = 3868;
   std::string server_identity;    // the server's Diameter identity (Origin-Host of its CEA)
-  std::string destination_realm;  // Destination-Realm of requests that leave it empty; empty: realm
+  std::string destination_realm;  // for requests that leave it empty; empty: the server's realm (CEA)
   std::string service_context_id = "32251@3gpp.org";  // for requests that leave it empty
   std::chrono::milliseconds connect_timeout{10'000};  // until the peer is open
   std::chrono::milliseconds answer_timeout{5'000};    // per request; then kUnavailable
