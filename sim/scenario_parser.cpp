@@ -1,6 +1,7 @@
 // The Gy scenario parser: statements of blank-separated words, `#` comments, "quoted" words; an
 // indented line continues the request above it (a small block, one MSCC a line). Names are
 // resolved here (subscriber aliases, `resend` targets), values checked; the runner only sends.
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <string>
@@ -109,6 +110,15 @@ uint32_t parse_u32(const Token& t, const char* what) {
   return static_cast<uint32_t>(v);
 }
 
+const std::vector<std::string> kClauses = {"subscriber", "sub", "number", "action", "at", "cause",
+                                           "user", "mscc", "rg", "sid", "rsu", "usu", "reason"};
+const std::vector<std::string> kUnitWords = {"tokens", "requests", "events", "units", "B", "KB", "MB", "GB",
+                                             "KiB", "MiB", "GiB", "octets", "s", "min", "h"};
+
+bool is_keyword(std::string_view word) {
+  return std::find(kClauses.begin(), kClauses.end(), word) != kClauses.end();
+}
+
 // A number word and, when the next word is a unit, that unit ("2 MiB"); "2MiB" glued too.
 Quantity parse_quantity_words(Words& w) {
   const Token& n = w.next("a quantity such as `400k tokens` or `2 MiB`");
@@ -116,7 +126,13 @@ Quantity parse_quantity_words(Words& w) {
   std::string_view number(n.text.data(), cut);
   std::string_view unit(n.text.data() + cut, n.text.size() - cut);
   SourceRange range = n.range;
-  if (unit.empty() && !w.done() && !w.peek().quoted && is_unit_word(w.peek().text)) {
+  if (unit.empty() && !w.done() && !w.peek().quoted && !w.peek_number() && !is_keyword(w.peek().text)) {
+    // The word after a number is its unit unless it starts the next clause.
+    if (!is_unit_word(w.peek().text)) {
+      std::string hint = lang::closest_match(w.peek().text, kUnitWords);
+      fail(kQuantity, w.peek().range, "unknown unit `" + w.peek().text + "`",
+           hint.empty() ? "" : "did you mean `" + hint + "`?");
+    }
     unit = w.peek().text;
     range.end = w.next("a unit").range.end;
   }
@@ -346,8 +362,7 @@ class Parser {
         current_mscc(r.ccr).reporting_reason =
             parse_enum(w.next("a Reporting-Reason"), "Reporting-Reason", kReasons);
       } else {
-        std::string hint = lang::closest_match(
-            k, {"subscriber", "number", "action", "at", "cause", "user", "mscc", "rg", "sid", "rsu", "usu", "reason"});
+        std::string hint = lang::closest_match(k, kClauses);
         fail(kSyntax, t.range, "unknown clause `" + k + "`", hint.empty() ? "" : "did you mean `" + hint + "`?");
       }
     }
@@ -517,7 +532,8 @@ ScenarioParse parse_scenario(const lang::SourceFile& file) {
       }
       // Indented lines after a request (other than `expect`) are its continuation.
       size_t last = i;
-      bool is_request = tokens.front().text != "expect";
+      bool is_request = false;
+      for (const auto& [word, type] : kRequestTypes) is_request |= tokens.front().text == word;
       while (is_request && last + 1 < lines.size() && lines[last + 1].indented) {
         std::vector<Token> more;
         split_line(lines[last + 1].text, lines[last + 1].begin, &more);
