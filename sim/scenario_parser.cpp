@@ -203,7 +203,11 @@ class Parser {
 
   void statement(Words& w, uint32_t line, std::string_view text) {
     const Token& head = w.next("a statement");
-    if (head.text == "expect") return expectation(w, line, text);
+    if (head.text == "expect") {
+      if (step_failed_) return;  // its step is reported already; its expectations add nothing
+      return expectation(w, line, text);
+    }
+    if (head.text != "at" && head.text != "subscriber") step_failed_ = true;  // until the step parses
     if (head.text == "at") {
       clock_ = parse_clock(w, clock_);
       return end_of_statement(w);
@@ -378,6 +382,7 @@ class Parser {
     sessions_[r.session] = true;
     step.action = std::move(r);
     scenario.steps.push_back(std::move(step));
+    step_failed_ = false;
   }
 
   void resend(Words& w, uint32_t line, std::string_view text) {
@@ -396,6 +401,7 @@ class Parser {
     step.text = std::string(text);
     step.action = std::move(r);
     scenario.steps.push_back(std::move(step));
+    step_failed_ = false;
   }
 
   void expectation(Words& w, uint32_t line, std::string_view text) {
@@ -472,6 +478,7 @@ class Parser {
   }
 
   std::optional<int64_t> clock_;  // Unix seconds of the last `at`
+  bool step_failed_ = false;      // the last request or resend did not parse
   std::map<std::string, std::vector<gd::SubscriptionId>> aliases_;
   std::map<std::string, std::vector<gd::SubscriptionId>> session_subscribers_;
   std::map<std::string, bool> sessions_;

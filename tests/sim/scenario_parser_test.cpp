@@ -178,6 +178,17 @@ TEST(ScenarioParser, EveryBadStatementIsReported) {
                                              "G0101"}));
 }
 
+TEST(ScenarioParser, TheExpectationsOfAStepThatDoesNotParseAreNotReportedAgain) {
+  ScenarioParse p = parse(
+      "initial s1 subscriber e164:1 rg 100 rsu 4 tokns\n"
+      "at 2026-01-01\n"
+      "expect result 2001\n"
+      "initial s2 subscriber e164:1 rg 100 rsu 4 tokens\n"
+      "expect result 20x1\n");
+  ASSERT_EQ(p.diagnostics.items().size(), 2u);
+  EXPECT_EQ(p.diagnostics.items()[1].message, "expected a Result-Code");
+}
+
 TEST(ScenarioParser, MessagesSayWhatIsWrong) {
   EXPECT_NE(first_error("update s1 rg 100\n").find("session `s1` has no subscriber yet"), std::string::npos);
   EXPECT_NE(first_error("expect result 2001\n").find("`expect` before any request"), std::string::npos);
