@@ -78,7 +78,9 @@ class Run {
     auto give_up = deadline + std::chrono::seconds(30);
     while (finished_.load() < slots_.size() && Clock::now() < give_up) {
       auto now = Clock::now();
-      if (!stopping_.load() && now >= deadline) stopping_.store(true);
+      if (!stopping_.load() && (now >= deadline || (o_.stop != nullptr && o_.stop->load()))) {
+        stopping_.store(true);
+      }
       std::optional<size_t> slot;
       bool paced = o_.rate > 0 && !stopping_.load();
       {
@@ -86,6 +88,7 @@ class Run {
         auto wake = next_progress;
         if (paced && next_send < wake) wake = next_send;
         if (!stopping_.load() && deadline < wake) wake = deadline;
+        if (o_.stop != nullptr && now + std::chrono::milliseconds(100) < wake) wake = now + std::chrono::milliseconds(100);
         idle_cv_.wait_until(lock, wake, [&] {
           return (!idle_.empty() && (!paced || Clock::now() >= next_send)) ||
                  finished_.load() >= slots_.size();

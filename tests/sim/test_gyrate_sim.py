@@ -175,6 +175,26 @@ class GyrateSim(unittest.TestCase):
         self.assertGreater(rate, 120)
         self.assertLess(rate, 260)
 
+    def test_sigterm_ends_a_load_run_with_its_report(self):
+        s = self.server("--limit", "1000000000000")
+        cmd = [ARGS.sim, "load", "--duration", "120s", "--concurrency", "4", "--json", "--server",
+               f"127.0.0.1:{s.port}", "--server-identity", SERVER_ID]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2.5)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            self.fail("gyrate-sim load did not stop on SIGTERM")
+        self.assertEqual(proc.returncode, 0, out + err)
+        report = json.loads(out)
+        self.assertLess(report["seconds"], 30)
+        self.assertGreater(report["answered"], 0)
+        self.assertEqual(report["sent"], report["answered"])
+        self.assertEqual(report["errors"], {})
+
     def test_bad_flags(self):
         cases = [
             (["load", "--concurrency", "x", "--server-identity", "a"], "bad value `x` for --concurrency"),

@@ -1,11 +1,15 @@
 // gyrate-sim load: flags -> LoadOptions, a progress line on stderr, the report on stdout (text or
 // one JSON object).
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "commands.hpp"
 #include "connection.hpp"
@@ -21,6 +25,7 @@ void help() {
       "usage: gyrate-sim load [flags] [connection flags]\n\n"
       "Plays many subscribers' sessions (CCR-I, N x CCR-U, CCR-T) against a Gy server for a\n"
       "duration, then prints CCR/s, answers by Result-Code and latency p50/p90/p99/max.\n"
+      "Ctrl-C (or SIGTERM) ends the run early: open sessions get their CCR-T, then the report.\n"
       "Exit status: 0 when every request was answered, 1 when some were not, 2 on bad flags or\n"
       "no connection.\n\n"
       "  --concurrency N          requests in flight at most (default 16)\n"
@@ -163,6 +168,20 @@ int load_command(const ConnectionOptions& connection, std::span<char*> args) {
     std::fprintf(stderr, "gyrate-sim load: %s\n", s.message().c_str());
     return 2;
   }
+  // Ctrl-C or SIGTERM ends the run early with its report: blocked before the core's threads exist
+  // (they inherit the mask), taken by one thread that raises the stop flag.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  static std::atomic<bool> stop{false};
+  o.stop = &stop;
+  std::thread([stop_signals] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    stop.store(true);
+  }).detach();
   auto client = connect_or_complain(connection);
   if (!client) return 2;
   const bool tty = ::isatty(STDERR_FILENO) != 0;

@@ -2,6 +2,7 @@
 // a duration, through one GyClient's asynchronous sends; CCR/s, answers by Result-Code, latency.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -26,6 +27,7 @@ struct LoadOptions {
   uint32_t rating_group = 100;
   std::optional<uint32_t> service_identifier;
   Quantity units{.kind = UnitKind::kServiceSpecific, .value = 1000};  // RSU asked and USU reported
+  const std::atomic<bool>* stop = nullptr;  // when it turns true, the run ends early (as at the duration)
 };
 
 struct LoadProgress {
