@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <sys/stat.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -67,6 +69,7 @@ struct AdminApi::Server {
   std::thread thread;
   int port = 0;
   bool started = false;
+  std::atomic<bool> listen_returned{false};
 };
 
 Expected<std::unique_ptr<AdminApi>> AdminApi::create(engine::Engine& engine, OcsMetrics& metrics,
@@ -124,7 +127,20 @@ Status AdminApi::start() {
                                              std::to_string(s.options.port));
   }
   s.started = true;
-  s.thread = std::thread([&s] { s.http.listen_after_bind(); });
+  s.listen_returned = false;
+  s.thread = std::thread([&s] {
+    s.http.listen_after_bind();
+    s.listen_returned = true;
+  });
+  // httplib's stop() does nothing until the listening loop runs, so a stop() right after
+  // start() would leave the thread in accept() for ever: return only once it runs.
+  while (!s.http.is_running() && !s.listen_returned) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  if (!s.http.is_running()) {
+    stop();
+    return Status::error(ErrorCode::kIo, "admin API stopped listening as it started");
+  }
   return Status::ok();
 }
 
