@@ -10,7 +10,8 @@
 namespace gyrate::ocs {
 namespace {
 
-using nlohmann::json;
+// Ordered: answers list their fields in the order written here (id first), not sorted.
+using json = nlohmann::ordered_json;
 
 std::string_view trim(std::string_view s) {
   size_t first = s.find_first_not_of(" \t\r\n");

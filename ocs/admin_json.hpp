@@ -16,7 +16,7 @@
 namespace gyrate::ocs {
 
 // "2026-11-01T00:00:00Z"; null for kNeverEnds.
-nlohmann::json iso_utc(int64_t unix_seconds);
+nlohmann::ordered_json iso_utc(int64_t unix_seconds);
 
 struct RowError {
   size_t index = 0;  // the row's index in a batch (0 for a single row)
@@ -42,6 +42,6 @@ struct AccountHeader {
   int64_t plan_version = 0;
   std::string currency;
 };
-nlohmann::json balances_json(const AccountHeader& header, const engine::Balances& b);
+nlohmann::ordered_json balances_json(const AccountHeader& header, const engine::Balances& b);
 
 }  // namespace gyrate::ocs

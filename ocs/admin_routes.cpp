@@ -10,7 +10,8 @@
 namespace gyrate::ocs {
 namespace {
 
-using nlohmann::json;
+// Ordered: answers list their fields in the order written here (id first), not sorted.
+using json = nlohmann::ordered_json;
 
 constexpr std::string_view kBearer = "Bearer ";
 
@@ -312,7 +313,11 @@ AdminResponse AdminRoutes::explain(const AdminRequest& request, const std::strin
                           "' has made no reserve request since the server started: nothing to "
                           "explain");
   }
-  Expected<engine::Explanation> e = engine_.explain(id, *last);
+  // Asked as it is, the request is a repeat and explain shows only the stored answer: under a
+  // session of its own it is rated again, on the account as it is now, with every reason.
+  engine::ReserveRequest again = *last;
+  again.session += "#explain";
+  Expected<engine::Explanation> e = engine_.explain(id, again);
   if (!e) {
     if (e.status().code() == ErrorCode::kNotFound) return unknown_subscriber(id);
     return error(http_status(e.status().code()), e.status().message());

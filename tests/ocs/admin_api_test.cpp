@@ -328,6 +328,12 @@ TEST_F(AdminApiTest, ExplainsTheLastReserveRequest) {
   EXPECT_EQ(e["plan"], "token_starter");
   EXPECT_EQ(e["model"], "qwen_plus");
   EXPECT_EQ(e["requested"], 10'000);
+  // Rated again, not the stored answer of a repeat: the rules, weight and buckets show.
+  EXPECT_EQ(e["duplicate"], false);
+  EXPECT_EQ(e["rated"], true);
+  EXPECT_EQ(e["weight"], 2'000'000);  // qwen_plus weighs 2
+  EXPECT_EQ(e["answer"]["outcome"], "granted");
+  EXPECT_FALSE(e["buckets"].empty());
 
   r = client_->Get("/v1/subscribers/alice/explain?format=text");
   ASSERT_TRUE(r);
