@@ -212,10 +212,14 @@ Status read_group(const json& o, Population& out, PopulationGroup group) {
   return Status::ok();
 }
 
-// A JSON parse error's text without nlohmann's "[json.exception.parse_error.101] " prefix.
-std::string parse_error_text(const std::string& what) {
-  size_t at = what.find("] ");
-  return "bad JSON: " + (at == std::string::npos ? what : what.substr(at + 2));
+// "bad JSON at column 54: syntax error ...", from nlohmann's "[json.exception.parse_error.101]
+// parse error at line 1, column 54: syntax error ...".
+std::string parse_error_text(const nlohmann::json::parse_error& e) {
+  std::string what = e.what();
+  size_t at = what.find("column ");
+  size_t colon = what.find(": ", at == std::string::npos ? 0 : at);
+  std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+  return "bad JSON at column " + std::to_string(e.byte) + ": " + reason;
 }
 
 }  // namespace
@@ -268,7 +272,7 @@ Expected<Population> parse_population(const std::string& text, const std::string
     try {
       object = json::parse(line);
     } catch (const json::parse_error& e) {
-      problems.add(number, parse_error_text(e.what()));
+      problems.add(number, parse_error_text(e));
       continue;
     }
     PopulationGroup group;

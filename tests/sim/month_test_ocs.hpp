@@ -14,6 +14,7 @@
 #include "gyrate/diameter/gy_message.hpp"
 #include "gyrate/diameter/gy_time.hpp"
 #include "gyrate/sim/month.hpp"
+#include "gyrate/sim/population.hpp"
 
 namespace gyrate::sim::test {
 
@@ -22,6 +23,9 @@ class ToyOcs {
   struct Quota {
     uint64_t tokens_per_day = 0;
     uint64_t bytes_per_day = 0;
+    // The grant that takes the last unit carries a Final-Unit-Indication; without it that grant
+    // is plain and the next request gets 4012 (as the engine does before `block`).
+    bool final_unit = true;
   };
 
   uint32_t token_rating_group = 100;
@@ -127,7 +131,7 @@ class ToyOcs {
       session.granted = grant;
       (tokens ? st.tokens_reserved : st.bytes_reserved) += grant;
       (tokens ? tally_.tokens_granted : tally_.bytes_granted) += grant;
-      if (grant == left) {
+      if (grant == left && quota->second.final_unit) {
         diameter::FinalUnitIndication fui;
         fui.action = final_action;
         out.final_unit = fui;
@@ -155,5 +159,52 @@ class ToyOcs {
   std::map<std::string, Session> sessions_;
   Tally tally_;
 };
+
+}  // namespace gyrate::sim::test
+
+namespace gyrate::sim::test {
+
+// A population for the tests: token users who run out every day, token users who never do, data
+// users, a team of two on one account, and one subscriber the server does not know.
+inline Population test_population() {
+  auto p = parse_population(
+      "{\"group\": \"tight\", \"plan\": \"tight\", \"id\": \"t{n}\", \"count\": 5, "
+      "\"identity\": \"e164:+8610000000001\", \"llm\": {\"models\": {\"1002\": 3, \"1003\": 1}, "
+      "\"requests_per_day\": 12, \"requests_per_session\": 4, \"tokens_per_request\": "
+      "[1000, 9000]}}\n"
+      "{\"group\": \"roomy\", \"plan\": \"roomy\", \"id\": \"r{n}\", \"count\": 4, "
+      "\"identity\": \"e164:+8620000000001\", \"llm\": {\"requests_per_day\": 6, "
+      "\"tokens_per_request\": [100, 2000], \"use_percent\": [10, 90]}}\n"
+      "{\"group\": \"surf\", \"plan\": \"surf\", \"id\": \"d{n}\", \"count\": 3, "
+      "\"identity\": \"imsi:460000000000001\", \"data\": {\"bytes_per_day\": \"300MiB\", "
+      "\"sessions_per_day\": 3}}\n"
+      "{\"group\": \"team\", \"plan\": \"roomy\", \"id\": \"m{n}\", \"count\": 2, "
+      "\"account\": \"team\", \"identity\": \"nai:m{n}@team.example\", \"llm\": "
+      "{\"requests_per_day\": 5}, \"data\": {\"bytes_per_day\": \"10MiB\"}}\n"
+      "{\"group\": \"ghost\", \"plan\": \"ghost\", \"id\": \"nobody\", "
+      "\"identity\": \"e164:+8699999999999\", \"llm\": {\"requests_per_day\": 3}}\n",
+      "test.jsonl");
+  return std::move(*p);
+}
+
+// The server side of test_population(): tight users have 30k tokens a day, roomy ones plenty,
+// surfers 200 MiB a day (less than they want, then 4012), the team plenty; `nobody` is unknown.
+inline void provision(ToyOcs& ocs, const Population& p) {
+  for (const SimSubscriber& s : p.subscribers) {
+    if (s.plan == "tight") ocs.add(s.identity.data, {30'000, 0});
+    if (s.plan == "roomy") ocs.add(s.identity.data, {100'000'000, 1'000'000'000});
+    if (s.plan == "surf") ocs.add(s.identity.data, {0, 200u << 20, false});
+  }
+}
+
+inline MonthOptions test_options(uint64_t seed, int threads) {
+  MonthOptions o;
+  o.start_year = 2026;
+  o.start_month = 11;
+  o.start_day = 1;
+  o.seed = seed;
+  o.threads = threads;
+  return o;
+}
 
 }  // namespace gyrate::sim::test
