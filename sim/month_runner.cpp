@@ -37,7 +37,11 @@ class MonthRun {
   MonthRun(const Exchange& exchange, const Population& population, const MonthOptions& options,
            int64_t first_day, int days)
       : exchange_(exchange), population_(population), options_(options), first_day_(first_day),
-        days_(days), context_{exchange_, options_, ccrs_, errors_} {
+        days_(days), context_{exchange_, options_, ccrs_, errors_},
+        session_tag_(!options.session_tag.empty()
+                         ? options.session_tag
+                         : std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count())) {
     report_.subscribers.resize(population.subscribers.size());
     for (size_t i = 0; i < population.subscribers.size(); ++i) {
       const SimSubscriber& s = population.subscribers[i];
@@ -154,8 +158,8 @@ class MonthRun {
       size_t flag = s.subscriber * 2 + (s.data ? 1 : 0);
       if (slice.stopped[flag] != 0 || aborted()) continue;
       const SimSubscriber& sub = population_.subscribers[s.subscriber];
-      std::string session_id = options_.origin_host + ";" + std::to_string(options_.seed) + ";" +
-                               std::to_string(s.subscriber) + ";" +
+      std::string session_id = options_.origin_host + ";" + session_tag_ + ";" +
+                               std::to_string(s.subscriber) + "." +
                                std::to_string(slice.sessions[s.subscriber]++);
       SessionEnd end = play_session(context_, s, sub, population_.groups[sub.profile], session_id,
                                     day, report_.subscribers[s.subscriber]);
@@ -197,6 +201,7 @@ class MonthRun {
   std::atomic<uint64_t> ccrs_{0};
   std::atomic<uint64_t> errors_{0};
   SessionContext context_;
+  std::string session_tag_;
   MonthReport report_;
 };
 

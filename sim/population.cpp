@@ -105,7 +105,7 @@ Status read_llm(const json& o, LlmProfile& llm) {
       return bad("'models' must be an object of Service-Identifier: share, like {\"1002\": 3}");
     }
     for (const auto& [key, share] : m.items()) {
-      auto sid = parse_quantity(key);
+      auto sid = parse_amount(key);
       if (!sid || *sid > 0xffffffffu) return bad("model '" + key + "' is not a Service-Identifier");
       if (!share.is_number_unsigned() || share.get<uint64_t>() == 0 ||
           share.get<uint64_t>() > 1'000'000) {

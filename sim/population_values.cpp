@@ -15,13 +15,13 @@ Status bad(const std::string& message) {
 
 std::optional<uint64_t> quantity_of(const json& value) {
   if (value.is_number_unsigned()) return value.get<uint64_t>();
-  if (value.is_string()) return parse_quantity(value.get<std::string>());
+  if (value.is_string()) return parse_amount(value.get<std::string>());
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<uint64_t> parse_quantity(const std::string& text) {
+std::optional<uint64_t> parse_amount(const std::string& text) {
   size_t i = 0;
   uint64_t value = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {

@@ -15,7 +15,7 @@
 namespace gyrate::sim {
 
 // "20000", "20k", "3M", "1G" (powers of 1000), "500KiB", "20MiB", "2 GiB" (powers of 1024).
-std::optional<uint64_t> parse_quantity(const std::string& text);
+std::optional<uint64_t> parse_amount(const std::string& text);
 // "+08:00", "-05:30", "Z" -> minutes east of UTC.
 Expected<int32_t> parse_utc_offset(const std::string& text);
 

@@ -48,6 +48,10 @@ struct MonthOptions {
   std::string origin_host = "sim.gyrate.test";  // for Session-Ids and the CCR's Origin-*
   std::string origin_realm = "gyrate.test";
   std::string destination_realm = "gyrate.test";
+  // Session-Ids are "<origin_host>;<session_tag>;<subscriber>.<n>". Empty: the wall clock's
+  // seconds, so replaying a seed against the same server does not reuse Session-Ids (which it
+  // would answer as duplicates).
+  std::string session_tag;
   uint64_t max_errors = 100;  // exchanges that fail (no answer) before the run gives up
   std::function<void(const MonthProgress&)> progress;  // once per simulated day
   BillLookup bill_of;  // empty: no bills in the report
