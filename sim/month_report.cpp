@@ -50,8 +50,8 @@ void Usage::add(const Usage& o) {
 }
 
 void DaySeries::resize(size_t days) {
-  for (auto* s : {&tokens_used, &tokens_granted, &bytes_used, &bytes_granted, &denials,
-                  &final_units}) {
+  for (auto* s : {&tokens_used, &tokens_granted, &bytes_used, &bytes_granted, &requests_used,
+                  &requests_granted, &denials, &final_units}) {
     s->resize(days);
   }
 }
@@ -61,6 +61,8 @@ void DaySeries::add(const DaySeries& o) {
   add_series(tokens_granted, o.tokens_granted);
   add_series(bytes_used, o.bytes_used);
   add_series(bytes_granted, o.bytes_granted);
+  add_series(requests_used, o.requests_used);
+  add_series(requests_granted, o.requests_granted);
   add_series(denials, o.denials);
   add_series(final_units, o.final_units);
 }

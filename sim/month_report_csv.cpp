@@ -154,6 +154,9 @@ std::string month_json(const MonthReport& r) {
            ", \"daily\": {\"tokens_used\": " + json_series(p.daily.tokens_used) +
            ", \"tokens_granted\": " + json_series(p.daily.tokens_granted) +
            ", \"bytes_used\": " + json_series(p.daily.bytes_used) +
+           ", \"bytes_granted\": " + json_series(p.daily.bytes_granted) +
+           ", \"requests_used\": " + json_series(p.daily.requests_used) +
+           ", \"requests_granted\": " + json_series(p.daily.requests_granted) +
            ", \"denials\": " + json_series(p.daily.denials) +
            ", \"final_units\": " + json_series(p.daily.final_units) + "}}";
   }

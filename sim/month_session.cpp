@@ -201,8 +201,7 @@ class GySession {
                       ? g.cc_total_octets.value_or(g.cc_input_octets.value_or(0) +
                                                    g.cc_output_octets.value_or(0))
                       : g.cc_service_specific_units.value_or(0);
-      count(r.granted, out_.usage.tokens_granted, out_.usage.requests_granted,
-            out_.usage.bytes_granted, out_.daily.tokens_granted, out_.daily.bytes_granted);
+      count(r.granted, true);
     }
     if (mscc->final_unit) {
       r.final_unit = mscc->final_unit->action;
@@ -211,24 +210,25 @@ class GySession {
     }
   }
 
-  // Adds units to the counters of this session's kind: tokens, requests or bytes (requests have
-  // no daily series: the chart shows tokens and data).
-  void count(uint64_t units, uint64_t& tokens, uint64_t& requests, uint64_t& bytes,
-             std::vector<uint64_t>& daily_tokens, std::vector<uint64_t>& daily_bytes) {
+  // Adds units used or granted to the counters of this session's kind: bytes, requests or
+  // tokens.
+  void count(uint64_t units, bool granted) {
+    Usage& u = out_.usage;
+    DaySeries& d = out_.daily;
     if (planned_.data) {
-      bytes += units;
-      daily_bytes[day_] += units;
+      (granted ? u.bytes_granted : u.bytes_used) += units;
+      (granted ? d.bytes_granted : d.bytes_used)[day_] += units;
     } else if (counts_requests_) {
-      requests += units;
+      (granted ? u.requests_granted : u.requests_used) += units;
+      (granted ? d.requests_granted : d.requests_used)[day_] += units;
     } else {
-      tokens += units;
-      daily_tokens[day_] += units;
+      (granted ? u.tokens_granted : u.tokens_used) += units;
+      (granted ? d.tokens_granted : d.tokens_used)[day_] += units;
     }
   }
 
   void count_used(uint64_t used) {
-    count(used, out_.usage.tokens_used, out_.usage.requests_used, out_.usage.bytes_used,
-          out_.daily.tokens_used, out_.daily.bytes_used);
+    count(used, false);
     if (planned_.data || counts_requests_) return;
     uint32_t model = planned_.service_identifiers.empty() ? 0 : planned_.service_identifiers[0];
     if (used > 0 || out_.usage.tokens_by_model.count(model) == 0) {

@@ -83,7 +83,10 @@ Status read_llm(const json& o, LlmProfile& llm) {
   if (Status s = text_field(o, "unit", unit); !s) return s;
   if (unit != "token" && unit != "request") return bad("'unit' must be \"token\" or \"request\"");
   llm.counts_requests = unit == "request";
-  if (llm.counts_requests) llm.tokens_min = llm.tokens_max = 1;
+  if (llm.counts_requests) {  // one request asks for one unit and uses it
+    llm.tokens_min = llm.tokens_max = 1;
+    llm.use_min_percent = llm.use_max_percent = 100;
+  }
   if (Status s = quantity_field(o, "requests_per_day", llm.requests_per_day); !s) return s;
   if (Status s = u32_field(o, "requests_per_session", llm.requests_per_session); !s) return s;
   if (llm.requests_per_session == 0) return bad("'requests_per_session' must be at least 1");
@@ -93,7 +96,7 @@ Status read_llm(const json& o, LlmProfile& llm) {
     llm.tokens_min = r->first;
     llm.tokens_max = r->second;
   }
-  if (o.contains("use_percent")) {
+  if (o.contains("use_percent") && !llm.counts_requests) {
     auto r = pair_of(o["use_percent"], "use_percent", 0, 100);
     if (!r) return r.status();
     llm.use_min_percent = static_cast<uint32_t>(r->first);

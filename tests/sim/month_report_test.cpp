@@ -182,7 +182,9 @@ TEST_F(MonthReportOf, TheSvgIsWellFormedXml) {
     EXPECT_NE(svg.find(">" + p.plan + " ("), std::string::npos) << p.plan;
   }
   EXPECT_NE(svg.find("denials on day"), std::string::npos);  // the tight plan's markers
-  EXPECT_NE(svg.find("Data per plan"), std::string::npos);   // surfers used data
+  EXPECT_NE(svg.find(">surf: data<"), std::string::npos);      // surfers used data
+  EXPECT_NE(svg.find(">tight: tokens<"), std::string::npos);
+  EXPECT_NE(svg.find("final-unit indications on day"), std::string::npos);
   // The checker itself catches what it is there for.
   EXPECT_NE(xml_problem("<svg><g></svg>"), "");
   EXPECT_NE(xml_problem("<svg a=b/>"), "");

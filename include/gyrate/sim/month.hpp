@@ -82,8 +82,8 @@ struct Usage {
 };
 
 struct DaySeries {
-  std::vector<uint64_t> tokens_used, tokens_granted, bytes_used, bytes_granted, denials,
-      final_units;
+  std::vector<uint64_t> tokens_used, tokens_granted, bytes_used, bytes_granted, requests_used,
+      requests_granted, denials, final_units;
   void resize(size_t days);
   void add(const DaySeries& other);
 };
