@@ -190,3 +190,31 @@ TEST_F(MonthRunner, RefusesABadStart) {
 
 }  // namespace
 }  // namespace gyrate::sim
+
+namespace gyrate::sim {
+namespace {
+
+// The figure for docs/simulator.md: a 30-day month of 300 subscribers (120 tight, 120 roomy,
+// 60 surfers) in-process, against the toy OCS. Bounded loosely: the point is the printed time.
+TEST(MonthRunnerFigure, ThreeHundredSubscribersPlayAMonthInProcess) {
+  auto population = parse_population(
+      "{\"plan\": \"tight\", \"id\": \"t{n}\", \"count\": 120, \"identity\": "
+      "\"e164:+8610000000001\", \"llm\": {\"models\": {\"1002\": 1}, \"requests_per_day\": 40, "
+      "\"tokens_per_request\": [1000, 9000]}}\n"
+      "{\"plan\": \"roomy\", \"id\": \"r{n}\", \"count\": 120, \"identity\": "
+      "\"e164:+8620000000001\", \"llm\": {\"requests_per_day\": 40}}\n"
+      "{\"plan\": \"surf\", \"id\": \"d{n}\", \"count\": 60, \"identity\": "
+      "\"imsi:460000000000001\", \"data\": {\"bytes_per_day\": \"300MiB\"}}\n",
+      "figure.jsonl");
+  ASSERT_TRUE(population) << population.status().message();
+  test::ToyOcs ocs;
+  test::provision(ocs, *population);
+  auto report = run_month(ocs.exchange(), *population, test::test_options(1, 2));
+  ASSERT_TRUE(report) << report.status().message();
+  std::printf("300 subscribers, 30 days in-process: %llu CCRs in %.2f s\n",
+              static_cast<unsigned long long>(report->total.ccrs), report->wall_seconds);
+  EXPECT_LT(report->wall_seconds, 60);
+}
+
+}  // namespace
+}  // namespace gyrate::sim

@@ -38,7 +38,7 @@ void help() {
       "  --start YYYY-MM-DD       the first local day played (default: the 1st of this month)\n"
       "  --days N                 days to play (default: up to the same day of the next month)\n"
       "  --seed N                 the randomness; a seed plays the same month (default 1)\n"
-      "  --threads N              worker threads, each with its own subscribers (default 4)\n"
+      "  --threads N              worker threads, each with its own subscribers (default 2)\n"
       "  --admin URL              the server's admin API (http://127.0.0.1:8080): bills from\n"
       "                           GET /v1/subscribers/{id} (spend, fees_charged, currency)\n"
       "  --admin-token-file PATH  a bearer token for the admin API\n"
@@ -75,7 +75,7 @@ int parse_flags(std::span<char*> args, Flags* f) {
   f->month.start_year = static_cast<int>(today.year);
   f->month.start_month = today.month;
   f->month.start_day = 1;
-  f->month.threads = 4;
+  f->month.threads = 2;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view flag = args[i];
     if (flag == "--help" || flag == "-h") {
