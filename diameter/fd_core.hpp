@@ -54,8 +54,18 @@ void stop_core();
 // Waits until the peer with this identity is in STATE_OPEN.
 Status wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout);
 
+// The realm an open peer announced in its CER/CEA (where requests to it are routed).
+Expected<std::string> peer_realm(const std::string& identity);
+
 // Sends `request` (consumed) and waits for its answer, which the caller then owns. The core gives
 // up after `timeout` (fd_msg_send_timeout) and this returns kUnavailable.
 Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout);
+
+// Called once per request sent with send_async: the answer (the callee owns it), or nullptr when
+// the core gave up waiting. Runs on one of the core's threads.
+using AnswerHandler = std::function<void(struct msg* answer)>;
+// Sends `request` (consumed) and returns at once; `done` runs when the answer arrives or `timeout`
+// passes. On an error here (nothing queued) `done` does not run.
+Status send_async(struct msg* request, std::chrono::milliseconds timeout, AnswerHandler done);
 
 }  // namespace gyrate::diameter::fd
