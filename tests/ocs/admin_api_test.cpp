@@ -402,6 +402,17 @@ TEST_F(AdminApiTest, RefusesToStartUnguardedOrWithAnExposedToken) {
   EXPECT_FALSE(constant_time_equal("", "abc"));
 }
 
+TEST_F(AdminApiTest, ABodyOverTheLimitIs413WithAJsonError) {
+  AdminOptions options;
+  options.max_body_bytes = 1000;
+  start(options);
+  httplib::Result r = post("/v1/subscribers", "[" + std::string(2000, ' ') + "]");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(body(r)["error"].get<std::string>().find("limit of 1000 bytes"), std::string::npos)
+      << r->body;
+}
+
 TEST_F(AdminApiTest, MetricsAreServedAsPrometheusText) {
   metrics_.record_ccr(diameter::CcRequestType::kInitial, diameter::ResultCode::kSuccess,
                       std::chrono::microseconds(300));
