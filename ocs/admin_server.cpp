@@ -114,6 +114,7 @@ AdminApi::AdminApi(std::unique_ptr<Server> server) : server_(std::move(server)) 
                                               std::to_string(limit) + " bytes"
                       : res.status == 400 ? "malformed HTTP request (a POST or PUT needs a "
                                             "Content-Length: send a body, even an empty one)"
+                      : res.status == 414 ? "the URI is too long"
                                           : "HTTP error " + std::to_string(res.status);
     res.set_content("{\"error\":\"" + why + "\"}", "application/json");
     return httplib::Server::HandlerResponse::Handled;
