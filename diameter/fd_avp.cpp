@@ -47,6 +47,12 @@ void AvpWriter::u64(Avp id, uint64_t v) {
   set(append(gy_dictionary().avp(id)), &val);
 }
 
+void AvpWriter::i64(Avp id, int64_t v) {
+  union avp_value val{};
+  val.i64 = v;
+  set(append(gy_dictionary().avp(id)), &val);
+}
+
 void AvpWriter::i32(Avp id, int32_t v) {
   union avp_value val{};
   val.i32 = v;

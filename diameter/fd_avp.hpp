@@ -24,6 +24,7 @@ class AvpWriter {
   void u32(Avp id, uint32_t v);
   void u64(Avp id, uint64_t v);
   void i32(Avp id, int32_t v);
+  void i64(Avp id, int64_t v);
   void str(Avp id, std::string_view v);
   void time(Avp id, uint32_t ntp_seconds);  // Time: 4 octets, network order
   template <typename E>
@@ -77,6 +78,8 @@ class AvpReader {
 
   static uint32_t u32(const Child& c) { return c.h->avp_value->u32; }
   static uint64_t u64(const Child& c) { return c.h->avp_value->u64; }
+  static int32_t i32(const Child& c) { return c.h->avp_value->i32; }
+  static int64_t i64(const Child& c) { return c.h->avp_value->i64; }
   static std::string str(const Child& c);
   // An NTP timestamp (Time, 4 octets); 5014 on another length.
   uint32_t time(const Child& c);

@@ -134,6 +134,40 @@ MsccAnswer read_mscc(const AvpReader& outer, const Child& group) {
   return m;
 }
 
+// RFC 4006 8.7: Cost-Information ::= { Unit-Value } { Currency-Code } [ Cost-Unit ],
+// Unit-Value ::= { Value-Digits } [ Exponent ].
+void write_cost_information(AvpWriter w, const CostInformation& c) {
+  AvpWriter value = w.group(Avp::kUnitValue);
+  value.i64(Avp::kValueDigits, c.value_digits);
+  if (c.exponent != 0) value.i32(Avp::kExponent, c.exponent);
+  w.u32(Avp::kCurrencyCode, c.currency_code);
+  w.opt_str(Avp::kCostUnit, c.cost_unit);
+}
+
+CostInformation read_cost_information(const AvpReader& outer, const Child& group) {
+  CostInformation c;
+  AvpReader r = outer.nested();
+  r.for_each(group.avp, {}, [&](const Child& child) {
+    switch (child.id) {
+      case Avp::kUnitValue: {
+        AvpReader v = r.nested();
+        v.for_each(child.avp, {}, [&](const Child& d) {
+          if (d.id == Avp::kValueDigits) c.value_digits = AvpReader::i64(d);
+          if (d.id == Avp::kExponent) c.exponent = AvpReader::i32(d);
+        });
+        v.require(Avp::kValueDigits);
+        break;
+      }
+      case Avp::kCurrencyCode: c.currency_code = AvpReader::u32(child); break;
+      case Avp::kCostUnit: c.cost_unit = AvpReader::str(child); break;
+      default: break;
+    }
+  });
+  r.require(Avp::kUnitValue);
+  r.require(Avp::kCurrencyCode);
+  return c;
+}
+
 // The first AVP inside a Failed-AVP, whatever it is, and its value when it is an integer.
 FailedAvp read_failed_avp(const Child& group) {
   FailedAvp f;
@@ -210,6 +244,8 @@ Status build_cca(struct msg** msg, const CreditControlAnswer& a) {
   w.opt_enumerated(Avp::kCcSessionFailover, a.cc_session_failover);
   w.opt_enumerated(Avp::kCreditControlFailureHandling, a.credit_control_failure_handling);
   for (const MsccAnswer& m : a.mscc) write_mscc(w.group(Avp::kMultipleServicesCreditControl), m);
+  if (a.cost_information) write_cost_information(w.group(Avp::kCostInformation), *a.cost_information);
+  w.opt_enumerated(Avp::kCheckBalanceResult, a.check_balance_result);
   if (a.failed_avp) write_failed_avp(w, *a.failed_avp, request);
   return err == 0 ? Status::ok() : fd_call_failed("building a CCA", err);
 }
@@ -278,6 +314,10 @@ Decoded<CreditControlAnswer> parse_cca(struct msg* m) {
             r.enumerated<CreditControlFailureHandling>(c, 0, kFailureHandlingMax);
         break;
       case Avp::kMultipleServicesCreditControl: a.mscc.push_back(read_mscc(r, c)); break;
+      case Avp::kCostInformation: a.cost_information = read_cost_information(r, c); break;
+      case Avp::kCheckBalanceResult:
+        a.check_balance_result = r.enumerated<CheckBalanceResult>(c, 0, 1);
+        break;
       case Avp::kFailedAvp:
         if (!a.failed_avp) a.failed_avp = read_failed_avp(c);
         break;

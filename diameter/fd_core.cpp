@@ -26,6 +26,7 @@ namespace {
 std::vector<std::string> g_allowed_peers;  // written before fd_core_start, read-only after
 std::unique_ptr<CcrHandler> g_handler;
 struct disp_hdl* g_handler_registration = nullptr;
+struct fd_hook_hdl* g_parsing_error_hook = nullptr;
 int g_log_level = FD_LOG_ERROR;
 bool g_initialized = false;
 bool g_started = false;
@@ -124,34 +125,17 @@ void on_parsing_error_answer(enum fd_hook_type, struct msg* answer, struct peer_
   }
 }
 
-struct Waiter {
-  std::mutex mutex;
-  std::condition_variable done_cv;
-  bool done = false;
-  struct msg* answer = nullptr;
-};
-
-// The core calls exactly one of these per sent request; each frees the reference it was given.
+// The core calls exactly one of these per sent request; each frees the handler it was given.
 void on_answer(void* data, struct msg** answer) {
-  auto* ref = static_cast<std::shared_ptr<Waiter>*>(data);
-  {
-    std::lock_guard lock((*ref)->mutex);
-    (*ref)->answer = *answer;
-    (*ref)->done = true;
-  }
+  std::unique_ptr<AnswerHandler> done(static_cast<AnswerHandler*>(data));
+  struct msg* a = *answer;
   *answer = nullptr;
-  (*ref)->done_cv.notify_all();
-  delete ref;
+  (*done)(a);
 }
 
 void on_expired(void* data, DiamId_t, size_t, struct msg**) {
-  auto* ref = static_cast<std::shared_ptr<Waiter>*>(data);
-  {
-    std::lock_guard lock((*ref)->mutex);
-    (*ref)->done = true;
-  }
-  (*ref)->done_cv.notify_all();
-  delete ref;
+  std::unique_ptr<AnswerHandler> done(static_cast<AnswerHandler*>(data));
+  (*done)(nullptr);
 }
 
 // Whether a TCP socket listens on `port` (any local address). fd_core_start returns before its
@@ -203,27 +187,50 @@ Status configure_core(const CoreOptions& options) {
   return setup_gy_dictionary();
 }
 
+// Peer admission, the CCR handler and the completion of the stack's error answers: what a core
+// needs to serve Gy, whether this process started it or a daemon did.
+Status serve_gy(const std::vector<std::string>& allowed_peers, CcrHandler handler) {
+  g_allowed_peers = allowed_peers;
+  if (int e = fd_peer_validate_register(validate_peer); e != 0) {
+    return fd_call_failed("fd_peer_validate_register", e);
+  }
+  if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
+  if (int e = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_PARSING_ERROR2), on_parsing_error_answer, nullptr,
+                               nullptr, &g_parsing_error_hook);
+      e != 0) {
+    return fd_call_failed("fd_hook_register", e);
+  }
+  return Status::ok();
+}
+
 Status start_core(const CoreOptions& options, CcrHandler handler) {
   if (Status s = configure_core(options); !s) return s;
   if (options.loopback_only) {
     if (Status s = listen_on_loopback_only(options.port); !s) return s;
   }
-  g_allowed_peers = options.allowed_peers;
-  if (options.connect_to) g_allowed_peers.push_back(options.connect_to->identity);
-  if (int e = fd_peer_validate_register(validate_peer); e != 0) {
-    return fd_call_failed("fd_peer_validate_register", e);
-  }
-  if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
-  struct fd_hook_hdl* hook = nullptr;
-  if (int e = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_PARSING_ERROR2), on_parsing_error_answer, nullptr,
-                               nullptr, &hook);
-      e != 0) {
-    return fd_call_failed("fd_hook_register", e);
-  }
+  std::vector<std::string> allowed = options.allowed_peers;
+  if (options.connect_to) allowed.push_back(options.connect_to->identity);
+  if (Status s = serve_gy(allowed, std::move(handler)); !s) return s;
   if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
   g_started = true;
   if (int e = fd_core_waitstartcomplete(); e != 0) return fd_call_failed("fd_core_waitstartcomplete", e);
   return wait_listening(options.port, std::chrono::seconds(10));
+}
+
+Status attach_to_running_core(const std::vector<std::string>& allowed_peers, CcrHandler handler) {
+  if (Status s = setup_gy_dictionary(); !s) return s;
+  return serve_gy(allowed_peers, std::move(handler));
+}
+
+void detach_from_running_core() {
+  if (g_handler_registration != nullptr) {
+    fd_disp_unregister(&g_handler_registration, nullptr);
+    g_handler_registration = nullptr;
+  }
+  if (g_parsing_error_hook != nullptr) {
+    fd_hook_unregister(g_parsing_error_hook);
+    g_parsing_error_hook = nullptr;
+  }
 }
 
 void stop_core() {
@@ -246,9 +253,16 @@ Status wait_peer_open(const std::string& identity, std::chrono::milliseconds tim
   return Status::error(ErrorCode::kUnavailable, "peer " + identity + " did not open in time");
 }
 
-Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout) {
-  auto waiter = std::make_shared<Waiter>();
-  auto* ref = new std::shared_ptr<Waiter>(waiter);
+Expected<std::string> peer_realm(const std::string& identity) {
+  struct peer_hdr* peer = nullptr;
+  if (fd_peer_getbyid(const_cast<char*>(identity.c_str()), identity.size(), 1, &peer) != 0 ||
+      peer == nullptr || peer->info.runtime.pir_realm == nullptr) {
+    return Status::error(ErrorCode::kNotFound, "no realm known for peer " + identity);
+  }
+  return std::string(peer->info.runtime.pir_realm);
+}
+
+Status send_async(struct msg* request, std::chrono::milliseconds timeout, AnswerHandler done) {
   timespec expire{};
   clock_gettime(CLOCK_REALTIME, &expire);
   auto ms = timeout.count();
@@ -258,11 +272,32 @@ Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::millisecon
     expire.tv_sec += 1;
     expire.tv_nsec -= 1'000'000'000;
   }
-  if (int e = fd_msg_send_timeout(&request, on_answer, ref, on_expired, &expire); e != 0) {
-    delete ref;  // not queued: no callback will run
+  auto* handler = new AnswerHandler(std::move(done));
+  if (int e = fd_msg_send_timeout(&request, on_answer, handler, on_expired, &expire); e != 0) {
+    delete handler;  // not queued: no callback will run
     fd_msg_free(request);
     return fd_call_failed("fd_msg_send_timeout", e);
   }
+  return Status::ok();
+}
+
+Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout) {
+  struct Waiter {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    struct msg* answer = nullptr;
+  };
+  auto waiter = std::make_shared<Waiter>();
+  Status sent = send_async(request, timeout, [waiter](struct msg* answer) {
+    {
+      std::lock_guard lock(waiter->mutex);
+      waiter->answer = answer;
+      waiter->done = true;
+    }
+    waiter->done_cv.notify_all();
+  });
+  if (!sent) return sent;
   std::unique_lock lock(waiter->mutex);
   // The core's own expiry fires first; the extra second only guards against a core that stopped.
   if (!waiter->done_cv.wait_for(lock, timeout + std::chrono::seconds(1), [&] { return waiter->done; })) {

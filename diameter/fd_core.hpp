@@ -51,11 +51,28 @@ Status start_core(const CoreOptions& options, CcrHandler handler);
 // Stops the core and waits for its threads; safe to call when start_core failed half-way.
 void stop_core();
 
+// Inside a freeDiameter daemon that runs the core (an extension's fd_ext_init, after the
+// dictionaries it loads): sets up the Gy dictionary, admits `allowed_peers` without TLS (none:
+// the daemon's own rules, e.g. acl_wl.fdx, decide) and registers `handler` for CCRs.
+Status attach_to_running_core(const std::vector<std::string>& allowed_peers, CcrHandler handler);
+// Unregisters the handler (fd_ext_fini); the daemon stops its core itself.
+void detach_from_running_core();
+
 // Waits until the peer with this identity is in STATE_OPEN.
 Status wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout);
+
+// The realm an open peer announced in its CER/CEA (where requests to it are routed).
+Expected<std::string> peer_realm(const std::string& identity);
 
 // Sends `request` (consumed) and waits for its answer, which the caller then owns. The core gives
 // up after `timeout` (fd_msg_send_timeout) and this returns kUnavailable.
 Expected<struct msg*> send_and_wait(struct msg* request, std::chrono::milliseconds timeout);
+
+// Called once per request sent with send_async: the answer (the callee owns it), or nullptr when
+// the core gave up waiting. Runs on one of the core's threads.
+using AnswerHandler = std::function<void(struct msg* answer)>;
+// Sends `request` (consumed) and returns at once; `done` runs when the answer arrives or `timeout`
+// passes. On an error here (nothing queued) `done` does not run.
+Status send_async(struct msg* request, std::chrono::milliseconds timeout, AnswerHandler done);
 
 }  // namespace gyrate::diameter::fd

@@ -15,6 +15,7 @@ constexpr auto kOs = AVP_TYPE_OCTETSTRING;
 constexpr auto kI32 = AVP_TYPE_INTEGER32;
 constexpr auto kU32 = AVP_TYPE_UNSIGNED32;
 constexpr auto kU64 = AVP_TYPE_UNSIGNED64;
+constexpr auto kI64 = AVP_TYPE_INTEGER64;
 constexpr auto kGrouped = AVP_TYPE_GROUPED;
 
 // Codes: RFC 6733 (base), RFC 7155 (Filter-Id), RFC 4006 (DCCA), 3GPP TS 32.299 (vendor 10415).
@@ -62,6 +63,13 @@ constexpr std::array<AvpSpec, kAvpCount> kSpecs{{
     {Avp::kVolumeQuotaThreshold, 869, kVendor3gpp, "Volume-Quota-Threshold", kU32},
     {Avp::kReportingReason, 872, kVendor3gpp, "Reporting-Reason", kI32},
     {Avp::kUnitQuotaThreshold, 1226, kVendor3gpp, "Unit-Quota-Threshold", kU32},
+    {Avp::kCheckBalanceResult, 422, 0, "Check-Balance-Result", kI32},
+    {Avp::kCostInformation, 423, 0, "Cost-Information", kGrouped},
+    {Avp::kUnitValue, 445, 0, "Unit-Value", kGrouped},
+    {Avp::kValueDigits, 447, 0, "Value-Digits", kI64},
+    {Avp::kExponent, 429, 0, "Exponent", kI32},
+    {Avp::kCurrencyCode, 425, 0, "Currency-Code", kU32},
+    {Avp::kCostUnit, 424, 0, "Cost-Unit", kOs},
 }};
 
 constexpr bool specs_in_order() {

@@ -26,6 +26,8 @@ enum class Avp : uint8_t {
   kSubscriptionIdData, kUsedServiceUnit, kValidityTime, kFinalUnitAction, kSubscriptionIdType,
   kMultipleServicesIndicator, kMultipleServicesCreditControl, kServiceContextId,
   kTimeQuotaThreshold, kVolumeQuotaThreshold, kReportingReason, kUnitQuotaThreshold,
+  kCheckBalanceResult, kCostInformation, kUnitValue, kValueDigits, kExponent, kCurrencyCode,
+  kCostUnit,
   kCount
 };
 inline constexpr size_t kAvpCount = static_cast<size_t>(Avp::kCount);

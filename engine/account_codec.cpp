@@ -229,7 +229,7 @@ void encode(const RequestKey& key, store::RequestKey& out) {
 }
 
 Expected<RequestKey> decode(const store::RequestKey& in) {
-  if (in.op() > static_cast<uint32_t>(Operation::kBuyPack)) return corrupt("request operation");
+  if (in.op() > static_cast<uint32_t>(Operation::kRefund)) return corrupt("request operation");
   return RequestKey{in.session(), in.number(), static_cast<Operation>(in.op()), in.service()};
 }
 

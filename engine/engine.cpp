@@ -392,6 +392,26 @@ std::optional<std::string> Engine::find_by_identity(const Identity& identity) co
   return it->second;
 }
 
+bool Engine::holds_session(std::string_view account, std::string_view session) const {
+  std::shared_ptr<Slot> slot = find(account);
+  if (!slot) return false;
+  std::lock_guard lock(slot->mutex);
+  const AccountState& a = slot->state;
+  // A Gy server may split a session per Service-Identifier as "<session>#<id>".
+  auto same = [&](std::string_view s) {
+    return s.substr(0, s.find('#')) == session;
+  };
+  if (std::any_of(a.reservations.begin(), a.reservations.end(),
+                  [&](const Reservation& r) { return same(r.session); })) {
+    return true;
+  }
+  bool answered = false;
+  a.answered.for_each([&](const RequestKey& key, const Answer&) {
+    answered = answered || same(key.session);
+  });
+  return answered;
+}
+
 Expected<Answer> Engine::change(std::string_view account, RequestKey key, const Mutation& fn) {
   std::shared_ptr<Slot> slot = find(account);
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
@@ -583,6 +603,49 @@ Expected<Answer> Engine::release(std::string_view account, std::string_view sess
       answer.released += r.debit;
       return true;
     });
+    ++a.revision;
+    return answer;
+  });
+}
+
+Expected<Answer> Engine::refund(std::string_view account, const RefundRequest& request) {
+  if (request.units < 0) return Status::error(ErrorCode::kInvalidArgument, "negative refund");
+  RequestKey key{request.session, request.number, Operation::kRefund, request.service};
+  return change(account, std::move(key), [&](AccountState& a, std::vector<Cdr>& cdrs) -> Expected<Answer> {
+    Expected<TeamMember*> member = requester(a, account);
+    if (!member) return member.status();
+    if (Status s = check_time(a, request.time); !s) return s;
+    int64_t t = advance(a, request.time, catalog());
+    std::optional<uint16_t> service = a.catalog->service(request.service);
+    if (!service || !a.catalog->block(a.plan, *service)) {
+      return Status::error(ErrorCode::kInvalidArgument,
+                           "plan '" + a.plan_name + "' does not rate '" + request.service + "'");
+    }
+    int64_t weight = lang::kFixedScale;
+    if (int64_t m = model_index(*a.catalog, request.model, *service); m >= 0) {
+      weight = std::max<int64_t>(a.catalog->program().models[static_cast<size_t>(m)].weight, 0);
+    }
+    int64_t units = weighted(request.units, weight);
+    Answer answer;
+    answer.outcome = lang::Outcome::kGranted;
+    answer.weight = weight;
+    answer.released = units;
+    if (units > 0) {
+      a.buckets.push_back(Bucket{*service, BucketOrigin::kAllowance, units, t, a.period.end, "refund"});
+      if (*service < a.used.size()) a.used[*service] = std::max<int64_t>(a.used[*service] - units, 0);
+      if (*member) {
+        add_member_usage(**member, *service, -units);
+        (*member)->used[*service] = std::max<int64_t>((*member)->used[*service], 0);
+      }
+      settle_overruns(a, t);
+      Cdr& cdr = cdrs.emplace_back(usage_cdr(a, request.session, request.number, t));
+      cdr.member = *member ? (*member)->id : std::string();
+      cdr.service = request.service;
+      cdr.used = -request.units;
+      cdr.weight = weight;
+      cdr.debit = -units;
+      cdr.committed = -units;
+    }
     ++a.revision;
     return answer;
   });

@@ -274,4 +274,23 @@ Expected<Explanation> Engine::explain(std::string_view account,
   return e;
 }
 
+Quote quote(const Explanation& e, int64_t requested) {
+  Quote q;
+  int64_t available = std::max<int64_t>(e.remaining, 0);
+  int64_t need = weighted(std::max<int64_t>(requested, 0), e.weight);
+  q.covered = e.rated && need <= available;
+  if (q.covered) {
+    q.available = true;
+    return q;
+  }
+  if (!e.rated || !e.charge || !e.has_overage_price || e.overage_block <= 0 || e.weight <= 0) return q;
+  // As Engine::commit prices `charge`: the raw units the buckets cannot cover, ceil(units x price / block).
+  int64_t covered_raw = std::min<int64_t>(
+      requested, saturate(static_cast<lang::Int128>(available) * lang::kFixedScale / e.weight));
+  lang::Int128 money = static_cast<lang::Int128>(requested - covered_raw) * e.overage_price;
+  q.cost = saturate((money + e.overage_block - 1) / e.overage_block);
+  q.available = true;
+  return q;
+}
+
 }  // namespace gyrate::engine

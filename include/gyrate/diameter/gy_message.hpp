@@ -34,6 +34,7 @@ enum class RedirectAddressType : int32_t { kIpv4 = 0, kIpv6 = 1, kUrl = 2, kSipU
 enum class CcSessionFailover : int32_t { kNotSupported = 0, kSupported = 1 };
 enum class CreditControlFailureHandling : int32_t {
   kTerminate = 0, kContinue = 1, kRetryAndTerminate = 2 };
+enum class CheckBalanceResult : int32_t { kEnoughCredit = 0, kNoCredit = 1 };
 
 // The unit kinds shared by Requested-, Used- and Granted-Service-Unit. An RSU with no unit set is
 // meaningful ("grant what you decide"), so the AVPs that carry one are optional<ServiceUnits>.
@@ -122,6 +123,16 @@ struct FailedAvp {
   bool operator==(const FailedAvp&) const = default;
 };
 
+// RFC 4006 8.7: a price (PRICE_ENQUIRY's answer) as Value-Digits x 10^Exponent in the ISO 4217
+// currency with this numeric code.
+struct CostInformation {
+  int64_t value_digits = 0;
+  int32_t exponent = 0;
+  uint32_t currency_code = 0;
+  std::optional<std::string> cost_unit;
+  bool operator==(const CostInformation&) const = default;
+};
+
 struct CreditControlAnswer {
   std::string session_id;  // filled from the request when built as its answer
   ResultCode result_code = ResultCode::kSuccess;
@@ -134,6 +145,8 @@ struct CreditControlAnswer {
   std::optional<FailedAvp> failed_avp;
   std::optional<CcSessionFailover> cc_session_failover;
   std::optional<CreditControlFailureHandling> credit_control_failure_handling;
+  std::optional<CheckBalanceResult> check_balance_result;  // CHECK_BALANCE's answer
+  std::optional<CostInformation> cost_information;         // PRICE_ENQUIRY's answer
   bool operator==(const CreditControlAnswer&) const = default;
 };
 

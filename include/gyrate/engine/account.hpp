@@ -38,7 +38,7 @@ struct Bucket {
 
 // Which call a request key belongs to. One CCR may carry a commit (USU) and a reserve (RSU) for
 // several services under one (session, request number), so the idempotency key names both.
-enum class Operation : uint8_t { kReserve, kCommit, kRelease, kBuyPack };
+enum class Operation : uint8_t { kReserve, kCommit, kRelease, kBuyPack, kRefund };
 
 struct RequestKey {
   std::string session;

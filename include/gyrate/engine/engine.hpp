@@ -64,6 +64,16 @@ struct CommitRequest {
   int64_t time = 0;
 };
 
+// Units given back (Gy REFUND_ACCOUNT): raw units of `service` at the model's weight.
+struct RefundRequest {
+  std::string session;
+  uint32_t number = 0;
+  std::string service;
+  std::string model;
+  int64_t units = 0;  // raw units
+  int64_t time = 0;
+};
+
 struct ServiceBalance {
   std::string service;
   int64_t remaining = 0;    // valid buckets minus open reservations (rule 3)
@@ -144,6 +154,10 @@ class Engine {
   Expected<Answer> release(std::string_view account, std::string_view session, uint32_t number,
                            int64_t time);
   // Buys a pack of the account's plan; (order, number) makes the purchase idempotent.
+  // Gives units back (docs/engine.md, "Refunds"): a bucket "refund" to the period's end, the
+  // period's `used` lowered by as much, a CDR with the negative debit. Idempotent per
+  // (session, number) like every keyed call.
+  Expected<Answer> refund(std::string_view account, const RefundRequest& request);
   Expected<Answer> buy_pack(std::string_view account, std::string_view order, uint32_t number,
                             std::string_view pack, int64_t time);
   // What reserve() would answer and why (rules fired, weight, buckets in draw order, price,
@@ -162,6 +176,10 @@ class Engine {
   // the CDRs it covers exported). Requests keep running meanwhile. No-op without a store.
   Status checkpoint();
   AccountStore* store() const { return store_.get(); }
+
+  // Whether `session` holds a reservation of the account or was answered by it (its stored
+  // answers): how a Gy server that restarted recognises a session it served before.
+  bool holds_session(std::string_view account, std::string_view session) const;
 
   // Accounts (subscribers and teams); team members are not accounts of their own.
   size_t account_count() const;

@@ -78,6 +78,16 @@ struct Explanation {
   std::vector<std::string> reasons;  // why the grant has its size, one line each
 };
 
+// What `requested` raw units would cost now (Gy PRICE_ENQUIRY, CHECK_BALANCE): the units the
+// buckets cover cost nothing more (the fee or the pack paid for them); the rest costs the
+// overage price when the exhaust action is `charge`, as a commit would price it.
+struct Quote {
+  bool covered = false;    // the buckets cover every unit
+  bool available = false;  // covered, or the rest can be bought
+  int64_t cost = 0;        // money millionths
+};
+Quote quote(const Explanation& e, int64_t requested);
+
 // Multi-line text for people (gyratec, logs); stable wording.
 std::string to_text(const Explanation& e);
 // One JSON object (UTF-8, no trailing newline), for OCS vendors' tools.

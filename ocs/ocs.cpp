@@ -1,0 +1,125 @@
+#include "gyrate/ocs/ocs.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include "gyrate/engine/embedded_store.hpp"
+#include "gyrate/engine/provisioning_file.hpp"
+
+namespace gyrate::ocs {
+namespace {
+
+engine::CatalogOptions catalog_options(const OcsOptions& o) {
+  engine::CatalogOptions c;
+  if (o.interpreter) c.evaluator = jit::EvaluatorKind::kInterp;
+  return c;
+}
+
+Expected<std::shared_ptr<const engine::Catalog>> load(const OcsOptions& o) {
+  engine::CatalogLoad l = engine::load_catalog(o.catalog_path, catalog_options(o));
+  if (!l.status) {
+    std::string diagnostics = l.file.rendered_diagnostics();
+    return Status::error(l.status.code(), l.status.to_string() +
+                                              (diagnostics.empty() ? "" : "\n" + diagnostics));
+  }
+  return l.catalog;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
+                                          std::function<void(const std::string&)> log) {
+  std::unique_ptr<Ocs> ocs(new Ocs(std::move(options)));
+  ocs->log_ = log ? std::move(log) : [](const std::string&) {};
+  const OcsOptions& o = ocs->options_;
+
+  Expected<std::shared_ptr<const engine::Catalog>> catalog = load(o);
+  if (!catalog) return catalog.status();
+  if (!(*catalog)->warning().empty()) ocs->log_("catalog: " + (*catalog)->warning());
+
+  std::error_code ec;
+  std::filesystem::create_directories(o.store_dir, ec);
+  engine::JournalOptions journal;
+  journal.fsync = o.fsync;
+  journal.salvage = o.salvage;
+  auto store = engine::EmbeddedStore::open(o.store_dir, journal);
+  if (!store) return store.status();
+  for (const std::string& w : (*store)->warnings()) ocs->log_("store: " + w);
+  auto engine = engine::Engine::open(*catalog, std::move(*store));
+  if (!engine) return engine.status();
+  ocs->engine_ = std::move(*engine);
+  ocs->log_("store: " + std::to_string(ocs->engine_->account_count()) + " accounts recovered from " +
+            o.store_dir);
+
+  if (!o.subscriber_files.empty()) {
+    engine::ProvisioningReport r = engine::apply_provisioning(*ocs->engine_, o.subscriber_files);
+    if (!r.applied) {
+      std::string text = "subscribers: nothing provisioned:";
+      for (const engine::ProvisioningError& e : r.errors) text += "\n  " + e.to_string();
+      return Status::error(ErrorCode::kInvalidArgument, text);
+    }
+    ocs->log_("subscribers: " + std::to_string(r.counts.subscribers) + " subscribers, " +
+              std::to_string(r.counts.members) + " team members provisioned");
+  }
+
+  diameter::GyHandlerOptions h;
+  h.clock = o.clock;
+  h.tcc_seconds = o.tcc_seconds;
+  ocs->handler_ = std::make_unique<diameter::GyHandler>(*ocs->engine_, h);
+
+  diameter::GyServerOptions gy = o.gy;
+  if (gy.conf_path.empty()) gy.conf_path = (std::filesystem::path(o.store_dir) / "freeDiameter.conf").string();
+  auto server = o.in_daemon ? diameter::GyServer::attach(gy, *ocs->handler_)
+                            : diameter::GyServer::start(gy, *ocs->handler_);
+  if (!server) return server.status();
+  ocs->server_ = std::move(*server);
+  ocs->supervisor_ = std::thread([raw = ocs.get()] { raw->supervise_loop(); });
+  return ocs;
+}
+
+Ocs::~Ocs() { stop(); }
+
+// Once a second: the supervision timer (Tcc); every checkpoint_seconds: a checkpoint.
+void Ocs::supervise_loop() {
+  auto next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(options_.checkpoint_seconds);
+  std::unique_lock lock(stop_mutex_);
+  while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+    lock.unlock();
+    if (size_t n = handler_->supervise(); n > 0) {
+      log_("supervision: released " + std::to_string(n) + " silent sessions");
+    }
+    if (options_.checkpoint_seconds > 0 && std::chrono::steady_clock::now() >= next_checkpoint) {
+      if (Status s = engine_->checkpoint(); !s) log_("checkpoint failed: " + s.to_string());
+      next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(options_.checkpoint_seconds);
+    }
+    lock.lock();
+  }
+}
+
+Status Ocs::reload_catalog() {
+  std::lock_guard lock(reload_mutex_);
+  Expected<std::shared_ptr<const engine::Catalog>> catalog = load(options_);
+  if (!catalog) {
+    log_("reload refused, the running catalog stays: " + catalog.status().to_string());
+    return catalog.status();
+  }
+  engine_->publish(*catalog);
+  log_("catalog reloaded from " + options_.catalog_path);
+  return Status::ok();
+}
+
+void Ocs::stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (supervisor_.joinable()) supervisor_.join();
+  if (server_) server_->stop();
+  if (engine_) {
+    if (Status s = engine_->checkpoint(); !s) log_("checkpoint at stop failed: " + s.to_string());
+  }
+}
+
+}  // namespace gyrate::ocs
