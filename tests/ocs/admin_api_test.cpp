@@ -201,7 +201,18 @@ TEST_F(AdminApiTest, BadJsonAndBadFieldsAre400NamingTheField) {
     ASSERT_TRUE(e.contains("error")) << r->body;
     EXPECT_NE(e["error"].get<std::string>().find(c.says), std::string::npos)
         << c.body << " -> " << r->body;
+    // Only a batch's rows are named by index; a body that is no batch at all is not a row.
+    EXPECT_EQ(e["error"].get<std::string>().rfind("rows[", 0), std::string::npos) << r->body;
   }
+  httplib::Result r = post("/v1/subscribers", R"([{"id": "x", "plan": "token_starter",
+      "activation": "2026-11-01"}, {"id": "y", "plan": "token_starter", "activation": "someday"}])");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  json e = body(r);
+  EXPECT_EQ(e["error"].get<std::string>().rfind("rows[1]: bad activation 'someday'", 0), 0u)
+      << r->body;
+  ASSERT_EQ(e["errors"].size(), 1u);
+  EXPECT_EQ(e["errors"][0]["index"], 1);
   EXPECT_EQ(engine_.account_count(), 0u);
 }
 
