@@ -52,6 +52,11 @@ struct MonthOptions {
   // seconds, so replaying a seed against the same server does not reuse Session-Ids (which it
   // would answer as duplicates).
   std::string session_tag;
+  // Workers meet every `step_seconds` of simulated time and each sends its CCRs in Event-Timestamp
+  // order, so two CCRs in flight are never further apart than this: keep it below the server's
+  // supervision timer (Tcc), or a server driven by the requests' time releases sessions that are
+  // only waiting for another worker. Divides a day; 1..3600.
+  int step_seconds = 300;
   uint64_t max_errors = 100;  // exchanges that fail (no answer) before the run gives up
   std::function<void(const MonthProgress&)> progress;  // once per simulated day
   BillLookup bill_of;  // empty: no bills in the report
