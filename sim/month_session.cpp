@@ -217,6 +217,7 @@ void GySession::read(const CreditControlAnswer& a, CcRequestType type, Reply& r)
     if (std::optional<Denial> d = denial_of(code)) {
       ++out_.usage.denials[static_cast<int>(*d)];
       ++out_.daily.denials[day_];
+      ++out_.daily.denials_by_unit[unit()][day_];
     }
     return;
   }
@@ -233,6 +234,7 @@ void GySession::read(const CreditControlAnswer& a, CcRequestType type, Reply& r)
     r.final_unit = mscc->final_unit->action;
     ++out_.usage.final_units[static_cast<int>(final_action_of(mscc->final_unit->action))];
     ++out_.daily.final_units[day_];
+    ++out_.daily.final_units_by_unit[unit()][day_];
   }
 }
 

@@ -56,6 +56,10 @@ class GySession {
   void read(const diameter::CreditControlAnswer& a, diameter::CcRequestType type, Reply& r);
   void count(uint64_t units, bool granted);
   void count_used(uint64_t used);
+  int unit() const {  // a UnitKind, as an index
+    return static_cast<int>(planned_.data ? UnitKind::kBytes
+                            : counts_requests_ ? UnitKind::kRequests : UnitKind::kTokens);
+  }
 
   const SessionContext& context_;
   PlannedSession planned_;

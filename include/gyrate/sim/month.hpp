@@ -86,9 +86,15 @@ struct Usage {
   void add(const Usage& other);
 };
 
+// What a session counts in: its service's unit.
+enum class UnitKind : uint8_t { kTokens, kRequests, kBytes, kCount };
+
 struct DaySeries {
   std::vector<uint64_t> tokens_used, tokens_granted, bytes_used, bytes_granted, requests_used,
       requests_granted, denials, final_units;
+  // The denials and final-unit indications again, split by the unit of the service refused.
+  std::vector<uint64_t> denials_by_unit[static_cast<int>(UnitKind::kCount)];
+  std::vector<uint64_t> final_units_by_unit[static_cast<int>(UnitKind::kCount)];
   void resize(size_t days);
   void add(const DaySeries& other);
 };
