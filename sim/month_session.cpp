@@ -136,12 +136,14 @@ bool GySession::stops(const Reply& r, int64_t at, std::optional<int64_t>* next) 
     *next = std::nullopt;
     return true;
   }
-  if (!r.session_open) {  // the server ended the session: no CCR-T
+  // A failed CCR-I opens no session (RFC 4006 8.1); after a failed CCR-U the client stops the
+  // service and still ends the session with a CCR-T (5.6), the usage having gone with the CCR-U.
+  if (!r.session_open && number_ == 1) {
     end_ = SessionEnd::kStopped;
     *next = std::nullopt;
     return true;
   }
-  if (r.refused) {  // the usage was reported with the refused request
+  if (r.refused || !r.session_open) {
     *next = terminate_at(std::nullopt, at, SessionEnd::kStopped);
     return true;
   }
