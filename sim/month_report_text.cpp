@@ -62,13 +62,13 @@ std::string line_of(const std::string& name, const std::string& subs, const Usag
   return row({{name, -16}, {subs, 5}, {std::to_string(u.tokens_used), 12},
               {std::to_string(u.tokens_granted), 12}, {mib(u.bytes_used), 12},
               {std::to_string(u.requests_used), 9},
-              {std::to_string(u.ccrs), 8}, {denials_text(u), -14}, {final_units_text(u), -14},
+              {std::to_string(u.ccrs), 8}, {denials_text(u), -14}, {final_units_text(u), -22},
               {bill_text(bill), 14}, {price_text(bill, u.tokens_used), 12}});
 }
 
 std::string header(const std::string& first, const std::string& second) {
   return row({{first, -16}, {second, 5}, {"tokens used", 12}, {"granted", 12},
-              {"data used", 12}, {"requests", 9}, {"CCRs", 8}, {"denials", -14}, {"final units", -14},
+              {"data used", 12}, {"requests", 9}, {"CCRs", 8}, {"denials", -14}, {"final units", -22},
               {"bill", 14}, {"per M tokens", 12}});
 }
 
