@@ -64,6 +64,7 @@ GySession::GySession(const SessionContext& context, PlannedSession planned,
                                      : group.llm.service_context_id),
       request_octets_(group.data.request_octets),
       counts_requests_(!planned_.data && group.llm.counts_requests),
+      reserve_(planned_.data ? 0 : group.llm.reserve),
       bytes_left_(planned_.bytes), at_(planned_.start) {
   ++out_.usage.sessions;
 }
@@ -77,17 +78,31 @@ std::optional<int64_t> GySession::step() {
   return planned_.data ? step_data() : step_llm();
 }
 
-// Each request of the burst asks for its tokens; the next CCR reports what the model used.
+// The requests of the burst draw on the session's grant. Without a reserve each request asks for
+// its own tokens; with one, a request that needs more than is left asks again. Each CCR-U
+// reports what the model used since the last report, which never exceeds that grant.
 std::optional<int64_t> GySession::step_llm() {
   const PlannedRequest& q = planned_.requests[next_request_];
-  ServiceUnits ask;
-  ask.cc_service_specific_units = q.ask;
-  Reply r = send(next_request_ == 0 ? CcRequestType::kInitial : CcRequestType::kUpdate, ask,
-                 pending_used_, q.at);
-  std::optional<int64_t> next;
-  if (stops(r, q.at, &next)) return next;
-  pending_used_ = std::min(q.uses, r.granted);
-  if (r.final_unit) return terminate_at(pending_used_, q.at + 5, SessionEnd::kStopped);
+  bool ask_again = !have_grant_ || reserve_ == 0 || q.uses > grant_left_;
+  if (ask_again && final_grant_) return terminate_at(pending_used_, q.at, SessionEnd::kStopped);
+  if (ask_again) {
+    ServiceUnits ask;
+    ask.cc_service_specific_units = std::max(reserve_, q.ask);
+    Reply r = send(have_grant_ ? CcRequestType::kUpdate : CcRequestType::kInitial, ask,
+                   pending_used_, q.at);
+    std::optional<int64_t> next;
+    if (stops(r, q.at, &next)) return next;
+    have_grant_ = true;
+    grant_left_ = r.granted;
+    final_grant_ = r.final_unit.has_value();
+    pending_used_ = 0;
+  }
+  uint64_t used = std::min(q.uses, grant_left_);
+  grant_left_ -= used;
+  pending_used_ = *pending_used_ + used;
+  if (final_grant_ && (reserve_ == 0 || used < q.uses || grant_left_ == 0)) {
+    return terminate_at(pending_used_, q.at + 5, SessionEnd::kStopped);
+  }
   if (++next_request_ == planned_.requests.size()) {
     return terminate_at(pending_used_, q.at + 5, SessionEnd::kDone);
   }

@@ -75,6 +75,10 @@ class GySession {
   // Where the session is: the next request (llm) or the bytes still to move (data), the usage
   // the next CCR reports, and the CCR-T once it is due.
   size_t next_request_ = 0;
+  bool have_grant_ = false;  // llm: a grant the requests draw on, and what is left of it
+  bool final_grant_ = false;
+  uint64_t grant_left_ = 0;
+  uint64_t reserve_ = 0;
   uint64_t bytes_left_ = 0;
   int64_t at_ = 0;
   std::optional<uint64_t> pending_used_;
