@@ -66,7 +66,11 @@ def run(path, args, work):
                 mark = len(ocs.stderr_lines)
                 shutil.copyfile(reloads[i - 1], live_catalog)
                 ocs.signal(signal.SIGHUP)
-                ocs.wait_stderr(r"catalog reloaded|reload refused", since=mark)
+                line = ocs.wait_stderr(r"catalog reloaded|reload refused", since=mark)
+                if "reload refused" in line:
+                    outputs.append(line)
+                    ok = False
+                    break
                 part = declared + part
             # Each part is its own file; a part's name keeps the scenario's for diagnostics.
             part_path = os.path.join(work, name if len(parts) == 1 else f"{name}.part{i + 1}.gysc")
