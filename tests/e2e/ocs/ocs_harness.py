@@ -17,9 +17,10 @@ READY = re.compile(r"^gyrate-ocs listening on 127\.0\.0\.1:(\d+)$")
 class Ocs:
     """One gyrate-ocs process. `extra` are more flags (--fsync, --tcc, ...)."""
 
-    def __init__(self, binary, catalog, store, subscribers=(), extra=()):
-        cmd = [binary, "--catalog", catalog, "--store", store, "--port", "0", "--allow-peer", CLIENT_ID,
-               "--clock", "request", *extra]
+    def __init__(self, binary, catalog, store, subscribers=(), extra=(), peers=(CLIENT_ID,)):
+        cmd = [binary, "--catalog", catalog, "--store", store, "--port", "0", "--clock", "request", *extra]
+        for p in peers:
+            cmd += ["--allow-peer", p]
         for s in subscribers:
             cmd += ["--subscribers", s]
         self.cmd = cmd
