@@ -6,8 +6,12 @@ scenarios/ runs with gyrate-sim against its own gyrate-ocs (free 127.0.0.1 port,
   #! catalog PATH          the catalog (repo-relative); the server runs on a copy of it
   #! subscribers PATH      a subscribers file (relative to the scenario; repeatable)
   #! reload PATH           the steps below run after PATH is copied over the catalog and the
-                           server has reloaded it on SIGHUP (sessions do not cross it; the file's
-                           `subscriber` statements are repeated in every part)
+                           server has reloaded it on SIGHUP
+  #! pause SECONDS         the steps below run after that long (the supervision timer ticks
+                           once a second)
+
+Sessions do not cross a reload or a pause (each part is its own gyrate-sim run); the file's
+`subscriber` statements are repeated in every part.
 
 Any failed expectation fails the test, with the simulator's output and the server's stderr."""
 import argparse
@@ -28,7 +32,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 
 
 def parse(path):
-    """The scenario's directives and its parts (lists of lines), split at `#! reload`."""
+    """The scenario's directives, its parts (lists of lines) and what comes before each part after
+    the first: ("reload", PATH) or ("pause", SECONDS)."""
     catalog, subscribers, parts, reloads = None, [], [[]], []
     for line in open(path, encoding="utf-8"):
         words = line.split()
@@ -38,7 +43,10 @@ def parse(path):
             elif words[1] == "subscribers":
                 subscribers.append(os.path.join(os.path.dirname(path), words[2]))
             elif words[1] == "reload":
-                reloads.append(os.path.join(ROOT, words[2]))
+                reloads.append(("reload", os.path.join(ROOT, words[2])))
+                parts.append([])
+            elif words[1] == "pause":
+                reloads.append(("pause", float(words[2])))
                 parts.append([])
             else:
                 raise ValueError(f"{path}: unknown directive {words[1]!r}")
@@ -63,14 +71,18 @@ def run(path, args, work):
     try:
         for i, part in enumerate(parts):
             if i > 0:
-                mark = len(ocs.stderr_lines)
-                shutil.copyfile(reloads[i - 1], live_catalog)
-                ocs.signal(signal.SIGHUP)
-                line = ocs.wait_stderr(r"catalog reloaded|reload refused", since=mark)
-                if "reload refused" in line:
-                    outputs.append(line)
-                    ok = False
-                    break
+                kind, what = reloads[i - 1]
+                if kind == "pause":
+                    time.sleep(what)
+                else:
+                    mark = len(ocs.stderr_lines)
+                    shutil.copyfile(what, live_catalog)
+                    ocs.signal(signal.SIGHUP)
+                    line = ocs.wait_stderr(r"catalog reloaded|reload refused", since=mark)
+                    if "reload refused" in line:
+                        outputs.append(line)
+                        ok = False
+                        break
                 part = declared + part
             # Each part is its own file; a part's name keeps the scenario's for diagnostics.
             part_path = os.path.join(work, name if len(parts) == 1 else f"{name}.part{i + 1}.gysc")
