@@ -98,3 +98,26 @@ class Ocs:
 
 def repo_path(root, path):
     return path if os.path.isabs(path) else os.path.join(root, path)
+
+
+def probe(ocs, sim, work, text, failures, why):
+    """Runs the scenario `text` against `ocs` and prints it; a failed one adds `why` to failures."""
+    path = os.path.join(work, "probe.gysc")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    r = ocs.sim(sim, "scenario", path)
+    print(r.stdout.strip(), flush=True)
+    if r.returncode != 0:
+        failures.append(f"{why}:\n{r.stdout}{r.stderr}")
+    return r
+
+
+def verdict(ocs, failures, stop_code, passed):
+    """Prints PASS `passed`, or FAIL with every failure and the server's stderr; the exit status."""
+    if stop_code != 0:
+        failures.append(f"gyrate-ocs exit status {stop_code} after SIGTERM")
+    if failures:
+        print("FAIL\n" + "\n".join(failures) + "\n--- gyrate-ocs stderr:\n" + ocs.stderr(), flush=True)
+        return 1
+    print("PASS: " + passed, flush=True)
+    return 0

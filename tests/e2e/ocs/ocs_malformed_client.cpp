@@ -13,13 +13,12 @@
 #include "fd_core.hpp"
 #include "fd_gy_codec.hpp"
 #include "fd_msg_edit.hpp"
+#include "gy_exchange.hpp"
 
 namespace gd = gyrate::diameter;
 namespace fd = gyrate::diameter::fd;
 
 namespace {
-
-constexpr auto kAnswerTimeout = std::chrono::seconds(5);
 
 struct Args {
   fd::CoreOptions core;
@@ -37,17 +36,7 @@ void check(bool ok, const std::string& step, const std::string& why) {
   std::fflush(stdout);
 }
 
-gd::Decoded<gd::CreditControlAnswer> exchange(const gd::CreditControlRequest& q,
-                                             const std::function<void(struct msg*)>& tamper = {}) {
-  auto built = fd::build_ccr(q);
-  if (!built) return gd::DecodeError{gd::ResultCode::kUnableToComply, std::nullopt, built.status().to_string()};
-  if (tamper) tamper(*built);
-  auto answer = fd::send_and_wait(*built, kAnswerTimeout);
-  if (!answer) return gd::DecodeError{gd::ResultCode::kUnableToDeliver, std::nullopt, answer.status().to_string()};
-  auto parsed = fd::parse_cca(*answer);
-  fd_msg_free(*answer);
-  return parsed;
-}
+using fd::testing::exchange;
 
 std::string describe(const gd::Decoded<gd::CreditControlAnswer>& a) {
   if (!a) return "no CCA: " + a.error().message;

@@ -21,7 +21,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ocs_harness import Ocs  # noqa: E402
+from ocs_harness import Ocs, probe, verdict  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.join(HERE, "crash.tariff")
@@ -138,12 +138,10 @@ def main():
         # Restart on the same store and read every balance through Gy grant sizes.
         ocs = Ocs(args.ocs, CATALOG, store, [SUBSCRIBERS], flags)  # the probe is gyrate-sim's default identity
         try:
-            probe = os.path.join(work, "probe.gysc")
-            with open(probe, "w", encoding="utf-8") as f:
-                f.write("at 2026-03-01 12:00\n")  # two hours on: every reservation has lapsed
-                for i in range(WORKERS):
-                    f.write(f"initial p{i} subscriber e164:{msisdn(i)} rg 100 rsu {ALLOWANCE} tokens\n")
-            r = ocs.sim(args.sim, "scenario", probe)
+            text = "at 2026-03-01 12:00\n"  # two hours on: every reservation has lapsed
+            text += "".join(f"initial p{i} subscriber e164:{msisdn(i)} rg 100 rsu {ALLOWANCE} tokens\n"
+                            for i in range(WORKERS))
+            r = probe(ocs, args.sim, work, text, failures, "the probe failed")
             grants = [int(g) for g in re.findall(r"-> 2001; rg 100 2001 gsu (\d+) units", r.stdout)]
             if len(grants) != WORKERS:
                 failures.append(f"probe: expected {WORKERS} grants:\n{r.stdout}{r.stderr}")
@@ -160,13 +158,8 @@ def main():
                     failures.append(f"subscriber {i}: used {used} is answered {answered[i]} + "
                                     f"{used - answered[i]}, not a sum of in-flight usage {in_flight[i]}")
         finally:
-            ocs.stop()
-        if failures:
-            print("FAIL\n" + "\n".join(failures) + "\n--- gyrate-ocs stderr (restart):\n" + ocs.stderr())
-            return 1
-    print("PASS: every answered report is in the balances after SIGKILL and restart")
-    return 0
-
+            code = ocs.stop()
+        return verdict(ocs, failures, code, "every answered report is in the balances after SIGKILL and restart")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,7 +13,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ocs_harness import CLIENT_ID, Ocs  # noqa: E402
+from ocs_harness import CLIENT_ID, Ocs, probe, verdict  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.join(HERE, "crash.tariff")
@@ -45,24 +45,13 @@ def main():
                 failures.append(f"ocs_malformed_client exit status {r.returncode}:\n{r.stderr}")
             if ocs.proc.poll() is not None:
                 failures.append("gyrate-ocs died")
-            probe = os.path.join(work, "probe.gysc")
-            with open(probe, "w", encoding="utf-8") as f:
-                f.write("initial p subscriber e164:8613900000002 rg 100 rsu 5 tokens\n"
-                        "expect result 2001\nexpect rg 100 granted 5 tokens\n")
-            s = ocs.sim(args.sim, "scenario", probe)
-            print(s.stdout.strip(), flush=True)
-            if s.returncode != 0:
-                failures.append(f"another client is not served after the malformed CCRs:\n{s.stdout}{s.stderr}")
+            probe(ocs, args.sim, work, "initial p subscriber e164:8613900000002 rg 100 rsu 5 tokens\n"
+                  "expect result 2001\nexpect rg 100 granted 5 tokens\n", failures,
+                  "another client is not served after the malformed CCRs")
         finally:
             code = ocs.stop()
-        if code != 0:
-            failures.append(f"gyrate-ocs exit status {code} after SIGTERM")
-        if failures:
-            print("FAIL\n" + "\n".join(failures) + "\n--- gyrate-ocs stderr:\n" + ocs.stderr())
-            return 1
-    print("PASS: every malformed CCR answered with its code, and the server kept serving")
-    return 0
-
+        return verdict(ocs, failures, code,
+                       "every malformed CCR answered with its code, and the server kept serving")
 
 if __name__ == "__main__":
     sys.exit(main())

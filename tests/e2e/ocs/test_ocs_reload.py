@@ -18,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ocs_harness import Ocs  # noqa: E402
+from ocs_harness import Ocs, probe, verdict  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.join(HERE, "crash.tariff")
@@ -88,24 +88,13 @@ def main():
             print(f"broken catalog: {line.strip()}", flush=True)
             if "reload refused" not in line:
                 failures.append(f"a broken catalog was not refused: {line}")
-            probe = os.path.join(work, "probe.gysc")
-            with open(probe, "w", encoding="utf-8") as f:
-                f.write("initial p subscriber e164:8613900000007 rg 100 rsu 1000 tokens\n"
-                        f"expect result 2001\nexpect rg 100 granted 1000 tokens\nexpect rg 100 validity {last} min\n")
-            r = ocs.sim(args.sim, "scenario", probe)
-            print(r.stdout.strip(), flush=True)
-            if r.returncode != 0:
-                failures.append(f"the server did not keep serving with the last good catalog:\n{r.stdout}{r.stderr}")
+            probe(ocs, args.sim, work, "initial p subscriber e164:8613900000007 rg 100 rsu 1000 tokens\n"
+                  f"expect result 2001\nexpect rg 100 granted 1000 tokens\nexpect rg 100 validity {last} min\n",
+                  failures, "the server did not keep serving with the last good catalog")
         finally:
             code = ocs.stop()
-        if code != 0:
-            failures.append(f"gyrate-ocs exit status {code} after SIGTERM")
-        if failures:
-            print("FAIL\n" + "\n".join(failures) + "\n--- gyrate-ocs stderr:\n" + ocs.stderr())
-            return 1
-    print(f"PASS: {RELOADS} reloads under load failed no request; a broken catalog was refused")
-    return 0
-
+        return verdict(ocs, failures, code,
+                       f"{RELOADS} reloads under load failed no request; a broken catalog was refused")
 
 if __name__ == "__main__":
     sys.exit(main())

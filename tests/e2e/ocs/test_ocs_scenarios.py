@@ -91,7 +91,12 @@ def run(path, args, work):
             r = ocs.sim(args.sim, "scenario", part_path)
             outputs.append(r.stdout + r.stderr)
             totals = re.findall(r"^\d+ passed, (\d+) failed$", r.stdout, re.M)
-            if r.returncode != 0 or totals != ["0"]:
+            if totals == ["0"] and r.returncode == -signal.SIGABRT and "fd_fifo_del" in r.stderr:
+                # The client's freeDiameter core sometimes asserts while stopping, after every
+                # answer was checked; that is the simulator's exit, not the server's behaviour.
+                print(f"warning: {name}: gyrate-sim aborted while stopping its core: "
+                      f"{r.stderr.strip().splitlines()[-1]}", flush=True)
+            elif r.returncode != 0 or totals != ["0"]:
                 ok = False
                 break
     finally:
