@@ -26,6 +26,7 @@ namespace {
 std::vector<std::string> g_allowed_peers;  // written before fd_core_start, read-only after
 std::unique_ptr<CcrHandler> g_handler;
 struct disp_hdl* g_handler_registration = nullptr;
+struct fd_hook_hdl* g_parsing_error_hook = nullptr;
 int g_log_level = FD_LOG_ERROR;
 bool g_initialized = false;
 bool g_started = false;
@@ -186,27 +187,50 @@ Status configure_core(const CoreOptions& options) {
   return setup_gy_dictionary();
 }
 
+// Peer admission, the CCR handler and the completion of the stack's error answers: what a core
+// needs to serve Gy, whether this process started it or a daemon did.
+Status serve_gy(const std::vector<std::string>& allowed_peers, CcrHandler handler) {
+  g_allowed_peers = allowed_peers;
+  if (int e = fd_peer_validate_register(validate_peer); e != 0) {
+    return fd_call_failed("fd_peer_validate_register", e);
+  }
+  if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
+  if (int e = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_PARSING_ERROR2), on_parsing_error_answer, nullptr,
+                               nullptr, &g_parsing_error_hook);
+      e != 0) {
+    return fd_call_failed("fd_hook_register", e);
+  }
+  return Status::ok();
+}
+
 Status start_core(const CoreOptions& options, CcrHandler handler) {
   if (Status s = configure_core(options); !s) return s;
   if (options.loopback_only) {
     if (Status s = listen_on_loopback_only(options.port); !s) return s;
   }
-  g_allowed_peers = options.allowed_peers;
-  if (options.connect_to) g_allowed_peers.push_back(options.connect_to->identity);
-  if (int e = fd_peer_validate_register(validate_peer); e != 0) {
-    return fd_call_failed("fd_peer_validate_register", e);
-  }
-  if (Status s = register_ccr_handler(std::move(handler)); !s) return s;
-  struct fd_hook_hdl* hook = nullptr;
-  if (int e = fd_hook_register(HOOK_MASK(HOOK_MESSAGE_PARSING_ERROR2), on_parsing_error_answer, nullptr,
-                               nullptr, &hook);
-      e != 0) {
-    return fd_call_failed("fd_hook_register", e);
-  }
+  std::vector<std::string> allowed = options.allowed_peers;
+  if (options.connect_to) allowed.push_back(options.connect_to->identity);
+  if (Status s = serve_gy(allowed, std::move(handler)); !s) return s;
   if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
   g_started = true;
   if (int e = fd_core_waitstartcomplete(); e != 0) return fd_call_failed("fd_core_waitstartcomplete", e);
   return wait_listening(options.port, std::chrono::seconds(10));
+}
+
+Status attach_to_running_core(const std::vector<std::string>& allowed_peers, CcrHandler handler) {
+  if (Status s = setup_gy_dictionary(); !s) return s;
+  return serve_gy(allowed_peers, std::move(handler));
+}
+
+void detach_from_running_core() {
+  if (g_handler_registration != nullptr) {
+    fd_disp_unregister(&g_handler_registration, nullptr);
+    g_handler_registration = nullptr;
+  }
+  if (g_parsing_error_hook != nullptr) {
+    fd_hook_unregister(g_parsing_error_hook);
+    g_parsing_error_hook = nullptr;
+  }
 }
 
 void stop_core() {

@@ -51,6 +51,13 @@ Status start_core(const CoreOptions& options, CcrHandler handler);
 // Stops the core and waits for its threads; safe to call when start_core failed half-way.
 void stop_core();
 
+// Inside a freeDiameter daemon that runs the core (an extension's fd_ext_init, after the
+// dictionaries it loads): sets up the Gy dictionary, admits `allowed_peers` without TLS (none:
+// the daemon's own rules, e.g. acl_wl.fdx, decide) and registers `handler` for CCRs.
+Status attach_to_running_core(const std::vector<std::string>& allowed_peers, CcrHandler handler);
+// Unregisters the handler (fd_ext_fini); the daemon stops its core itself.
+void detach_from_running_core();
+
 // Waits until the peer with this identity is in STATE_OPEN.
 Status wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout);
 

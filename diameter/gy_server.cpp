@@ -98,12 +98,31 @@ Expected<std::unique_ptr<GyServer>> GyServer::start(GyServerOptions options, GyH
   return server;
 }
 
+Expected<std::unique_ptr<GyServer>> GyServer::attach(GyServerOptions options, GyHandler& handler) {
+  std::unique_ptr<GyServer> server(new GyServer());
+  auto shared = std::make_shared<GyServerOptions>(std::move(options));
+  Status s = fd::attach_to_running_core(shared->allowed_peers, [shared, &handler](struct msg** msg) {
+    serve(*shared, handler, msg);
+  });
+  server->running_ = true;
+  server->attached_ = true;
+  if (!s) {
+    server->stop();
+    return s;
+  }
+  return server;
+}
+
 GyServer::~GyServer() { stop(); }
 
 void GyServer::stop() {
   if (!running_) return;
   running_ = false;
-  fd::stop_core();
+  if (attached_) {
+    fd::detach_from_running_core();
+  } else {
+    fd::stop_core();
+  }
 }
 
 }  // namespace gyrate::diameter

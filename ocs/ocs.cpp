@@ -69,7 +69,8 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
 
   diameter::GyServerOptions gy = o.gy;
   if (gy.conf_path.empty()) gy.conf_path = (std::filesystem::path(o.store_dir) / "freeDiameter.conf").string();
-  auto server = diameter::GyServer::start(gy, *ocs->handler_);
+  auto server = o.in_daemon ? diameter::GyServer::attach(gy, *ocs->handler_)
+                            : diameter::GyServer::start(gy, *ocs->handler_);
   if (!server) return server.status();
   ocs->server_ = std::move(*server);
   ocs->supervisor_ = std::thread([raw = ocs.get()] { raw->supervise_loop(); });

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gyrate/diameter/currency_code.hpp"
 #include "gyrate/diameter/gy_time.hpp"
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/literal.hpp"
@@ -140,6 +141,21 @@ Quantity parse_quantity_words(Words& w) {
   std::optional<Quantity> q = parse_quantity(number, unit, &error);
   if (!q) fail(kQuantity, range, error);
   return *q;
+}
+
+// `0.05 CNY`: an exact decimal and an ISO 4217 alphabetic code.
+Amount parse_amount(Words& w) {
+  const Token& n = w.next("an amount such as `0.05 CNY`");
+  lang::literal::ParsedNumber p = lang::literal::parse_number(n.text);
+  if (p.error != lang::literal::NumberError::kNone || p.number.percent || p.number.scale != 0 ||
+      p.number.mantissa > lang::Int128(999'999'999'999'999'999)) {
+    fail(kQuantity, n.range, "`" + n.text + "` is not an amount (a decimal such as 0.05)");
+  }
+  const Token& c = w.next("a currency (CNY, EUR, ...)");
+  uint32_t currency = gd::iso4217_numeric(c.text);
+  if (currency == 0) fail(kQuantity, c.range, "unknown currency `" + c.text + "` (ISO 4217: CNY, EUR, USD, ...)");
+  return normalized(Amount{.digits = static_cast<int64_t>(p.number.mantissa), .exponent = p.number.exponent,
+                           .currency = currency});
 }
 
 template <typename E>
@@ -464,9 +480,19 @@ class Parser {
       }
     } else if (k == "absent") {
       e.kind = ExpectKind::kNoMscc;
+    } else if (k == "check_balance" && !e.rating_group) {
+      e.kind = ExpectKind::kCheckBalance;
+      e.code = static_cast<uint32_t>(parse_enum(w.next("enough_credit or no_credit"), "Check-Balance-Result",
+                                                std::vector<std::pair<std::string, gd::CheckBalanceResult>>{
+                                                    {"enough_credit", gd::CheckBalanceResult::kEnoughCredit},
+                                                    {"no_credit", gd::CheckBalanceResult::kNoCredit}}));
+    } else if (k == "cost" && !e.rating_group) {
+      e.kind = ExpectKind::kCost;
+      e.cost = parse_amount(w);
     } else {
       std::string hint = lang::closest_match(
-          k, {"result", "granted", "validity", "final", "threshold", "absent", "unavailable", "failed_avp"});
+          k, {"result", "granted", "validity", "final", "threshold", "absent", "unavailable", "failed_avp",
+              "check_balance", "cost"});
       fail(kSyntax, what.range, "unknown expectation `" + k + "`", hint.empty() ? "" : "did you mean `" + hint + "`?");
     }
     add(w, e);
@@ -519,6 +545,15 @@ std::string trimmed(std::string_view s) {
 }
 
 }  // namespace
+
+Amount normalized(Amount a) {
+  if (a.digits == 0) a.exponent = 0;
+  while (a.digits != 0 && a.digits % 10 == 0) {
+    a.digits /= 10;
+    ++a.exponent;
+  }
+  return a;
+}
 
 ScenarioParse parse_scenario(const lang::SourceFile& file) {
   ScenarioParse result;

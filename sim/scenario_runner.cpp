@@ -67,6 +67,11 @@ std::string describe(const gd::MsccAnswer& m) {
 std::string describe(const gd::CreditControlAnswer& a) {
   std::string s = std::to_string(gd::code_value(a.result_code));
   if (a.failed_avp) s += " failed-avp " + std::to_string(a.failed_avp->code);
+  if (a.check_balance_result) s += " check-balance " + std::to_string(static_cast<int>(*a.check_balance_result));
+  if (a.cost_information) {
+    s += " cost " + std::to_string(a.cost_information->value_digits) + "e" +
+         std::to_string(a.cost_information->exponent) + " (" + std::to_string(a.cost_information->currency_code) + ")";
+  }
   for (const gd::MsccAnswer& m : a.mscc) s += "; " + describe(m);
   return s;
 }
@@ -160,6 +165,22 @@ bool check(const gd::AnswerOrStatus& answer, const Expectation& e, std::string* 
     case ExpectKind::kFailedAvp:
       *got = a.failed_avp ? "Failed-AVP " + std::to_string(a.failed_avp->code) : "no Failed-AVP";
       return a.failed_avp && a.failed_avp->code == e.code;
+    case ExpectKind::kCheckBalance:
+      *got = a.check_balance_result ? (*a.check_balance_result == gd::CheckBalanceResult::kEnoughCredit
+                                           ? "enough_credit" : "no_credit")
+                                    : "no Check-Balance-Result";
+      return a.check_balance_result && static_cast<uint32_t>(*a.check_balance_result) == e.code;
+    case ExpectKind::kCost: {
+      if (!a.cost_information) {
+        *got = "no Cost-Information";
+        return false;
+      }
+      const gd::CostInformation& c = *a.cost_information;
+      *got = "cost " + std::to_string(c.value_digits) + "e" + std::to_string(c.exponent) + " currency " +
+             std::to_string(c.currency_code);
+      return normalized(Amount{.digits = c.value_digits, .exponent = c.exponent, .currency = c.currency_code}) ==
+             e.cost;
+    }
     case ExpectKind::kNoMscc: {
       std::string why;
       const gd::MsccAnswer* m = e.rating_group ? find_mscc(a, e, &why) : nullptr;

@@ -127,6 +127,24 @@ TEST(ScenarioParser, Expectations) {
   EXPECT_EQ(e[14].text, "expect unavailable");
 }
 
+TEST(ScenarioParser, CheckBalanceAndCost) {
+  Scenario s = parse_ok(
+      "event e1 subscriber e164:1 action price_enquiry rg 100 rsu 300 tokens\n"
+      "expect cost 1.50 CNY\n"
+      "expect cost 0 EUR\n"
+      "expect check_balance no_credit\n");
+  const auto& e = s.steps.at(0).expectations;
+  ASSERT_EQ(e.size(), 3u);
+  EXPECT_EQ(e[0].kind, ExpectKind::kCost);
+  EXPECT_EQ(e[0].cost, (Amount{.digits = 15, .exponent = -1, .currency = 156}));
+  EXPECT_EQ(e[0].cost, normalized(Amount{.digits = 1500, .exponent = -3, .currency = 156}));
+  EXPECT_EQ(e[1].cost, normalized(Amount{.digits = 0, .exponent = -2, .currency = 978}));
+  EXPECT_EQ(e[2].kind, ExpectKind::kCheckBalance);
+  EXPECT_EQ(e[2].code, 1u);
+  EXPECT_NE(first_error("event e1 subscriber e164:1\nexpect cost 1.5 XYZ\n").find("unknown currency `XYZ`"),
+            std::string::npos);
+}
+
 TEST(ScenarioParser, Resend) {
   Scenario s = parse_ok(
       "initial s1 subscriber e164:1 rg 1 rsu\n"

@@ -1,7 +1,8 @@
 // A fixed-behaviour Gy server for gyrate-sim's end-to-end tests (not an OCS): each subscriber has
 // `--limit` units in every unit kind; a grant is what the MSCC asks (or `--default-grant`) up to
 // what is left, the last one with Final-Unit-Indication TERMINATE, and 4012 once nothing is left.
-// Subscription-Id-Data starting with `--unknown-prefix` is answered 5030, with `--silent-prefix`
+// PRICE_ENQUIRY is priced at 0.005 CNY a unit, CHECK_BALANCE says whether service-specific units
+// are left. Subscription-Id-Data starting with `--unknown-prefix` is answered 5030, with `--silent-prefix`
 // not at all. A repeated Session-Id + CC-Request-Number gets the stored answer (no second grant).
 // Prints `sim_test_server listening on 127.0.0.1:PORT` when ready; stops on SIGTERM.
 #include <pthread.h>
@@ -83,6 +84,19 @@ gd::CreditControlAnswer answer(const gd::CreditControlRequest& q) {
   std::string subscriber = q.subscription_ids.empty() ? "" : q.subscription_ids.front().data;
   if (subscriber.empty() || starts_with(subscriber, g_config.unknown_prefix)) {
     a.result_code = gd::ResultCode::kUserUnknown;
+    return a;
+  }
+  // PRICE_ENQUIRY: 0.005 CNY a unit asked, nothing granted; CHECK_BALANCE: whether any is left.
+  if (q.requested_action == gd::RequestedAction::kPriceEnquiry) {
+    uint64_t units = 0;
+    for (const gd::MsccRequest& m : q.mscc) units += asked(m.requested).second;
+    a.cost_information = gd::CostInformation{.value_digits = static_cast<int64_t>(units * 5), .exponent = -3,
+                                             .currency_code = 156, .cost_unit = std::nullopt};
+    return a;
+  }
+  if (q.requested_action == gd::RequestedAction::kCheckBalance) {
+    bool left = g_granted[subscriber + "/0"] < g_config.limit;
+    a.check_balance_result = left ? gd::CheckBalanceResult::kEnoughCredit : gd::CheckBalanceResult::kNoCredit;
     return a;
   }
   bool any_granted = q.mscc.empty();

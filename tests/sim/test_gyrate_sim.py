@@ -92,7 +92,7 @@ class GyrateSim(unittest.TestCase):
         s = self.server("--limit", "1000")
         r = s.sim("scenario", scenario("grants.gysc"))
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertTrue(r.stdout.endswith("20 passed, 0 failed\n"), r.stdout)
+        self.assertTrue(r.stdout.endswith("24 passed, 0 failed\n"), r.stdout)
         self.assertIn("PASS expect rg 200 final terminate", r.stdout)
         self.assertIn("resend (T) CCR-U s1 #2", r.stdout)
         self.assertNotIn("FAIL", r.stdout)
@@ -114,8 +114,8 @@ class GyrateSim(unittest.TestCase):
         self.assertNotIn("PASS", r.stdout)
         self.assertIn("failing.gysc: 1 passed, 1 failed", r.stdout)
         # grants.gysc runs on fresh Session-Ids; its subscriber's limit is untouched by failing.gysc.
-        self.assertIn("grants.gysc: 20 passed, 0 failed", r.stdout)
-        self.assertTrue(r.stdout.endswith("21 passed, 1 failed\n"), r.stdout)
+        self.assertIn("grants.gysc: 24 passed, 0 failed", r.stdout)
+        self.assertTrue(r.stdout.endswith("25 passed, 1 failed\n"), r.stdout)
 
     def test_a_file_that_does_not_parse_sends_nothing(self):
         # No server at all: parsing comes first.

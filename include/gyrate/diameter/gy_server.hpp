@@ -39,6 +39,10 @@ class GyServer {
  public:
   // Starts the core and returns once it listens. `handler` must outlive the server.
   static Expected<std::unique_ptr<GyServer>> start(GyServerOptions options, GyHandler& handler);
+  // Serves Gy on the core of the freeDiameter daemon this code runs in (the .fdx extension): the
+  // daemon's configuration decides identity, ports and TLS; only allowed_peers, the failover AVPs
+  // and on_answer are taken from `options`.
+  static Expected<std::unique_ptr<GyServer>> attach(GyServerOptions options, GyHandler& handler);
   ~GyServer();
   GyServer(const GyServer&) = delete;
   GyServer& operator=(const GyServer&) = delete;
@@ -51,6 +55,7 @@ class GyServer {
   GyServer() = default;
   uint16_t port_ = 0;
   bool running_ = false;
+  bool attached_ = false;  // to a daemon's core: stop() detaches and leaves the core running
 };
 
 // A TCP port nothing listens on now, on 127.0.0.1 (the kernel's pick).

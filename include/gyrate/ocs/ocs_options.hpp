@@ -32,6 +32,9 @@ struct OcsOptions {
   std::string admin_token_file;   // required when admin_address is not loopback
 
   bool interpreter = false;  // evaluate with the reference interpreter instead of the JIT
+  // Serve Gy on the core of the freeDiameter daemon this runs in (gyrate_gy.fdx) instead of
+  // starting one; the daemon's configuration then decides identity, ports and TLS.
+  bool in_daemon = false;
 };
 
 // What parse_ocs_args found: options, or the `--help` text to print (exit 0).

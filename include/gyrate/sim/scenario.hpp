@@ -44,7 +44,19 @@ enum class ExpectKind : uint8_t {
   kFailedAvp,     // Failed-AVP names this AVP code
   kUnavailable,   // no answer in time
   kNoMscc,        // the answer has no MSCC for this rating group (or none at all)
+  kCheckBalance,  // Check-Balance-Result (code: 0 ENOUGH_CREDIT, 1 NO_CREDIT)
+  kCost,          // Cost-Information: the amount and the currency
 };
+
+// An exact decimal amount, digits x 10^exponent, normalized (no trailing zero digit) so equal
+// amounts compare equal.
+struct Amount {
+  int64_t digits = 0;
+  int32_t exponent = 0;
+  uint32_t currency = 0;  // ISO 4217 numeric
+  bool operator==(const Amount&) const = default;
+};
+Amount normalized(Amount a);
 
 struct Expectation {
   ExpectKind kind = ExpectKind::kResult;
@@ -56,6 +68,7 @@ struct Expectation {
   bool at_least = false;                  // granted >= quantity
   diameter::FinalUnitAction action = diameter::FinalUnitAction::kTerminate;
   std::optional<std::string> argument;    // redirect address, filter id
+  Amount cost;                            // kCost
 };
 
 struct Step {

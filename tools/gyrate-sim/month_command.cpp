@@ -1,0 +1,267 @@
+// gyrate-sim month: flags -> MonthOptions, the Gy client's exchange, bills from the server's
+// admin API (HTTP, here so that gyrate_sim stays free of it), a progress line on stderr, the
+// report on stdout (text or JSON) and the CSV and SVG files.
+#include <httplib.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "connection.hpp"
+#include "gyrate/ruleslang/calendar.hpp"
+#include "gyrate/sim/month.hpp"
+#include "gyrate/sim/month_report.hpp"
+#include "gyrate/sim/population.hpp"
+
+namespace gyrate::sim_tool {
+namespace {
+
+void help() {
+  std::printf(
+      "usage: gyrate-sim month --population FILE [flags] [connection flags]\n\n"
+      "Plays a calendar month of LLM-gateway and packet-gateway sessions of a population against a\n"
+      "Gy server, hour by hour in simulated time (Event-Timestamp on every CCR; run the server with\n"
+      "its clock driven by the requests), then prints per plan: subscribers, tokens and data used,\n"
+      "denials, final-unit events, revenue and the effective price per million tokens.\n"
+      "Exit status: 0 when the month played, 1 when the server stopped answering, 2 on bad flags,\n"
+      "a bad population file or no connection.\n\n"
+      "  --population FILE        the subscribers and what they do (JSON lines; docs/simulator.md)\n"
+      "  --start YYYY-MM-DD       the first local day played (default: the 1st of this month)\n"
+      "  --days N                 days to play (default: up to the same day of the next month)\n"
+      "  --seed N                 the randomness; a seed plays the same month (default 1)\n"
+      "  --threads N              worker threads, each with its own subscribers (default 2)\n"
+      "  --admin URL              the server's admin API (http://127.0.0.1:8080): bills from\n"
+      "                           GET /v1/subscribers/{id} (spend, fees_charged, currency)\n"
+      "  --admin-token-file PATH  a bearer token for the admin API\n"
+      "  --csv PATH               one row per subscriber\n"
+      "  --svg PATH               a chart of cumulative tokens and data per plan, denials marked\n"
+      "  --json                   the report as one JSON object on stdout\n"
+      "  --subscribers            the text report lists every subscriber too\n"
+      "  --no-progress            no progress line on stderr\n\n%s",
+      kConnectionHelp);
+}
+
+struct Flags {
+  std::string population, admin, admin_token_file, csv, svg;
+  bool json = false, per_subscriber = false, progress = true;
+  sim::MonthOptions month;
+};
+
+bool parse_number(std::string_view text, uint64_t max, uint64_t* out) {
+  if (text.empty() || text.size() > 19) return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (v > max) return false;
+  *out = v;
+  return true;
+}
+
+// 2 on a bad flag (printed), 0 when --help was shown, -1 to go on.
+int parse_flags(std::span<char*> args, Flags* f) {
+  lang::calendar::CivilDate today = lang::calendar::civil_from_days(
+      static_cast<int64_t>(std::time(nullptr)) / 86'400);
+  f->month.start_year = static_cast<int>(today.year);
+  f->month.start_month = today.month;
+  f->month.start_day = 1;
+  f->month.threads = 2;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      help();
+      return 0;
+    }
+    if (flag == "--json") { f->json = true; continue; }
+    if (flag == "--subscribers") { f->per_subscriber = true; continue; }
+    if (flag == "--no-progress") { f->progress = false; continue; }
+    if (i + 1 >= args.size()) {
+      std::fprintf(stderr, "gyrate-sim month: unknown flag or missing value: %s\n", args[i]);
+      return 2;
+    }
+    std::string value = args[++i];
+    uint64_t n = 0;
+    auto bad = [&](const char* what) {
+      std::fprintf(stderr, "gyrate-sim month: %s wants %s, got `%s`\n", args[i - 1], what,
+                   value.c_str());
+      return 2;
+    };
+    if (flag == "--population") {
+      f->population = value;
+    } else if (flag == "--start") {
+      auto d = lang::calendar::parse_date(value);
+      if (!d) return bad("a date YYYY-MM-DD");
+      f->month.start_year = static_cast<int>(d->year);
+      f->month.start_month = d->month;
+      f->month.start_day = d->day;
+    } else if (flag == "--days") {
+      if (!parse_number(value, 366, &n) || n == 0) return bad("1..366");
+      f->month.days = static_cast<int>(n);
+    } else if (flag == "--seed") {
+      if (!parse_number(value, UINT64_MAX, &n)) return bad("a whole number");
+      f->month.seed = n;
+    } else if (flag == "--threads") {
+      if (!parse_number(value, 256, &n) || n == 0) return bad("1..256");
+      f->month.threads = static_cast<int>(n);
+    } else if (flag == "--admin") {
+      f->admin = value;
+    } else if (flag == "--admin-token-file") {
+      f->admin_token_file = value;
+    } else if (flag == "--csv") {
+      f->csv = value;
+    } else if (flag == "--svg") {
+      f->svg = value;
+    } else {
+      std::fprintf(stderr, "gyrate-sim month: unknown flag %s (see --help)\n", args[i - 1]);
+      return 2;
+    }
+  }
+  if (f->population.empty()) {
+    std::fprintf(stderr, "gyrate-sim month: --population FILE is required\n");
+    return 2;
+  }
+  return -1;
+}
+
+std::string percent_encoded(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+// Bills from GET {admin}/v1/subscribers/{id}. A failure is reported once on stderr; that
+// account's bill is then missing from the report.
+class AdminBills {
+ public:
+  AdminBills(const std::string& url, std::string token) : client_(url), token_(std::move(token)) {
+    client_.set_connection_timeout(5);
+    client_.set_read_timeout(10);
+  }
+
+  std::optional<sim::Bill> operator()(const std::string& account) {
+    std::lock_guard lock(mutex_);
+    httplib::Headers headers;
+    if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+    auto response = client_.Get(("/v1/subscribers/" + percent_encoded(account)).c_str(), headers);
+    if (!response) return complain(account, "no answer (" + httplib::to_string(response.error()) +
+                                                ")");
+    if (response->status != 200) {
+      return complain(account, "HTTP " + std::to_string(response->status));
+    }
+    nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("spend") ||
+        !body["spend"].is_number_integer() || !body.contains("fees_charged") ||
+        !body["fees_charged"].is_number_integer()) {
+      return complain(account, "no integer spend and fees_charged in the answer");
+    }
+    sim::Bill bill;
+    bill.spend = body["spend"].get<int64_t>();
+    bill.fees_charged = body["fees_charged"].get<int64_t>();
+    if (body.contains("currency") && body["currency"].is_string()) {
+      bill.currency = body["currency"].get<std::string>();
+    }
+    return bill;
+  }
+
+ private:
+  std::optional<sim::Bill> complain(const std::string& account, const std::string& why) {
+    if (!complained_) {
+      std::fprintf(stderr, "gyrate-sim month: no bill for %s from the admin API: %s%s\n",
+                   account.c_str(), why.c_str(), " (further failures are not shown)");
+      complained_ = true;
+    }
+    return std::nullopt;
+  }
+
+  std::mutex mutex_;
+  httplib::Client client_;
+  std::string token_;
+  bool complained_ = false;
+};
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) std::fprintf(stderr, "gyrate-sim month: cannot write %s\n", path.c_str());
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+int month_command(const ConnectionOptions& connection, std::span<char*> args) {
+  Flags f;
+  if (int rc = parse_flags(args, &f); rc >= 0) return rc;
+  Expected<sim::Population> population = sim::read_population(f.population);
+  if (!population) {
+    std::fprintf(stderr, "%s\n", population.status().message().c_str());
+    return 2;
+  }
+  std::unique_ptr<AdminBills> bills;
+  if (!f.admin.empty()) {
+    std::string token;
+    if (!f.admin_token_file.empty()) {
+      std::ifstream in(f.admin_token_file);
+      if (!in || !std::getline(in, token) || token.empty()) {
+        std::fprintf(stderr, "gyrate-sim month: cannot read a token from %s\n",
+                     f.admin_token_file.c_str());
+        return 2;
+      }
+    }
+    bills = std::make_unique<AdminBills>(f.admin, token);
+    f.month.bill_of = [&bills](const std::string& account) { return (*bills)(account); };
+  }
+  std::unique_ptr<diameter::GyClient> client = connect_or_complain(connection);
+  if (!client) return 2;
+  f.month.origin_host = connection.identity;
+  f.month.origin_realm = connection.realm;
+  f.month.destination_realm.clear();  // the client fills in the realm the server announced
+  if (f.progress) {
+    f.month.progress = [](const sim::MonthProgress& p) {
+      std::fprintf(stderr, "\rday %d of %d, %llu CCRs, %.0f CCR/s   ", p.day, p.days,
+                   static_cast<unsigned long long>(p.ccrs), p.ccr_per_second);
+      if (p.day == p.days) std::fprintf(stderr, "\n");
+      std::fflush(stderr);
+    };
+  }
+  sim::Exchange exchange = [&client](const diameter::CreditControlRequest& ccr) {
+    return client->exchange(ccr);
+  };
+  Expected<sim::MonthReport> report = sim::run_month(exchange, *population, f.month);
+  client->close();
+  if (!report) {
+    std::fprintf(stderr, "gyrate-sim month: %s\n", report.status().message().c_str());
+    return report.status().code() == ErrorCode::kInvalidArgument ? 2 : 1;
+  }
+  bool written = true;
+  if (!f.csv.empty()) written = write_file(f.csv, sim::month_csv(*report)) && written;
+  if (!f.svg.empty()) written = write_file(f.svg, sim::month_svg(*report)) && written;
+  std::fputs(f.json ? sim::month_json(*report).c_str()
+                    : sim::month_text(*report, f.per_subscriber).c_str(),
+             stdout);
+  if (!f.json) {
+    if (!f.csv.empty()) std::printf("CSV: %s\n", f.csv.c_str());
+    if (!f.svg.empty()) std::printf("chart: %s\n", f.svg.c_str());
+  }
+  return written ? 0 : 1;
+}
+
+}  // namespace gyrate::sim_tool
