@@ -456,7 +456,10 @@ void GyHandler::event(Call& call) {
         if (action == RequestedAction::kCheckBalance) {
           all_enough = all_enough && rated && quote.covered;
         } else {
-          if (rated && !quote.available) code = ResultCode::kCreditLimitReached;
+          // The quote prices overage but knows no cap: at the spend cap (or a full window) the
+          // decision itself says nothing can be had now.
+          bool refused = e->answer.outcome == Outcome::kExhausted;
+          if (rated && (!quote.available || refused)) code = ResultCode::kCreditLimitReached;
           total_cost += quote.cost;
           currency = e->currency;
         }

@@ -22,14 +22,13 @@
 #include "fd_core.hpp"
 #include "fd_gy_codec.hpp"
 #include "fd_msg_edit.hpp"
+#include "gy_exchange.hpp"
 #include "gy_fixtures.hpp"
 
 namespace gd = gyrate::diameter;
 namespace fd = gyrate::diameter::fd;
 
 namespace {
-
-constexpr auto kAnswerTimeout = std::chrono::seconds(5);
 
 struct Args {
   std::string mode;
@@ -116,18 +115,7 @@ struct Report {
   }
 };
 
-// Sends a CCR (after `tamper` edits the built message) and returns the parsed answer.
-gd::Decoded<gd::CreditControlAnswer> exchange(const gd::CreditControlRequest& q,
-                                             const std::function<void(struct msg*)>& tamper = {}) {
-  auto built = fd::build_ccr(q);
-  if (!built) return gd::DecodeError{gd::ResultCode::kUnableToComply, std::nullopt, built.status().to_string()};
-  if (tamper) tamper(*built);
-  auto answer = fd::send_and_wait(*built, kAnswerTimeout);
-  if (!answer) return gd::DecodeError{gd::ResultCode::kUnableToDeliver, std::nullopt, answer.status().to_string()};
-  auto parsed = fd::parse_cca(*answer);
-  fd_msg_free(*answer);
-  return parsed;
-}
+using fd::testing::exchange;
 
 // Names the answer fields that differ, so a failure says where to look.
 std::string differences(const gd::CreditControlAnswer& got, const gd::CreditControlAnswer& want) {

@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Malformed CCRs at gyrate-ocs (ctest e2e.ocs_malformed, label e2e): ocs_malformed_client sends
+CC-Request-Type 99 and Requested-Action 7 (5004 with the value in Failed-AVP), CCRs missing
+Service-Context-Id or CC-Request-Number (5005 from the stack, completed to a CCA), one without
+Subscription-Id (5005, Failed-AVP 443), an unknown subscriber (5030) and an unknown Session-Id
+(5002), then a valid CCR-I and CCR-T. Afterwards the server is still up and serves another client
+(gyrate-sim), and stops cleanly."""
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ocs_harness import CLIENT_ID, Ocs, probe, verdict  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CATALOG = os.path.join(HERE, "crash.tariff")
+SUBSCRIBERS = os.path.join(HERE, "crash_subscribers.csv")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--ocs", required=True)
+    p.add_argument("--client", required=True)
+    p.add_argument("--sim", required=True)
+    args = p.parse_args()
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="ocs_malformed.") as work:
+        ocs = Ocs(args.ocs, CATALOG, os.path.join(work, "store"), [SUBSCRIBERS], (),
+                  ("malformed.gyrate.test", CLIENT_ID))
+        try:
+            r = subprocess.run([args.client, "--port", str(free_port()), "--conf", os.path.join(work, "client.conf"),
+                                "--server-port", str(ocs.port), "--subscriber", "8613900000001"],
+                               capture_output=True, text=True, timeout=60)
+            print(r.stdout.strip(), flush=True)
+            if r.returncode != 0:
+                failures.append(f"ocs_malformed_client exit status {r.returncode}:\n{r.stderr}")
+            if ocs.proc.poll() is not None:
+                failures.append("gyrate-ocs died")
+            probe(ocs, args.sim, work, "initial p subscriber e164:8613900000002 rg 100 rsu 5 tokens\n"
+                  "expect result 2001\nexpect rg 100 granted 5 tokens\n", failures,
+                  "another client is not served after the malformed CCRs")
+        finally:
+            code = ocs.stop()
+        return verdict(ocs, failures, code,
+                       "every malformed CCR answered with its code, and the server kept serving")
+
+if __name__ == "__main__":
+    sys.exit(main())
