@@ -174,7 +174,10 @@ Status Journal::recover(const RecoveryHandlers& handlers) {
         continue;
       }
 
-      const std::string reason = describe_damage(data, offset, previous);
+      const std::string reason =
+          data.find_first_not_of('\0', offset) == std::string_view::npos
+              ? "nothing but zeros: space allocated ahead of records never written"
+              : describe_damage(data, offset, previous);
       const std::optional<size_t> resume = find_record(data, offset + 1, previous);
       bool valid_after = resume.has_value();
       if (!valid_after) {
