@@ -3,9 +3,11 @@
 #include "gyrate/engine/embedded_store.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "account_codec.hpp"
 #include "gyrate/engine/cdr_files.hpp"
+#include "journal_record.hpp"
 
 namespace gyrate::engine {
 namespace {
@@ -68,10 +70,7 @@ Expected<std::unique_ptr<EmbeddedStore>> EmbeddedStore::open(const std::filesyst
         *answered->mutable_answer() = std::move(*change.mutable_answer());
       }
       if (entry.sequence <= s.cdrs_exported_) continue;
-      for (const store::Cdr& c : change.cdrs()) {
-        s.pending_cdrs_.push_back(codec::decode(c));
-        s.pending_cdrs_.back().sequence = entry.sequence;
-      }
+      for (const store::Cdr& c : change.cdrs()) s.keep_pending(entry.sequence, codec::decode(c));
     }
     return Status::ok();
   };
@@ -111,19 +110,9 @@ Expected<AccountState> EmbeddedStore::load(std::string_view id,
 }
 
 ApplyResult EmbeddedStore::apply(std::span<const AccountChange> changes) {
-  // Reused per thread: the messages keep their allocations between calls.
-  thread_local store::AccountChanges record;
-  thread_local std::string body;
-  record.Clear();
-  for (const AccountChange& c : changes) {
-    store::AccountChange* out = record.add_changes();
-    codec::encode(*c.state, *out->mutable_state());
-    if (c.key != nullptr) codec::encode(*c.key, *out->mutable_key());
-    if (c.answer != nullptr) codec::encode(*c.answer, *out->mutable_answer());
-    for (const Cdr& cdr : c.cdrs) codec::encode(cdr, *out->add_cdrs());
-  }
+  thread_local std::string body;  // reused per thread: keeps its capacity between calls
   body.clear();
-  record.SerializeToString(&body);
+  journal_record::encode(changes, body);
   Expected<uint64_t> sequence = journal_->append(body);
   ApplyResult result;
   if (!sequence) {
@@ -133,12 +122,30 @@ ApplyResult EmbeddedStore::apply(std::span<const AccountChange> changes) {
   }
   std::lock_guard lock(cdr_mutex_);
   for (const AccountChange& c : changes) {
-    for (const Cdr& cdr : c.cdrs) {
-      pending_cdrs_.push_back(cdr);
-      pending_cdrs_.back().sequence = *sequence;
-    }
+    for (const Cdr& cdr : c.cdrs) keep_pending(*sequence, cdr);
   }
   return result;
+}
+
+void EmbeddedStore::keep_pending(uint64_t sequence, const Cdr& cdr) {
+  const size_t offset = pending_cdr_bytes_.size();
+  journal_record::encode(cdr, pending_cdr_bytes_);
+  pending_cdrs_.push_back({sequence, offset, pending_cdr_bytes_.size() - offset});
+}
+
+std::vector<Cdr> EmbeddedStore::pending_up_to(uint64_t last) const {
+  std::vector<Cdr> out;
+  store::Cdr message;
+  for (const PendingCdr& p : pending_cdrs_) {
+    if (p.sequence > last) continue;
+    // The bytes were encoded by this process, so they parse.
+    message.ParseFromArray(pending_cdr_bytes_.data() + p.offset, static_cast<int>(p.size));
+    out.push_back(codec::decode(message));
+    out.back().sequence = p.sequence;
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Cdr& a, const Cdr& b) { return a.sequence < b.sequence; });
+  return out;
 }
 
 Status EmbeddedStore::checkpoint(const AccountSource& accounts) {
@@ -159,20 +166,24 @@ Status EmbeddedStore::checkpoint(const AccountSource& accounts) {
   std::vector<Cdr> exported;
   {
     std::lock_guard lock(cdr_mutex_);
-    for (const Cdr& c : pending_cdrs_) {
-      if (c.sequence <= covered) exported.push_back(c);
-    }
+    exported = pending_up_to(covered);
   }
   if (!exported.empty()) {
-    std::stable_sort(exported.begin(), exported.end(),
-                     [](const Cdr& a, const Cdr& b) { return a.sequence < b.sequence; });
     if (Status s = write_cdr_files(dir_ / "cdr", exported, covered, true); !s) return s;
   }
   snapshot.set_cdrs_exported(covered);
   if (Status s = journal_->write_snapshot(snapshot.SerializeAsString(), covered); !s) return s;
   std::lock_guard lock(cdr_mutex_);
   cdrs_exported_ = std::max(cdrs_exported_, covered);
-  std::erase_if(pending_cdrs_, [covered](const Cdr& c) { return c.sequence <= covered; });
+  std::vector<PendingCdr> kept;
+  std::string kept_bytes;
+  for (const PendingCdr& p : pending_cdrs_) {
+    if (p.sequence <= covered) continue;
+    kept.push_back({p.sequence, kept_bytes.size(), p.size});
+    kept_bytes.append(pending_cdr_bytes_, p.offset, p.size);
+  }
+  pending_cdrs_ = std::move(kept);
+  pending_cdr_bytes_ = std::move(kept_bytes);
   return Status::ok();
 }
 
@@ -182,10 +193,7 @@ JournalStats EmbeddedStore::journal_stats() const { return journal_->stats(); }
 
 std::vector<Cdr> EmbeddedStore::pending_cdrs() const {
   std::lock_guard lock(cdr_mutex_);
-  std::vector<Cdr> out(pending_cdrs_.begin(), pending_cdrs_.end());
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Cdr& a, const Cdr& b) { return a.sequence < b.sequence; });
-  return out;
+  return pending_up_to(std::numeric_limits<uint64_t>::max());
 }
 
 std::vector<std::filesystem::path> EmbeddedStore::cdr_files() const {

@@ -1,11 +1,10 @@
 // EmbeddedStore: the default AccountStore. The accounts live in the engine's memory; every
 // change is one journal record (the full next state of each account it touched, the answer and
-// the CDRs), durable before apply() returns. Start-up is the newest snapshot plus the records
+// the CDRs, encoded by hand: journal_record.hpp), durable before apply() returns. Start-up is the newest snapshot plus the records
 // after it; a checkpoint writes a snapshot and exports the CDRs it covers to files
 // (docs/engine.md, "Store").
 #pragma once
 
-#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -52,8 +51,19 @@ class EmbeddedStore final : public AccountStore {
   std::vector<std::string> warnings_;
   std::mutex checkpoint_mutex_;
   mutable std::mutex cdr_mutex_;
-  std::deque<Cdr> pending_cdrs_;  // in sequence order per account; sorted on export (a deque:
-                                  // growing it never moves the CDRs already kept)
+  // CDRs durable in the journal but not yet exported, each kept as its encoded gyrate.store.Cdr
+  // in pending_cdr_bytes_ (appending bytes costs less than copying a Cdr's seven strings). In
+  // sequence order per account; sorted on export.
+  struct PendingCdr {
+    uint64_t sequence = 0;
+    size_t offset = 0;
+    size_t size = 0;
+  };
+  std::vector<PendingCdr> pending_cdrs_;
+  std::string pending_cdr_bytes_;
+  void keep_pending(uint64_t sequence, const Cdr& cdr);  // under cdr_mutex_
+  // The pending CDRs of sequences up to `last`, sorted by sequence (under cdr_mutex_).
+  std::vector<Cdr> pending_up_to(uint64_t last) const;
   uint64_t cdrs_exported_ = 0;     // the last sequence whose CDRs are in an export file
 };
 
