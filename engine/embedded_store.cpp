@@ -3,7 +3,6 @@
 #include "gyrate/engine/embedded_store.hpp"
 
 #include <algorithm>
-#include <limits>
 
 #include "account_codec.hpp"
 #include "gyrate/engine/cdr_files.hpp"
@@ -69,8 +68,6 @@ Expected<std::unique_ptr<EmbeddedStore>> EmbeddedStore::open(const std::filesyst
         *answered->mutable_key() = std::move(*change.mutable_key());
         *answered->mutable_answer() = std::move(*change.mutable_answer());
       }
-      if (entry.sequence <= s.cdrs_exported_) continue;
-      for (const store::Cdr& c : change.cdrs()) s.keep_pending(entry.sequence, codec::decode(c));
     }
     return Status::ok();
   };
@@ -118,33 +115,26 @@ ApplyResult EmbeddedStore::apply(std::span<const AccountChange> changes) {
   if (!sequence) {
     result.outcome = ApplyOutcome::kUnavailable;
     result.error = sequence.status();
-    return result;
-  }
-  std::lock_guard lock(cdr_mutex_);
-  for (const AccountChange& c : changes) {
-    for (const Cdr& cdr : c.cdrs) keep_pending(*sequence, cdr);
   }
   return result;
 }
 
-void EmbeddedStore::keep_pending(uint64_t sequence, const Cdr& cdr) {
-  const size_t offset = pending_cdr_bytes_.size();
-  journal_record::encode(cdr, pending_cdr_bytes_);
-  pending_cdrs_.push_back({sequence, offset, pending_cdr_bytes_.size() - offset});
-}
-
-std::vector<Cdr> EmbeddedStore::pending_up_to(uint64_t last) const {
+Expected<std::vector<Cdr>> EmbeddedStore::journal_cdrs(uint64_t after, uint64_t last) const {
   std::vector<Cdr> out;
-  store::Cdr message;
-  for (const PendingCdr& p : pending_cdrs_) {
-    if (p.sequence > last) continue;
-    // The bytes were encoded by this process, so they parse.
-    message.ParseFromArray(pending_cdr_bytes_.data() + p.offset, static_cast<int>(p.size));
-    out.push_back(codec::decode(message));
-    out.back().sequence = p.sequence;
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Cdr& a, const Cdr& b) { return a.sequence < b.sequence; });
+  store::AccountChanges record;
+  Status status = journal_->read_records(after, last, [&](const JournalEntry& entry) -> Status {
+    if (!record.ParseFromArray(entry.body.data(), static_cast<int>(entry.body.size()))) {
+      return corrupt_record(entry.sequence, "not a gyrate.store.AccountChanges");
+    }
+    for (const store::AccountChange& change : record.changes()) {
+      for (const store::Cdr& c : change.cdrs()) {
+        out.push_back(codec::decode(c));
+        out.back().sequence = entry.sequence;
+      }
+    }
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
   return out;
 }
 
@@ -163,27 +153,14 @@ Status EmbeddedStore::checkpoint(const AccountSource& accounts) {
       codec::encode(answer, *r->mutable_answer());
     });
   });
-  std::vector<Cdr> exported;
-  {
-    std::lock_guard lock(cdr_mutex_);
-    exported = pending_up_to(covered);
-  }
-  if (!exported.empty()) {
-    if (Status s = write_cdr_files(dir_ / "cdr", exported, covered, true); !s) return s;
+  Expected<std::vector<Cdr>> exported = journal_cdrs(cdrs_exported_, covered);
+  if (!exported) return exported.status();
+  if (!exported->empty()) {
+    if (Status s = write_cdr_files(dir_ / "cdr", *exported, covered, true); !s) return s;
   }
   snapshot.set_cdrs_exported(covered);
   if (Status s = journal_->write_snapshot(snapshot.SerializeAsString(), covered); !s) return s;
-  std::lock_guard lock(cdr_mutex_);
   cdrs_exported_ = std::max(cdrs_exported_, covered);
-  std::vector<PendingCdr> kept;
-  std::string kept_bytes;
-  for (const PendingCdr& p : pending_cdrs_) {
-    if (p.sequence <= covered) continue;
-    kept.push_back({p.sequence, kept_bytes.size(), p.size});
-    kept_bytes.append(pending_cdr_bytes_, p.offset, p.size);
-  }
-  pending_cdrs_ = std::move(kept);
-  pending_cdr_bytes_ = std::move(kept_bytes);
   return Status::ok();
 }
 
@@ -192,8 +169,9 @@ const RecoveryReport& EmbeddedStore::recovery() const { return journal_->recover
 JournalStats EmbeddedStore::journal_stats() const { return journal_->stats(); }
 
 std::vector<Cdr> EmbeddedStore::pending_cdrs() const {
-  std::lock_guard lock(cdr_mutex_);
-  return pending_up_to(std::numeric_limits<uint64_t>::max());
+  std::lock_guard lock(checkpoint_mutex_);
+  Expected<std::vector<Cdr>> pending = journal_cdrs(cdrs_exported_, journal_->last_sequence());
+  return pending ? std::move(*pending) : std::vector<Cdr>();
 }
 
 std::vector<std::filesystem::path> EmbeddedStore::cdr_files() const {

@@ -254,9 +254,4 @@ void encode(std::span<const AccountChange> changes, std::string& out) {
   }
 }
 
-void encode(const Cdr& c, std::string& out) {
-  Wire w(out);
-  cdr(w, c);
-}
-
 }  // namespace gyrate::engine::journal_record

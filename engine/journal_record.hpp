@@ -14,7 +14,4 @@ namespace gyrate::engine::journal_record {
 // Appends the record of `changes` to `out`.
 void encode(std::span<const AccountChange> changes, std::string& out);
 
-// Appends one gyrate.store.Cdr message (without a tag or length).
-void encode(const Cdr& cdr, std::string& out);
-
 }  // namespace gyrate::engine::journal_record

@@ -36,7 +36,8 @@ class EmbeddedStore final : public AccountStore {
   const RecoveryReport& recovery() const;
   const std::vector<std::string>& warnings() const { return warnings_; }
   JournalStats journal_stats() const;
-  // CDRs durable in the journal but not yet in an export file, oldest first.
+  // CDRs durable in the journal but not yet in an export file, oldest first (read back from
+  // the journal; empty if it cannot be read).
   std::vector<Cdr> pending_cdrs() const;
   // Export files so far (dir/cdr/cdrs-<last sequence>.jsonl and .pb), oldest first.
   std::vector<std::filesystem::path> cdr_files() const;
@@ -49,22 +50,12 @@ class EmbeddedStore final : public AccountStore {
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<Recovered> recovered_;  // replayed protos, until preload() takes them
   std::vector<std::string> warnings_;
-  std::mutex checkpoint_mutex_;
-  mutable std::mutex cdr_mutex_;
-  // CDRs durable in the journal but not yet exported, each kept as its encoded gyrate.store.Cdr
-  // in pending_cdr_bytes_ (appending bytes costs less than copying a Cdr's seven strings). In
-  // sequence order per account; sorted on export.
-  struct PendingCdr {
-    uint64_t sequence = 0;
-    size_t offset = 0;
-    size_t size = 0;
-  };
-  std::vector<PendingCdr> pending_cdrs_;
-  std::string pending_cdr_bytes_;
-  void keep_pending(uint64_t sequence, const Cdr& cdr);  // under cdr_mutex_
-  // The pending CDRs of sequences up to `last`, sorted by sequence (under cdr_mutex_).
-  std::vector<Cdr> pending_up_to(uint64_t last) const;
-  uint64_t cdrs_exported_ = 0;     // the last sequence whose CDRs are in an export file
+  // The CDRs of records after `after` up to `last`, read back from the journal, which is where
+  // CDRs wait for their export: keeping them in memory too cost more than encoding them.
+  Expected<std::vector<Cdr>> journal_cdrs(uint64_t after, uint64_t last) const;
+
+  mutable std::mutex checkpoint_mutex_;  // one checkpoint at a time; guards cdrs_exported_
+  uint64_t cdrs_exported_ = 0;           // the last sequence whose CDRs are in an export file
 };
 
 }  // namespace gyrate::engine

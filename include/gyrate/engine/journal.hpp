@@ -100,6 +100,12 @@ class Journal {
   // exceed the last acknowledged sequence.
   Status write_snapshot(std::string_view state, uint64_t covered_sequence);
 
+  // Reads the records after sequence `after` up to `last` (at most last_sequence()) back from
+  // the segments on disk, oldest first; records a snapshot let go of are gone. Damage is
+  // skipped as start-up's salvage does. Not concurrent with write_snapshot().
+  Status read_records(uint64_t after, uint64_t last,
+                      const std::function<Status(const JournalEntry&)>& fn) const;
+
   const RecoveryReport& recovery() const { return recovery_; }
   JournalStats stats() const;
   uint64_t last_sequence() const;  // the newest acknowledged sequence
@@ -135,7 +141,7 @@ class Journal {
   uint64_t file_bytes_ = 0;
 
   std::mutex snapshot_mutex_;  // one write_snapshot at a time
-  std::mutex files_mutex_;     // segments_ (held briefly: the leader takes it when rotating)
+  mutable std::mutex files_mutex_;  // segments_ (held briefly: the leader takes it when rotating)
   std::vector<std::pair<uint64_t, std::filesystem::path>> segments_;  // first sequence, file
 
   mutable std::mutex mutex_;
