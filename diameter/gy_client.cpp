@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "fd_core.hpp"
+#include "fd_rar.hpp"
 #include "fd_gy_codec.hpp"
 
 namespace gyrate::diameter {
@@ -144,6 +145,9 @@ Expected<std::unique_ptr<GyClient>> GyClient::connect(const ClientOptions& optio
   if (temporary_conf) {
     std::error_code ignored;
     std::filesystem::remove(*temporary_conf, ignored);  // parsed by now (or never will be)
+  }
+  if (started) {
+    started = fd::answer_rars(options.on_rar ? options.on_rar : [](const std::string&) {});
   }
   if (started) started = fd::wait_peer_open(options.server_identity, options.connect_timeout);
   if (!started) {

@@ -355,7 +355,10 @@ void GyHandler::answer_new(Call& call, GySession& s) {
   }
   if (a.result_code == ResultCode::kSuccess) a.result_code = top_level(a.mscc);
   s.final_units = std::any_of(a.mscc.begin(), a.mscc.end(), ends_units);
-  if (q.cc_request_type == CcRequestType::kTermination || q.cc_request_type == CcRequestType::kEvent) {
+  // RFC 4006 5.1: a session ends with its TERMINATION or EVENT, and one whose INITIAL failed at
+  // the command level was never established.
+  if (q.cc_request_type == CcRequestType::kTermination || q.cc_request_type == CcRequestType::kEvent ||
+      (q.cc_request_type == CcRequestType::kInitial && a.result_code != ResultCode::kSuccess)) {
     s.closed = true;
   }
   GySessions::remember(s, q.cc_request_number, a);
