@@ -4,6 +4,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -96,8 +97,11 @@ class Ocs:
         return subprocess.run(self.sim_cmd(sim, *args), capture_output=True, text=True, timeout=timeout)
 
 
-def repo_path(root, path):
-    return path if os.path.isabs(path) else os.path.join(root, path)
+def free_port():
+    """A TCP port free on 127.0.0.1 now (for a client core's own listener)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def probe(ocs, sim, work, text, failures, why):

@@ -7,23 +7,16 @@ Subscription-Id (5005, Failed-AVP 443), an unknown subscriber (5030) and an unkn
 (gyrate-sim), and stops cleanly."""
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ocs_harness import CLIENT_ID, Ocs, probe, verdict  # noqa: E402
+from ocs_harness import CLIENT_ID, Ocs, free_port, probe, verdict  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.join(HERE, "crash.tariff")
 SUBSCRIBERS = os.path.join(HERE, "crash_subscribers.csv")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():

@@ -15,8 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ocs_harness import CLIENT_ID, Ocs, verdict  # noqa: E402
-from test_ocs_malformed import free_port  # noqa: E402
+from ocs_harness import CLIENT_ID, Ocs, free_port, verdict  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
