@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <strings.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
@@ -27,7 +28,7 @@ std::vector<std::string> g_allowed_peers;  // written before fd_core_start, read
 std::unique_ptr<CcrHandler> g_handler;
 struct disp_hdl* g_handler_registration = nullptr;
 struct fd_hook_hdl* g_parsing_error_hook = nullptr;
-int g_log_level = FD_LOG_ERROR;
+std::atomic<int> g_log_level{FD_LOG_ERROR};  // set_log_level may change it while the core runs
 bool g_initialized = false;
 bool g_started = false;
 
@@ -133,8 +134,13 @@ void on_answer(void* data, struct msg** answer) {
   (*done)(a);
 }
 
-void on_expired(void* data, DiamId_t, size_t, struct msg**) {
+void on_expired(void* data, DiamId_t, size_t, struct msg** request) {
   std::unique_ptr<AnswerHandler> done(static_cast<AnswerHandler*>(data));
+  // Disposed of here, or the core frees it itself and logs the whole request at ERROR level.
+  if (*request != nullptr) {
+    fd_msg_free(*request);
+    *request = nullptr;
+  }
   (*done)(nullptr);
 }
 
@@ -239,6 +245,8 @@ void stop_core() {
   if (g_started) fd_core_wait_shutdown_complete();
   g_started = false;
 }
+
+void set_log_level(int level) { g_log_level = level; }
 
 Status wait_peer_open(const std::string& identity, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -50,6 +50,9 @@ Status configure_core(const CoreOptions& options);
 Status start_core(const CoreOptions& options, CcrHandler handler);
 // Stops the core and waits for its threads; safe to call when start_core failed half-way.
 void stop_core();
+// Drops the stack's messages below `level` from now on (a client that stops on purpose silences
+// the dumps of the requests it abandons, which it reports to their callers itself).
+void set_log_level(int level);
 
 // Inside a freeDiameter daemon that runs the core (an extension's fd_ext_init, after the
 // dictionaries it loads): sets up the Gy dictionary, admits `allowed_peers` without TLS (none:

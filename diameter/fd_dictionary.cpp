@@ -70,6 +70,7 @@ constexpr std::array<AvpSpec, kAvpCount> kSpecs{{
     {Avp::kExponent, 429, 0, "Exponent", kI32},
     {Avp::kCurrencyCode, 425, 0, "Currency-Code", kU32},
     {Avp::kCostUnit, 424, 0, "Cost-Unit", kOs},
+    {Avp::kReAuthRequestType, 285, 0, "Re-Auth-Request-Type", kI32},
 }};
 
 constexpr bool specs_in_order() {
@@ -259,6 +260,14 @@ Status setup_gy_dictionary() {
     return s;
   }
   if (Status s = find_or_define_commands(g); !s) return s;
+  // RAR/RAA are in freeDiameter's base dictionary (fd_dict_base_protocol), always loaded.
+  command_code_t reauth = kReAuthCommand;
+  if (int e = fd_dict_search(g.dict, DICT_COMMAND, CMD_BY_CODE_R, &reauth, &g.rar, ENOENT); e != 0) {
+    return fd_error("Re-Auth-Request", e);
+  }
+  if (int e = fd_dict_search(g.dict, DICT_COMMAND, CMD_BY_CODE_A, &reauth, &g.raa, ENOENT); e != 0) {
+    return fd_error("Re-Auth-Answer", e);
+  }
   g_dictionary = g;
   return Status::ok();
 }

@@ -14,6 +14,7 @@
 namespace gyrate::diameter::fd {
 
 inline constexpr uint32_t kCreditControlCommand = 272;  // CCR and CCA
+inline constexpr uint32_t kReAuthCommand = 258;         // RAR and RAA (RFC 6733 8.3)
 
 // Every AVP the codec reads or writes. The table in fd_dictionary.cpp gives code, vendor and type.
 enum class Avp : uint8_t {
@@ -27,7 +28,7 @@ enum class Avp : uint8_t {
   kMultipleServicesIndicator, kMultipleServicesCreditControl, kServiceContextId,
   kTimeQuotaThreshold, kVolumeQuotaThreshold, kReportingReason, kUnitQuotaThreshold,
   kCheckBalanceResult, kCostInformation, kUnitValue, kValueDigits, kExponent, kCurrencyCode,
-  kCostUnit,
+  kCostUnit, kReAuthRequestType,
   kCount
 };
 inline constexpr size_t kAvpCount = static_cast<size_t>(Avp::kCount);
@@ -48,6 +49,8 @@ struct GyDictionary {
   struct dict_object* application = nullptr;
   struct dict_object* ccr = nullptr;
   struct dict_object* cca = nullptr;
+  struct dict_object* rar = nullptr;  // the base protocol's, sent with application 4 (Gy RAR)
+  struct dict_object* raa = nullptr;
   std::array<struct dict_object*, kAvpCount> avps{};
   struct dict_object* avp(Avp id) const { return avps[static_cast<size_t>(id)]; }
 };

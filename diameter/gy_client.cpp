@@ -168,6 +168,9 @@ void GyClient::close() {
     if (state_->closed) return;
     state_->closed = true;
   }
+  // The stack would dump each abandoned request and its shutdown at ERROR/FATAL level; the callers
+  // hear of them through their callbacks.
+  fd::set_log_level(FD_LOG_FATAL + 1);
   fd::stop_core();
   {
     std::lock_guard lock(state_->mutex);

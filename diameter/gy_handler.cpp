@@ -214,6 +214,7 @@ struct GyHandler::Call {
     r.model = ref.model;
     r.requested = requested;
     r.time = time;
+    if (session) session->last_reserve = r;
     return r;
   }
   engine::CommitRequest commit(const MsccRequest& m, const ServiceRef& ref, int64_t used) {

@@ -11,6 +11,7 @@
 
 #include "fd_core.hpp"
 #include "fd_gy_codec.hpp"
+#include "fd_rar.hpp"
 
 namespace gyrate::diameter {
 
@@ -111,6 +112,25 @@ Expected<std::unique_ptr<GyServer>> GyServer::attach(GyServerOptions options, Gy
     return s;
   }
   return server;
+}
+
+void GyServer::reauthorize(const std::vector<GySessionRef>& sessions,
+                           std::function<void(const GySessionRef&, std::optional<ResultCode>)> done) {
+  constexpr auto kRaaTimeout = std::chrono::seconds(5);
+  for (const GySessionRef& ref : sessions) {
+    Expected<struct msg*> rar = fd::build_rar(ref.session_id, ref.origin_host, ref.origin_realm);
+    if (!rar) {
+      std::fprintf(stderr, "gyrate-ocs: cannot build a RAR: %s\n", rar.status().to_string().c_str());
+      if (done) done(ref, std::nullopt);
+      continue;
+    }
+    Status sent = fd::send_async(*rar, kRaaTimeout, [ref, done](struct msg* raa) {
+      std::optional<ResultCode> code = raa ? fd::raa_result_code(raa) : std::nullopt;
+      if (raa) fd_msg_free(raa);
+      if (done) done(ref, code);
+    });
+    if (!sent && done) done(ref, std::nullopt);
+  }
 }
 
 GyServer::~GyServer() { stop(); }

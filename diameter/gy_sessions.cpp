@@ -85,6 +85,24 @@ size_t GySessions::open_count() const {
   return n;
 }
 
+std::optional<engine::ReserveRequest> GySessions::last_reserve(const std::string& account) const {
+  std::optional<engine::ReserveRequest> best;
+  int64_t best_seen = -1;
+  for (const Shard& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    for (const auto& kv : s.entries) {
+      std::unique_lock busy(kv.second->mutex, std::try_to_lock);
+      if (!busy.owns_lock()) continue;  // being served: its last request is about to change
+      const GySession& g = kv.second->session;
+      if (g.account == account && g.last_reserve && g.last_seen > best_seen) {
+        best = g.last_reserve;
+        best_seen = g.last_seen;
+      }
+    }
+  }
+  return best;
+}
+
 size_t GySessions::size() const {
   size_t n = 0;
   for (const Shard& s : shards_) {

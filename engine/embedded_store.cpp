@@ -6,6 +6,7 @@
 
 #include "account_codec.hpp"
 #include "gyrate/engine/cdr_files.hpp"
+#include "journal_record.hpp"
 
 namespace gyrate::engine {
 namespace {
@@ -67,11 +68,6 @@ Expected<std::unique_ptr<EmbeddedStore>> EmbeddedStore::open(const std::filesyst
         *answered->mutable_key() = std::move(*change.mutable_key());
         *answered->mutable_answer() = std::move(*change.mutable_answer());
       }
-      if (entry.sequence <= s.cdrs_exported_) continue;
-      for (const store::Cdr& c : change.cdrs()) {
-        s.pending_cdrs_.push_back(codec::decode(c));
-        s.pending_cdrs_.back().sequence = entry.sequence;
-      }
     }
     return Status::ok();
   };
@@ -111,34 +107,35 @@ Expected<AccountState> EmbeddedStore::load(std::string_view id,
 }
 
 ApplyResult EmbeddedStore::apply(std::span<const AccountChange> changes) {
-  // Reused per thread: the messages keep their allocations between calls.
-  thread_local store::AccountChanges record;
-  thread_local std::string body;
-  record.Clear();
-  for (const AccountChange& c : changes) {
-    store::AccountChange* out = record.add_changes();
-    codec::encode(*c.state, *out->mutable_state());
-    if (c.key != nullptr) codec::encode(*c.key, *out->mutable_key());
-    if (c.answer != nullptr) codec::encode(*c.answer, *out->mutable_answer());
-    for (const Cdr& cdr : c.cdrs) codec::encode(cdr, *out->add_cdrs());
-  }
+  thread_local std::string body;  // reused per thread: keeps its capacity between calls
   body.clear();
-  record.SerializeToString(&body);
+  journal_record::encode(changes, body);
   Expected<uint64_t> sequence = journal_->append(body);
   ApplyResult result;
   if (!sequence) {
     result.outcome = ApplyOutcome::kUnavailable;
     result.error = sequence.status();
-    return result;
-  }
-  std::lock_guard lock(cdr_mutex_);
-  for (const AccountChange& c : changes) {
-    for (const Cdr& cdr : c.cdrs) {
-      pending_cdrs_.push_back(cdr);
-      pending_cdrs_.back().sequence = *sequence;
-    }
   }
   return result;
+}
+
+Expected<std::vector<Cdr>> EmbeddedStore::journal_cdrs(uint64_t after, uint64_t last) const {
+  std::vector<Cdr> out;
+  store::AccountChanges record;
+  Status status = journal_->read_records(after, last, [&](const JournalEntry& entry) -> Status {
+    if (!record.ParseFromArray(entry.body.data(), static_cast<int>(entry.body.size()))) {
+      return corrupt_record(entry.sequence, "not a gyrate.store.AccountChanges");
+    }
+    for (const store::AccountChange& change : record.changes()) {
+      for (const store::Cdr& c : change.cdrs()) {
+        out.push_back(codec::decode(c));
+        out.back().sequence = entry.sequence;
+      }
+    }
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
+  return out;
 }
 
 Status EmbeddedStore::checkpoint(const AccountSource& accounts) {
@@ -156,23 +153,14 @@ Status EmbeddedStore::checkpoint(const AccountSource& accounts) {
       codec::encode(answer, *r->mutable_answer());
     });
   });
-  std::vector<Cdr> exported;
-  {
-    std::lock_guard lock(cdr_mutex_);
-    for (const Cdr& c : pending_cdrs_) {
-      if (c.sequence <= covered) exported.push_back(c);
-    }
-  }
-  if (!exported.empty()) {
-    std::stable_sort(exported.begin(), exported.end(),
-                     [](const Cdr& a, const Cdr& b) { return a.sequence < b.sequence; });
-    if (Status s = write_cdr_files(dir_ / "cdr", exported, covered, true); !s) return s;
+  Expected<std::vector<Cdr>> exported = journal_cdrs(cdrs_exported_, covered);
+  if (!exported) return exported.status();
+  if (!exported->empty()) {
+    if (Status s = write_cdr_files(dir_ / "cdr", *exported, covered, true); !s) return s;
   }
   snapshot.set_cdrs_exported(covered);
   if (Status s = journal_->write_snapshot(snapshot.SerializeAsString(), covered); !s) return s;
-  std::lock_guard lock(cdr_mutex_);
   cdrs_exported_ = std::max(cdrs_exported_, covered);
-  std::erase_if(pending_cdrs_, [covered](const Cdr& c) { return c.sequence <= covered; });
   return Status::ok();
 }
 
@@ -181,11 +169,9 @@ const RecoveryReport& EmbeddedStore::recovery() const { return journal_->recover
 JournalStats EmbeddedStore::journal_stats() const { return journal_->stats(); }
 
 std::vector<Cdr> EmbeddedStore::pending_cdrs() const {
-  std::lock_guard lock(cdr_mutex_);
-  std::vector<Cdr> out(pending_cdrs_.begin(), pending_cdrs_.end());
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Cdr& a, const Cdr& b) { return a.sequence < b.sequence; });
-  return out;
+  std::lock_guard lock(checkpoint_mutex_);
+  Expected<std::vector<Cdr>> pending = journal_cdrs(cdrs_exported_, journal_->last_sequence());
+  return pending ? std::move(*pending) : std::vector<Cdr>();
 }
 
 std::vector<std::filesystem::path> EmbeddedStore::cdr_files() const {

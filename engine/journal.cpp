@@ -43,6 +43,7 @@ Journal::Journal(fs::path dir, const JournalOptions& options)
     : dir_(std::move(dir)), options_(options) {}
 
 Journal::~Journal() {
+  (void)unmap_segment();  // a tail it fails to cut is dropped as zeros at the next start-up
   if (segment_fd_ >= 0) ::close(segment_fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
@@ -93,6 +94,7 @@ Expected<uint64_t> Journal::append(std::string_view body) {
                              " bytes exceeds " + std::to_string(kMaxBodyBytes));
   }
   const uint64_t timestamp = now_micros();
+  if (options_.fsync == FsyncPolicy::kOff) return append_mapped(body, timestamp);
   std::unique_lock lock(mutex_);
   if (!poisoned_.is_ok()) return poisoned_;
   Waiter waiter;
@@ -191,9 +193,12 @@ Status Journal::write_batch(const std::string& batch, uint64_t first_sequence, b
 }
 
 Status Journal::start_segment(uint64_t first_sequence) {
+  // The segment being left must end at its last record: zeros between two segments' records
+  // would read as corruption in the middle at start-up.
+  if (Status status = unmap_segment(); !status.is_ok()) return status;
   const fs::path path = dir_ / journal_segments::file_name(first_sequence);
   const bool sync = options_.fsync != FsyncPolicy::kOff;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return journal_io::errno_status(errno, "create", path);
   struct stat info {};
   Status status = ::fstat(fd, &info) == 0 ? Status::ok()
@@ -218,6 +223,7 @@ Status Journal::start_segment(uint64_t first_sequence) {
   segment_fd_ = fd;
   segment_path_ = path;
   segment_bytes_ = format::kFileHeaderBytes;
+  file_bytes_ = segment_bytes_;
   std::lock_guard files(files_mutex_);
   if (segments_.empty() || segments_.back().first != first_sequence) {
     segments_.emplace_back(first_sequence, path);
@@ -228,7 +234,7 @@ Status Journal::start_segment(uint64_t first_sequence) {
 Status Journal::open_active_segment(bool start_new) {
   if (start_new || segments_.empty()) return start_segment(next_sequence_);
   const auto& [first, path] = segments_.back();
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);  // read too: kOff maps it
   if (fd < 0) return journal_io::errno_status(errno, "open", path);
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
@@ -239,6 +245,7 @@ Status Journal::open_active_segment(bool start_new) {
   segment_fd_ = fd;
   segment_path_ = path;
   segment_bytes_ = static_cast<uint64_t>(info.st_size);
+  file_bytes_ = segment_bytes_;
   return Status::ok();
 }
 

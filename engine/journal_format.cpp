@@ -58,10 +58,15 @@ size_t record_frame_size(uint64_t sequence, uint64_t timestamp_micros, size_t bo
 
 void append_record_frame(std::string& out, uint64_t sequence, uint64_t timestamp_micros,
                          std::string_view body) {
-  const size_t payload_size = record_payload_size(sequence, timestamp_micros, body.size());
   const size_t start = out.size();
-  out.resize(start + kFrameHeaderBytes + payload_size);
-  auto* payload = reinterpret_cast<uint8_t*>(out.data() + start + kFrameHeaderBytes);
+  out.resize(start + record_frame_size(sequence, timestamp_micros, body.size()));
+  write_record_frame(out.data() + start, sequence, timestamp_micros, body);
+}
+
+void write_record_frame(char* out, uint64_t sequence, uint64_t timestamp_micros,
+                        std::string_view body) {
+  const size_t payload_size = record_payload_size(sequence, timestamp_micros, body.size());
+  auto* payload = reinterpret_cast<uint8_t*>(out + kFrameHeaderBytes);
   uint8_t* p = payload;
   if (sequence != 0) {
     *p++ = kSequenceTag;
@@ -77,8 +82,8 @@ void append_record_frame(std::string& out, uint64_t sequence, uint64_t timestamp
     std::memcpy(p, body.data(), body.size());
   }
   const std::string_view payload_bytes(reinterpret_cast<const char*>(payload), payload_size);
-  store_u32(out.data() + start, static_cast<uint32_t>(payload_size));
-  store_u32(out.data() + start + 4, crc32c(payload_bytes));
+  store_u32(out + 4, crc32c(payload_bytes));
+  store_u32(out, static_cast<uint32_t>(payload_size));
 }
 
 void append_frame(std::string& out, std::string_view payload) {

@@ -31,6 +31,10 @@ HeaderState check_file_header(std::string_view file, std::string_view magic);
 void append_record_frame(std::string& out, uint64_t sequence, uint64_t timestamp_micros,
                          std::string_view body);
 size_t record_frame_size(uint64_t sequence, uint64_t timestamp_micros, size_t body_bytes);
+// The same frame written at `out`, which has room for record_frame_size(...) bytes. The frame
+// header goes last, so a frame cut short anywhere reads as damage, never as a record.
+void write_record_frame(char* out, uint64_t sequence, uint64_t timestamp_micros,
+                        std::string_view body);
 
 // Appends one frame around an already serialized payload.
 void append_frame(std::string& out, std::string_view payload);

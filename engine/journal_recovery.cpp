@@ -174,7 +174,10 @@ Status Journal::recover(const RecoveryHandlers& handlers) {
         continue;
       }
 
-      const std::string reason = describe_damage(data, offset, previous);
+      const std::string reason =
+          data.find_first_not_of('\0', offset) == std::string_view::npos
+              ? "nothing but zeros: space allocated ahead of records never written"
+              : describe_damage(data, offset, previous);
       const std::optional<size_t> resume = find_record(data, offset + 1, previous);
       bool valid_after = resume.has_value();
       if (!valid_after) {
@@ -215,6 +218,51 @@ Status Journal::recover(const RecoveryHandlers& handlers) {
   // After a salvage, new records go to a fresh segment, so that a snapshot covering the damaged
   // one lets it be deleted instead of being salvaged again at every start-up.
   return open_active_segment(skipped_any);
+}
+
+Status Journal::read_records(uint64_t after, uint64_t last,
+                             const std::function<Status(const JournalEntry&)>& fn) const {
+  std::vector<std::pair<uint64_t, fs::path>> segments;
+  {
+    std::lock_guard files(files_mutex_);
+    segments = segments_;
+  }
+  gyrate::journal::Record record;
+  for (size_t index = 0; index < segments.size(); ++index) {
+    if (segments[index].first > last) break;
+    if (index + 1 < segments.size() && segments[index + 1].first <= after + 1) continue;
+    Expected<std::string> bytes = journal_io::read_file(segments[index].second);
+    if (!bytes) return bytes.status();
+    const std::string_view data = *bytes;
+    if (format::check_file_header(data, format::kSegmentMagic) != format::HeaderState::kValid) {
+      continue;  // start-up skipped it too (salvage), or refused to open
+    }
+    size_t offset = format::kFileHeaderBytes;
+    uint64_t previous = 0;
+    while (offset < data.size()) {
+      size_t frame_size = 0;
+      if (!read_record(data, offset, previous, record, frame_size)) {
+        // The space after the last record, or damage that salvage skipped: go on at the next
+        // record, if any.
+        if (data.find_first_not_of('\0', offset) == std::string_view::npos) break;
+        const std::optional<size_t> resume = find_record(data, offset + 1, previous);
+        if (!resume) break;
+        offset = *resume;
+        continue;
+      }
+      const uint64_t sequence = record.sequence();
+      if (sequence > last) return Status::ok();
+      if (sequence > after) {
+        if (Status status = fn(JournalEntry{sequence, record.timestamp_micros(), record.body()});
+            !status.is_ok()) {
+          return status;
+        }
+      }
+      previous = sequence;
+      offset += frame_size;
+    }
+  }
+  return Status::ok();
 }
 
 }  // namespace gyrate::engine

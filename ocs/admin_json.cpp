@@ -104,7 +104,6 @@ ParsedRows parse_rows(std::string_view body, bool allow_batch, const std::string
   }
   std::vector<std::string> lines;
   if (text.front() == '[') {
-    out.batch = true;
     if (!allow_batch) {
       out.errors.push_back({0, "expected one JSON object, not an array"});
       return out;
@@ -121,6 +120,7 @@ ParsedRows parse_rows(std::string_view body, bool allow_batch, const std::string
       out.errors.push_back({0, "an empty batch: expected at least one provisioning row"});
       return out;
     }
+    out.batch = true;  // from here on, errors are about rows and name their index
   } else {
     lines.push_back(one_line(text));
     if (path_id && !adopt_path_id(lines.back(), *path_id, out.errors)) return out;

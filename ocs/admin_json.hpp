@@ -26,7 +26,7 @@ struct RowError {
 struct ParsedRows {
   std::vector<engine::ProvisionSpec> specs;
   std::vector<RowError> errors;  // empty when every row parsed
-  bool batch = false;            // the body was an array
+  bool batch = false;            // the body is an array of rows (errors name their index)
 };
 
 // A body holding one provisioning row (a JSON object) or, when `allow_batch`, an array of

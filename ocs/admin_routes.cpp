@@ -325,7 +325,7 @@ AdminResponse AdminRoutes::explain(const AdminRequest& request, const std::strin
   AdminResponse r;
   if (format && *format == "text") {
     r.content_type = "text/plain; charset=utf-8";
-    r.body = engine::to_text(*e);
+    r.body = engine::to_text(*e) + "\n";
   } else {
     r.body = engine::to_json(*e);
   }

@@ -104,6 +104,22 @@ AdminApi::AdminApi(std::unique_ptr<Server> server) : server_(std::move(server)) 
   s.http.Put(".*", handler);
   s.http.Delete(".*", handler);
   s.http.Patch(".*", handler);
+  // Errors httplib answers by itself (an unreadable request, a body over the limit) get a JSON
+  // body too; the routes' own errors already have one and pass through.
+  size_t limit = s.options.max_body_bytes;
+  httplib::Server::HandlerWithResponse on_error = [limit](const httplib::Request&,
+                                                          httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string why = res.status == 413 ? "the body is over the limit of " +
+                                              std::to_string(limit) + " bytes"
+                      : res.status == 400 ? "malformed HTTP request (a POST or PUT needs a "
+                                            "Content-Length: send a body, even an empty one)"
+                      : res.status == 414 ? "the URI is too long"
+                                          : "HTTP error " + std::to_string(res.status);
+    res.set_content("{\"error\":\"" + why + "\"}", "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  s.http.set_error_handler(std::move(on_error));
   s.http.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         res.status = 500;

@@ -67,12 +67,33 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
   h.tcc_seconds = o.tcc_seconds;
   ocs->handler_ = std::make_unique<diameter::GyHandler>(*ocs->engine_, h);
 
+  ocs->metrics_.catalog_loaded((*catalog)->id());
   diameter::GyServerOptions gy = o.gy;
+  gy.on_answer = [m = &ocs->metrics_](diameter::CcRequestType type, diameter::ResultCode code,
+                                      std::chrono::nanoseconds latency) {
+    m->record_ccr(type, code, latency);
+  };
   if (gy.conf_path.empty()) gy.conf_path = (std::filesystem::path(o.store_dir) / "freeDiameter.conf").string();
   auto server = o.in_daemon ? diameter::GyServer::attach(gy, *ocs->handler_)
                             : diameter::GyServer::start(gy, *ocs->handler_);
   if (!server) return server.status();
   ocs->server_ = std::move(*server);
+  if (o.admin) {
+    Ocs* raw = ocs.get();
+    AdminHooks hooks;
+    hooks.reload_catalog = [raw] { return raw->reload_catalog(); };
+    hooks.pack_bought = [raw](const std::string& account) { raw->pack_bought(account); };
+    hooks.last_request = [raw](const std::string& account) { return raw->handler_->last_request(account); };
+    hooks.now = [raw] { return raw->handler_->now(); };
+    AdminOptions admin;
+    admin.address = o.admin_address;
+    admin.port = o.admin_port;
+    admin.token_file = o.admin_token_file;
+    auto api = AdminApi::create(*ocs->engine_, ocs->metrics_, std::move(hooks), admin);
+    if (!api) return api.status();
+    if (Status s = (*api)->start(); !s) return s;
+    ocs->admin_ = std::move(*api);
+  }
   ocs->supervisor_ = std::thread([raw = ocs.get()] { raw->supervise_loop(); });
   return ocs;
 }
@@ -88,22 +109,46 @@ void Ocs::supervise_loop() {
     if (size_t n = handler_->supervise(); n > 0) {
       log_("supervision: released " + std::to_string(n) + " silent sessions");
     }
+    report_gauges();
     if (options_.checkpoint_seconds > 0 && std::chrono::steady_clock::now() >= next_checkpoint) {
-      if (Status s = engine_->checkpoint(); !s) log_("checkpoint failed: " + s.to_string());
+      if (Status s = engine_->checkpoint(); !s) {
+        log_("checkpoint failed: " + s.to_string());
+      } else if (auto* store = dynamic_cast<engine::EmbeddedStore*>(engine_->store())) {
+        metrics_.journal_checkpointed(store->journal_stats(), handler_->now());
+      }
       next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(options_.checkpoint_seconds);
     }
     lock.lock();
   }
 }
 
+void Ocs::report_gauges() {
+  metrics_.set_open_sessions(static_cast<int64_t>(handler_->sessions().open_count()));
+  if (auto* store = dynamic_cast<engine::EmbeddedStore*>(engine_->store())) {
+    metrics_.set_journal(store->journal_stats(), handler_->now());
+  }
+}
+
+void Ocs::pack_bought(const std::string& account) {
+  std::vector<diameter::GySessionRef> sessions = handler_->final_unit_sessions(account);
+  if (sessions.empty() || !server_) return;
+  server_->reauthorize(sessions, [this](const diameter::GySessionRef& ref,
+                                        std::optional<diameter::ResultCode> code) {
+    metrics_.rar_sent();
+    if (code == diameter::ResultCode::kSuccess) handler_->reauthorized(ref.session_id);
+  });
+}
+
 Status Ocs::reload_catalog() {
   std::lock_guard lock(reload_mutex_);
   Expected<std::shared_ptr<const engine::Catalog>> catalog = load(options_);
   if (!catalog) {
+    metrics_.catalog_reload_failed();
     log_("reload refused, the running catalog stays: " + catalog.status().to_string());
     return catalog.status();
   }
   engine_->publish(*catalog);
+  metrics_.catalog_loaded((*catalog)->id());
   log_("catalog reloaded from " + options_.catalog_path);
   return Status::ok();
 }
@@ -116,6 +161,7 @@ void Ocs::stop() {
   }
   stop_cv_.notify_all();
   if (supervisor_.joinable()) supervisor_.join();
+  if (admin_) admin_->stop();
   if (server_) server_->stop();
   if (engine_) {
     if (Status s = engine_->checkpoint(); !s) log_("checkpoint at stop failed: " + s.to_string());

@@ -157,6 +157,7 @@ class Run {
     s.ccr = gd::CreditControlRequest{};
     s.ccr.session_id = client_.new_session_id();
     s.ccr.subscription_ids = {subscriber_id(o_, n)};
+    s.ccr.service_context_id = o_.service_context_id;
     s.ccr.cc_request_type = gd::CcRequestType::kInitial;
     s.ccr.cc_request_number = 0;
     s.ccr.requested_action = gd::RequestedAction::kDirectDebiting;
@@ -278,7 +279,7 @@ Status validate(const LoadOptions& o) {
                          "the identity pattern starts with e164:, imsi:, nai:, sip: or private:");
   }
   std::string rest = o.identity.substr(std::string_view(t->prefix).size());
-  if (!all_digits(rest) && rest.find("{n}") == std::string::npos) {
+  if (!all_digits(rest[0] == '+' ? rest.substr(1) : rest) && rest.find("{n}") == std::string::npos) {
     return Status::error(ErrorCode::kInvalidArgument,
                          "the identity pattern is a number to count up from (e164:8613800000000) or holds "
                          "{n} (nai:user{n}@llm.example)");
@@ -297,7 +298,11 @@ gd::SubscriptionId subscriber_id(const LoadOptions& o, uint32_t index) {
   gd::SubscriptionId id;
   id.type = t->type;
   std::string rest = o.identity.substr(std::string_view(t->prefix).size());
-  if (all_digits(rest)) {
+  if (!rest.empty() && rest[0] == '+' && all_digits(rest.substr(1))) {  // E.164 written +86...
+    LoadOptions digits;
+    digits.identity = std::string(t->prefix) + rest.substr(1);
+    id.data = "+" + subscriber_id(digits, index).data;
+  } else if (all_digits(rest)) {
     std::string n = std::to_string(std::stoull(rest) + index);
     // Keep leading zeros of the base ("000123" -> "000124").
     id.data = n.size() < rest.size() ? std::string(rest.size() - n.size(), '0') + n : n;

@@ -54,6 +54,10 @@ void DaySeries::resize(size_t days) {
                   &requests_granted, &denials, &final_units}) {
     s->resize(days);
   }
+  for (int u = 0; u < static_cast<int>(UnitKind::kCount); ++u) {
+    denials_by_unit[u].resize(days);
+    final_units_by_unit[u].resize(days);
+  }
 }
 
 void DaySeries::add(const DaySeries& o) {
@@ -65,6 +69,10 @@ void DaySeries::add(const DaySeries& o) {
   add_series(requests_granted, o.requests_granted);
   add_series(denials, o.denials);
   add_series(final_units, o.final_units);
+  for (int u = 0; u < static_cast<int>(UnitKind::kCount); ++u) {
+    add_series(denials_by_unit[u], o.denials_by_unit[u]);
+    add_series(final_units_by_unit[u], o.final_units_by_unit[u]);
+  }
 }
 
 std::optional<int64_t> price_per_million_tokens(int64_t bill_millionths, uint64_t tokens) {

@@ -7,9 +7,15 @@
 namespace gyrate::sim {
 namespace {
 
-std::string mib(uint64_t bytes) {
+// "512.0 MiB" below a GiB, "48.1 GiB" from there (the CSV has the exact octets).
+std::string data_text(uint64_t bytes) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  double mib = static_cast<double>(bytes) / (1 << 20);
+  if (mib < 1024) {
+    std::snprintf(text, sizeof text, "%.1f MiB", mib);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f GiB", mib / 1024);
+  }
   return text;
 }
 
@@ -60,15 +66,15 @@ std::string row(const std::vector<std::pair<std::string, int>>& cells) {
 std::string line_of(const std::string& name, const std::string& subs, const Usage& u,
                     const std::optional<Bill>& bill) {
   return row({{name, -16}, {subs, 5}, {std::to_string(u.tokens_used), 12},
-              {std::to_string(u.tokens_granted), 12}, {mib(u.bytes_used), 12},
+              {std::to_string(u.tokens_granted), 12}, {data_text(u.bytes_used), 12},
               {std::to_string(u.requests_used), 9},
-              {std::to_string(u.ccrs), 8}, {denials_text(u), -14}, {final_units_text(u), -14},
+              {std::to_string(u.ccrs), 8}, {denials_text(u), -14}, {final_units_text(u), -22},
               {bill_text(bill), 14}, {price_text(bill, u.tokens_used), 12}});
 }
 
 std::string header(const std::string& first, const std::string& second) {
   return row({{first, -16}, {second, 5}, {"tokens used", 12}, {"granted", 12},
-              {"data used", 12}, {"requests", 9}, {"CCRs", 8}, {"denials", -14}, {"final units", -14},
+              {"data used", 12}, {"requests", 9}, {"CCRs", 8}, {"denials", -14}, {"final units", -22},
               {"bill", 14}, {"per M tokens", 12}});
 }
 

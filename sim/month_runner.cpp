@@ -1,12 +1,15 @@
-// Plays the month: worker threads each own the subscribers of some accounts and play them hour by
-// hour; a barrier closes each simulated hour, so no worker's clock runs ahead of the others' by
-// more than an hour (a server driven by Event-Timestamps sees time move forward together).
+// Plays the month: worker threads each own the subscribers of some accounts and send their
+// sessions' CCRs in Event-Timestamp order; the workers meet at a barrier every step of simulated
+// time, so no worker's clock runs ahead of another's by more than a step (a server driven by the
+// requests' time sees time move forward together).
 #include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include "gyrate/diameter/gy_time.hpp"
@@ -20,16 +23,39 @@ namespace {
 
 namespace calendar = lang::calendar;
 constexpr int64_t kDay = 86'400;
-constexpr int64_t kHour = 3'600;
+constexpr int64_t kNothingDue = std::numeric_limits<int64_t>::max();
+
+// A session waiting for its next CCR (or, before it starts, its plan).
+struct Due {
+  int64_t at = 0;
+  uint64_t seq = 0;  // ties keep the order they were planned in
+  std::unique_ptr<PlannedSession> planned;
+  std::unique_ptr<GySession> session;
+};
+bool later(const Due& a, const Due& b) { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }
 
 // The subscribers one worker plays, and their state across days.
 struct Slice {
   std::vector<size_t> subscribers;
-  std::vector<MonthRandom> random;     // one stream per subscriber of the slice
-  std::vector<PlannedSession> today;   // sorted by start
-  std::vector<uint64_t> sessions;      // per population subscriber: Session-Id counter
-  // Per population subscriber and service (llm, data): stopped for the rest of the day.
-  std::vector<uint8_t> stopped;
+  std::vector<MonthRandom> random;  // one stream per subscriber of the slice
+  std::vector<Due> due;             // a heap: the earliest first
+  uint64_t seq = 0;
+  std::vector<uint64_t> sessions;   // per population subscriber: Session-Id counter
+  // Per population subscriber and service (llm, data): the day a denial or a final-unit
+  // indication stopped it (that service starts no new session that day), or -1.
+  std::vector<int> stopped_day;
+
+  void push(Due d) {
+    d.seq = seq++;
+    due.push_back(std::move(d));
+    std::push_heap(due.begin(), due.end(), later);
+  }
+  Due pop() {
+    std::pop_heap(due.begin(), due.end(), later);
+    Due d = std::move(due.back());
+    due.pop_back();
+    return d;
+  }
 };
 
 class MonthRun {
@@ -58,29 +84,42 @@ class MonthRun {
   Expected<MonthReport> run() {
     auto started = std::chrono::steady_clock::now();
     std::vector<Slice> slices = make_slices();
-    int hours = days_ * 24;
-    int phase = 0;
-    auto end_of_hour = [&]() noexcept {
-      ++phase;
-      if (phase % 24 == 0 && options_.progress) {
-        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                       started).count();
-        MonthProgress p;
-        p.day = phase / 24;
-        p.days = days_;
-        p.ccrs = ccrs_.load();
-        p.ccr_per_second = seconds > 0 ? static_cast<double>(p.ccrs) / seconds : 0;
-        options_.progress(p);
+    int steps_per_day = static_cast<int>(kDay / options_.step_seconds);
+    int steps = days_ * steps_per_day;
+    // Steps where no worker has anything due are skipped (but every day's first step plans it):
+    // each worker tells the barrier when its next CCR is due, and the barrier's completion picks
+    // the next step for all.
+    std::vector<int64_t> earliest(slices.size());
+    int step = 0;
+    auto end_of_step = [&]() noexcept {
+      int64_t at = *std::min_element(earliest.begin(), earliest.end());
+      int next_day = (step / steps_per_day + 1) * steps_per_day;
+      int next = next_day;
+      if (at != kNothingDue) {
+        next = static_cast<int>(std::min<int64_t>((at - midnight(0)) / options_.step_seconds,
+                                                  next_day));
       }
+      next = std::min(std::max(next, step + 1), steps);
+      for (int day = step / steps_per_day + 1; day <= next / steps_per_day && day <= days_; ++day) {
+        report_progress(day, started);
+      }
+      step = next;
     };
-    std::barrier hour_done(static_cast<std::ptrdiff_t>(slices.size()), end_of_hour);
+    std::barrier step_done(static_cast<std::ptrdiff_t>(slices.size()), end_of_step);
     std::vector<std::thread> workers;
-    for (Slice& slice : slices) {
-      workers.emplace_back([&, hours] {
-        for (int h = 0; h < hours; ++h) {
-          if (!aborted()) play_hour(slice, h);
-          hour_done.arrive_and_wait();
+    for (size_t w = 0; w < slices.size(); ++w) {
+      workers.emplace_back([&, w, steps, steps_per_day] {
+        Slice& slice = slices[w];
+        int k = 0;
+        while (k < steps) {
+          if (k % steps_per_day == 0) plan(slice, k / steps_per_day);
+          play_until(slice, midnight(0) + int64_t{k + 1} * options_.step_seconds);
+          earliest[w] = slice.due.empty() ? kNothingDue : slice.due.front().at;
+          step_done.arrive_and_wait();
+          k = step;  // written by the completion, which happens before the wait returns
         }
+        // Sessions still open at the end of the month finish on their own time.
+        play_until(slice, kNothingDue);
       });
     }
     for (std::thread& t : workers) t.join();
@@ -96,6 +135,18 @@ class MonthRun {
   }
 
  private:
+  void report_progress(int day, std::chrono::steady_clock::time_point started) {
+    if (!options_.progress) return;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    MonthProgress p;
+    p.day = day;
+    p.days = days_;
+    p.ccrs = ccrs_.load();
+    p.ccr_per_second = seconds > 0 ? static_cast<double>(p.ccrs) / seconds : 0;
+    options_.progress(p);
+  }
+
   bool aborted() const { return errors_.load(std::memory_order_relaxed) > options_.max_errors; }
 
   static std::string identity_text(const diameter::SubscriptionId& id) {
@@ -122,7 +173,10 @@ class MonthRun {
       slice.subscribers.push_back(i);
       slice.random.emplace_back(options_.seed, i);
     }
-    for (Slice& slice : slices) slice.sessions.assign(population_.subscribers.size(), 0);
+    for (Slice& slice : slices) {
+      slice.sessions.assign(population_.subscribers.size(), 0);
+      slice.stopped_day.assign(population_.subscribers.size() * 2, -1);
+    }
     return slices;
   }
 
@@ -130,40 +184,54 @@ class MonthRun {
     return (first_day_ + day) * kDay - int64_t{population_.utc_offset_minutes} * 60;
   }
 
+  // Draws the day's sessions of the slice's subscribers and queues their starts.
   void plan(Slice& slice, int day) {
-    slice.today.clear();
+    std::vector<PlannedSession> today;
     int weekday = calendar::weekday_from_days(first_day_ + day) - 1;
     for (size_t k = 0; k < slice.subscribers.size(); ++k) {
       size_t i = slice.subscribers[k];
       const PopulationGroup& group = population_.groups[population_.subscribers[i].profile];
-      plan_day(group, i, slice.random[k], midnight(day), weekday, slice.today);
+      plan_day(group, i, slice.random[k], midnight(day), weekday, today);
     }
-    std::stable_sort(slice.today.begin(), slice.today.end(),
-                     [](const PlannedSession& a, const PlannedSession& b) {
-                       return a.start < b.start;
-                     });
+    for (PlannedSession& s : today) {
+      Due d;
+      d.at = s.start;
+      d.planned = std::make_unique<PlannedSession>(std::move(s));
+      slice.push(std::move(d));
+    }
   }
 
-  // Plays the sessions that start in hour h of the month; a denial or final-unit indication
-  // stops that service of the subscriber until the next day.
-  void play_hour(Slice& slice, int h) {
-    int day = h / 24;
-    if (h % 24 == 0) {
-      plan(slice, day);
-      slice.stopped.assign(population_.subscribers.size() * 2, 0);
-    }
-    int64_t from = midnight(day) + int64_t{h % 24} * kHour;
-    for (const PlannedSession& s : slice.today) {
-      if (s.start < from || s.start >= from + kHour) continue;
-      size_t flag = s.subscriber * 2 + (s.data ? 1 : 0);
-      if (slice.stopped[flag] != 0 || aborted()) continue;
-      const SimSubscriber& sub = population_.subscribers[s.subscriber];
-      std::string session_id = options_.origin_host + ";" + session_tag_ + ";" +
-                               std::to_string(s.subscriber) + "." +
-                               std::to_string(slice.sessions[s.subscriber]++);
-      SessionEnd end = play_session(context_, s, sub, population_.groups[sub.profile], session_id,
-                                    day, report_.subscribers[s.subscriber]);
-      if (end == SessionEnd::kStopped) slice.stopped[flag] = 1;
+  int day_of(int64_t t) const {
+    return static_cast<int>((t + int64_t{population_.utc_offset_minutes} * 60) / kDay - first_day_);
+  }
+
+  // Sends the slice's CCRs due before `end`, in time order. A session that a denial or a
+  // final-unit indication stopped keeps its subscriber from starting that service again that day.
+  void play_until(Slice& slice, int64_t end) {
+    while (!slice.due.empty() && slice.due.front().at < end && !aborted()) {
+      Due d = slice.pop();
+      if (d.planned) {
+        size_t i = d.planned->subscriber;
+        int day = day_of(d.planned->start);
+        size_t flag = i * 2 + (d.planned->data ? 1 : 0);
+        if (slice.stopped_day[flag] == day) continue;
+        const SimSubscriber& sub = population_.subscribers[i];
+        std::string session_id = options_.origin_host + ";" + session_tag_ + ";" +
+                                 std::to_string(i) + "." + std::to_string(slice.sessions[i]++);
+        d.session = std::make_unique<GySession>(context_, std::move(*d.planned), sub,
+                                                population_.groups[sub.profile],
+                                                std::move(session_id), day,
+                                                report_.subscribers[i]);
+        d.planned.reset();
+      }
+      std::optional<int64_t> next = d.session->step();
+      if (next) {
+        d.at = std::max(*next, d.at);
+        slice.push(std::move(d));
+      } else if (d.session->end() == SessionEnd::kStopped) {
+        slice.stopped_day[d.session->subscriber() * 2 + (d.session->data() ? 1 : 0)] =
+            d.session->day();
+      }
     }
   }
 
@@ -221,6 +289,10 @@ Expected<MonthReport> run_month(const Exchange& exchange, const Population& popu
     int64_t day = calendar::anchored_day_in_month(year, month, start.day);
     days = static_cast<int>(calendar::days_from_civil({year, month, static_cast<int>(day)}) -
                             first_day);
+  }
+  if (options.step_seconds < 1 || options.step_seconds > 3600 ||
+      kDay % options.step_seconds != 0) {
+    return Status::error(ErrorCode::kInvalidArgument, "step_seconds must divide a day (1..3600)");
   }
   if (days < 1 || days > 366) {
     return Status::error(ErrorCode::kInvalidArgument, "days must be 1..366");

@@ -1,10 +1,12 @@
 // Plays one planned session over Gy as an LLM gateway or a packet gateway would: CCR-I with a
 // Requested-Service-Unit, CCR-U reporting what was used of each grant (never more than granted),
 // CCR-T; a denial or a Final-Unit-Indication ends the session. Everything lands in the
-// subscriber's month.
+// subscriber's month. A session goes one CCR per step, so sessions interleave in time order.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "gyrate/sim/month.hpp"
@@ -25,8 +27,64 @@ enum class SessionEnd {
   kError,    // no answer
 };
 
-SessionEnd play_session(const SessionContext& context, const PlannedSession& planned,
-                        const SimSubscriber& subscriber, const PopulationGroup& group,
-                        const std::string& session_id, int day, SubscriberMonth& out);
+// One session as a sequence of steps, so that a worker can interleave many sessions in the order
+// of their Event-Timestamps.
+class GySession {
+ public:
+  GySession(const SessionContext& context, PlannedSession planned, const SimSubscriber& subscriber,
+            const PopulationGroup& group, std::string session_id, int day, SubscriberMonth& out);
+
+  // Sends the session's next CCR and reads its answer. Returns when the CCR after it is due
+  // (unix seconds), or nullopt when the session is over; end() then says how.
+  std::optional<int64_t> step();
+  SessionEnd end() const { return end_; }
+  int day() const { return static_cast<int>(day_); }
+  bool data() const { return planned_.data; }
+  size_t subscriber() const { return planned_.subscriber; }
+
+ private:
+  struct Reply;
+  std::optional<int64_t> step_llm();
+  std::optional<int64_t> step_data();
+  // Schedules the CCR-T: reporting `used`, at `at`, ending the session as `end`.
+  std::optional<int64_t> terminate_at(std::optional<uint64_t> used, int64_t at, SessionEnd end);
+  // The CCR-T when an answer ends the session (no answer, a closed session, a refusal).
+  bool stops(const Reply& r, int64_t at, std::optional<int64_t>* next);
+  diameter::ServiceUnits data_ask(uint64_t left) const;
+  Reply send(diameter::CcRequestType type, std::optional<diameter::ServiceUnits> ask,
+             std::optional<uint64_t> used, int64_t at);
+  void read(const diameter::CreditControlAnswer& a, diameter::CcRequestType type, Reply& r);
+  void count(uint64_t units, bool granted);
+  void count_used(uint64_t used);
+  int unit() const {  // a UnitKind, as an index
+    return static_cast<int>(planned_.data ? UnitKind::kBytes
+                            : counts_requests_ ? UnitKind::kRequests : UnitKind::kTokens);
+  }
+
+  const SessionContext& context_;
+  PlannedSession planned_;
+  const SimSubscriber& subscriber_;
+  std::string session_id_;
+  size_t day_;
+  SubscriberMonth& out_;
+  uint32_t rating_group_;
+  const std::string& service_context_;
+  uint64_t request_octets_;
+  bool counts_requests_;
+  uint32_t number_ = 0;  // CC-Request-Number
+  // Where the session is: the next request (llm) or the bytes still to move (data), the usage
+  // the next CCR reports, and the CCR-T once it is due.
+  size_t next_request_ = 0;
+  bool have_grant_ = false;  // llm: a grant the requests draw on, and what is left of it
+  bool final_grant_ = false;
+  uint64_t grant_left_ = 0;
+  uint64_t reserve_ = 0;
+  uint64_t bytes_left_ = 0;
+  int64_t at_ = 0;
+  std::optional<uint64_t> pending_used_;
+  int rounds_ = 0;
+  bool terminating_ = false;
+  SessionEnd end_ = SessionEnd::kDone;
+};
 
 }  // namespace gyrate::sim

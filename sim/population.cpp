@@ -35,7 +35,7 @@ const std::set<std::string> kGroupFields = {"group", "plan", "id", "count", "fir
                                             "account", "llm", "data"};
 const std::set<std::string> kLlmFields = {
     "context", "rating_group", "unit", "models", "requests_per_day", "requests_per_session",
-    "tokens_per_request", "use_percent", "hours", "daily", "weekly"};
+    "tokens_per_request", "use_percent", "reserve", "hours", "daily", "weekly"};
 const std::set<std::string> kDataFields = {"context", "rating_group", "bytes_per_day",
                                            "sessions_per_day", "session_minutes", "request_octets",
                                            "hours", "daily", "weekly"};
@@ -102,6 +102,7 @@ Status read_llm(const json& o, LlmProfile& llm) {
     llm.use_min_percent = static_cast<uint32_t>(r->first);
     llm.use_max_percent = static_cast<uint32_t>(r->second);
   }
+  if (Status s = quantity_field(o, "reserve", llm.reserve); !s) return s;
   if (o.contains("models")) {
     const json& m = o["models"];
     if (!m.is_object() || m.empty()) {

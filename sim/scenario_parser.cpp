@@ -111,7 +111,7 @@ uint32_t parse_u32(const Token& t, const char* what) {
   return static_cast<uint32_t>(v);
 }
 
-const std::vector<std::string> kClauses = {"subscriber", "sub", "number", "action", "at", "cause",
+const std::vector<std::string> kClauses = {"subscriber", "sub", "number", "action", "at", "cause", "context",
                                            "user", "mscc", "rg", "sid", "rsu", "usu", "reason"};
 const std::vector<std::string> kUnitWords = {"tokens", "requests", "events", "units", "B", "KB", "MB", "GB",
                                              "KiB", "MiB", "GiB", "octets", "s", "min", "h"};
@@ -360,6 +360,8 @@ class Parser {
         r.ccr.event_timestamp = gd::ntp_from_unix(parse_clock(w, clock_));
       } else if (k == "cause") {
         r.ccr.termination_cause = parse_enum(w.next("a Termination-Cause"), "Termination-Cause", kCauses);
+      } else if (k == "context") {
+        r.ccr.service_context_id = w.next("a Service-Context-Id").text;
       } else if (k == "user") {
         r.ccr.user_name = w.next("a User-Name").text;
       } else if (k == "mscc") {

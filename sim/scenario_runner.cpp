@@ -46,6 +46,7 @@ std::string describe(const gd::CreditControlRequest& q, const std::string& sessi
   for (const gd::MsccRequest& m : q.mscc) {
     s += ";";
     if (m.rating_group) s += " rg " + std::to_string(*m.rating_group);
+    for (uint32_t sid : m.service_identifiers) s += " sid " + std::to_string(sid);
     if (m.requested) append_units(&s, "rsu", *m.requested);
     for (const gd::UsedServiceUnit& u : m.used) append_units(&s, "usu", u.units);
   }

@@ -21,7 +21,7 @@ constexpr const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "
 constexpr const char* kDenialColor = "#d62728";
 constexpr const char* kFinalColor = "#ff9900";
 
-enum class Unit { kTokens, kRequests, kBytes };
+using Unit = UnitKind;
 
 std::string num(double v) {
   char text[32];
@@ -256,14 +256,16 @@ class Chart {
              {cumulative(used_of(p.daily, unit)), color, false}},
          unit, r_.days > 20 ? 10 : 5, 4);
     auto px = [&](double day) { return f.left + (f.right - f.left) * day / std::max(1, r_.days); };
-    for (size_t d = 0; d < p.daily.denials.size(); ++d) {
+    const std::vector<uint64_t>& denials = p.daily.denials_by_unit[static_cast<int>(unit)];
+    const std::vector<uint64_t>& finals = p.daily.final_units_by_unit[static_cast<int>(unit)];
+    for (size_t d = 0; d < denials.size(); ++d) {
       double x = px(static_cast<double>(d) + 0.5);
-      if (p.daily.denials[d] > 0) {
-        cross(x, f.bottom - 6, p.plan + ": " + std::to_string(p.daily.denials[d]) +
+      if (denials[d] > 0) {
+        cross(x, f.bottom - 6, p.plan + ": " + std::to_string(denials[d]) +
                                    " denials on day " + std::to_string(d + 1));
       }
-      if (p.daily.final_units[d] > 0) {
-        triangle(x, f.bottom - 16, p.plan + ": " + std::to_string(p.daily.final_units[d]) +
+      if (finals[d] > 0) {
+        triangle(x, f.bottom - 16, p.plan + ": " + std::to_string(finals[d]) +
                                        " final-unit indications on day " + std::to_string(d + 1));
       }
     }

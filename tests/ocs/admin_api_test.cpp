@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <random>
 
 #include "engine_test_support.hpp"
 #include "gyrate/engine/engine.hpp"
@@ -200,7 +201,18 @@ TEST_F(AdminApiTest, BadJsonAndBadFieldsAre400NamingTheField) {
     ASSERT_TRUE(e.contains("error")) << r->body;
     EXPECT_NE(e["error"].get<std::string>().find(c.says), std::string::npos)
         << c.body << " -> " << r->body;
+    // Only a batch's rows are named by index; a body that is no batch at all is not a row.
+    EXPECT_EQ(e["error"].get<std::string>().rfind("rows[", 0), std::string::npos) << r->body;
   }
+  httplib::Result r = post("/v1/subscribers", R"([{"id": "x", "plan": "token_starter",
+      "activation": "2026-11-01"}, {"id": "y", "plan": "token_starter", "activation": "someday"}])");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  json e = body(r);
+  EXPECT_EQ(e["error"].get<std::string>().rfind("rows[1]: bad activation 'someday'", 0), 0u)
+      << r->body;
+  ASSERT_EQ(e["errors"].size(), 1u);
+  EXPECT_EQ(e["errors"][0]["index"], 1);
   EXPECT_EQ(engine_.account_count(), 0u);
 }
 
@@ -400,6 +412,60 @@ TEST_F(AdminApiTest, RefusesToStartUnguardedOrWithAnExposedToken) {
   EXPECT_FALSE(constant_time_equal("abd", "abc"));
   EXPECT_FALSE(constant_time_equal("abcd", "abc"));
   EXPECT_FALSE(constant_time_equal("", "abc"));
+}
+
+// Untrusted input is answered, never asserted on: no body or path, however odd, gets a 500,
+// every error is JSON, and the server keeps serving.
+TEST_F(AdminApiTest, NoInputAnswers500) {
+  ASSERT_EQ(post("/v1/subscribers", kAlice)->status, 201);
+  std::vector<std::string> bodies = {
+      "", "null", "true", "0", "-1e999", "\"x\"", "{}", "[]", "[[]]", "[{}]", "[null]", "{\"id\":{}}",
+      std::string(5000, '[') + std::string(5000, ']'), std::string(5000, '{'),
+      R"({"id": "a\u0000b", "plan": "token_starter", "activation": "2026-11-01"})",
+      R"({"id": "x", "plan": "token_starter", "activation": 99999999999999999999999})",
+      R"({"id": "x", "plan": "token_starter", "activation": -5})",
+      R"({"id": "x", "plan": "token_starter", "activation": "2026-11-01", "billing_day": -0})",
+      R"({"id": "x", "team": "alice"})", R"({"id": "alice", "team": "alice"})",
+      R"({"pack": null, "order": 5})", R"({"pack": "yuan_400k", "order": ""})",
+      "\xff\xfe{\"id\": \"\xc3\x28\"}", R"([{"id": "y", "plan": "token_starter", "activation": "2026-11-01"}] x)",
+  };
+  std::mt19937 random(7);
+  for (int i = 0; i < 40; ++i) {
+    std::string noise(static_cast<size_t>(random() % 64), ' ');
+    for (char& c : noise) c = "{}[]\",:0123456789abcdefnulltrue \\\n"[random() % 38];
+    bodies.push_back(noise);
+  }
+  const char* paths[] = {"/v1/subscribers", "/v1/subscribers/alice", "/v1/subscribers/alice/packs",
+                         "/v1/catalog/reload", "/v1/subscribers/%00", "//v1//subscribers//alice"};
+  for (const std::string& text : bodies) {
+    for (const char* path : paths) {
+      for (int method = 0; method < 2; ++method) {
+        httplib::Result r = method == 0 ? post(path, text)
+                                         : client_->Put(path, text, "application/json");
+        ASSERT_TRUE(r) << path << " " << text;
+        EXPECT_LT(r->status, 500) << path << " " << text << " -> " << r->body;
+        EXPECT_FALSE(json::parse(r->body, nullptr, false).is_discarded()) << r->body;
+      }
+    }
+  }
+  std::string long_id(20'000, 'z');
+  httplib::Result r = client_->Get(("/v1/subscribers/" + long_id).c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 414);  // httplib's limit, answered in JSON like every error
+  EXPECT_EQ(body(r)["error"], "the URI is too long");
+  EXPECT_EQ(balances("alice")["id"], "alice");  // still serving, alice untouched
+  EXPECT_EQ(balances("alice")["fees_charged"], 9'900'000);
+}
+
+TEST_F(AdminApiTest, ABodyOverTheLimitIs413WithAJsonError) {
+  AdminOptions options;
+  options.max_body_bytes = 1000;
+  start(options);
+  httplib::Result r = post("/v1/subscribers", "[" + std::string(2000, ' ') + "]");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(body(r)["error"].get<std::string>().find("limit of 1000 bytes"), std::string::npos)
+      << r->body;
 }
 
 TEST_F(AdminApiTest, MetricsAreServedAsPrometheusText) {

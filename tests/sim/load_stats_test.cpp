@@ -72,6 +72,9 @@ TEST(LoadOptions, SubscriberPatterns) {
   EXPECT_EQ(subscriber_id(o, 0).data, "8613800000000");
   EXPECT_EQ(subscriber_id(o, 41).data, "8613800000041");
   EXPECT_EQ(subscriber_id(o, 0).type, diameter::SubscriptionIdType::kEndUserE164);
+  o.identity = "e164:+8613800000001";
+  EXPECT_TRUE(validate(o));
+  EXPECT_EQ(subscriber_id(o, 3).data, "+8613800000004");
   o.identity = "imsi:000123";
   EXPECT_EQ(subscriber_id(o, 1).data, "000124");
   EXPECT_EQ(subscriber_id(o, 1).type, diameter::SubscriptionIdType::kEndUserImsi);

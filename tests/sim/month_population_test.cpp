@@ -87,7 +87,7 @@ TEST(MonthPopulation, MistakesComeBackWithFileAndLine) {
   ASSERT_FALSE(p);
   EXPECT_EQ(p.status().message(),
             "bad.jsonl:2: unknown field 'modles' in 'llm' (fields: context, daily, hours, models, "
-            "rating_group, requests_per_day, requests_per_session, tokens_per_request, unit, "
+            "rating_group, requests_per_day, requests_per_session, reserve, tokens_per_request, unit, "
             "use_percent, weekly)\n"
             "bad.jsonl:3: bad JSON at column 54: syntax error while parsing object - unexpected string literal; "
             "expected '}'\n"

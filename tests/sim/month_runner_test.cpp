@@ -99,6 +99,8 @@ TEST_F(MonthRunner, CountsPerPlan) {
   EXPECT_EQ(roomy->usage.denial_total(), 0u);
   EXPECT_EQ(roomy->usage.final_unit_total(), 0u);
   EXPECT_GT(surf->usage.denials[static_cast<int>(Denial::k4012)], 0u);
+  EXPECT_EQ(sum(surf->daily.denials_by_unit[static_cast<int>(UnitKind::kBytes)]),
+            surf->usage.denial_total());
   EXPECT_EQ(ghost->usage.denials[static_cast<int>(Denial::k5030)], ghost->usage.ccrs);
   EXPECT_EQ(ghost->usage.tokens_used, 0u);
   // A tight user gets at most 30k tokens a day.
@@ -110,6 +112,13 @@ TEST_F(MonthRunner, CountsPerPlan) {
     EXPECT_EQ(sum(p.daily.bytes_granted), p.usage.bytes_granted) << p.plan;
     EXPECT_EQ(sum(p.daily.denials), p.usage.denial_total()) << p.plan;
     EXPECT_EQ(sum(p.daily.final_units), p.usage.final_unit_total()) << p.plan;
+    uint64_t denials = 0, finals = 0;
+    for (int u = 0; u < static_cast<int>(UnitKind::kCount); ++u) {
+      denials += sum(p.daily.denials_by_unit[u]);
+      finals += sum(p.daily.final_units_by_unit[u]);
+    }
+    EXPECT_EQ(denials, p.usage.denial_total()) << p.plan;
+    EXPECT_EQ(finals, p.usage.final_unit_total()) << p.plan;
   }
   EXPECT_EQ(sum_of_plans.tokens_used, report->total.tokens_used);
   EXPECT_EQ(sum_of_plans.ccrs, report->total.ccrs);

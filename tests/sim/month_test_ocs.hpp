@@ -164,7 +164,8 @@ class ToyOcs {
 
 namespace gyrate::sim::test {
 
-// A population for the tests: token users who run out every day, token users who never do, data
+// A population for the tests: token users who run out every day, token users who never do (and
+// reserve 5k tokens ahead, serving several requests from one grant), data
 // users, a team of two on one account, and one subscriber the server does not know.
 inline Population test_population() {
   auto p = parse_population(
@@ -174,7 +175,7 @@ inline Population test_population() {
       "[1000, 9000]}}\n"
       "{\"group\": \"roomy\", \"plan\": \"roomy\", \"id\": \"r{n}\", \"count\": 4, "
       "\"identity\": \"e164:+8620000000001\", \"llm\": {\"requests_per_day\": 6, "
-      "\"tokens_per_request\": [100, 2000], \"use_percent\": [10, 90]}}\n"
+      "\"tokens_per_request\": [100, 2000], \"use_percent\": [10, 90], \"reserve\": \"5k\"}}\n"
       "{\"group\": \"surf\", \"plan\": \"surf\", \"id\": \"d{n}\", \"count\": 3, "
       "\"identity\": \"imsi:460000000000001\", \"data\": {\"bytes_per_day\": \"300MiB\", "
       "\"sessions_per_day\": 3}}\n"

@@ -55,7 +55,7 @@ TEST(ScenarioParser, ABlockOfMsccLinesAndASessionThatKeepsItsSubscriber) {
       "initial s1 subscriber nai:alice@llm.example rg 100 rsu\n"
       "at 2026-01-31T10:00:00Z\n"
       "at +5 min\n"
-      "update s1 number 7 action direct_debiting\n"
+      "update s1 number 7 action direct_debiting context tokens@gyrate.example\n"
       "  mscc rg 100 usu 400k tokens reason quota_exhausted rsu 1.5M tokens\n"
       "  mscc rg 200 usu 2 MiB rsu 10MiB reason validity_time\n"
       "  expect result 2001\n"
@@ -66,6 +66,8 @@ TEST(ScenarioParser, ABlockOfMsccLinesAndASessionThatKeepsItsSubscriber) {
   EXPECT_FALSE(i.ccr.event_timestamp);
   const auto& u = std::get<RequestStep>(s.steps[1].action);
   EXPECT_EQ(u.request_number, 7u);
+  EXPECT_EQ(u.ccr.service_context_id, "tokens@gyrate.example");
+  EXPECT_EQ(i.ccr.service_context_id, "");  // the client's default
   EXPECT_EQ(u.ccr.subscription_ids, i.ccr.subscription_ids);
   EXPECT_EQ(u.ccr.event_timestamp, gd::ntp_from_unix(1'769'853'600 + 300));
   ASSERT_EQ(u.ccr.mscc.size(), 2u);

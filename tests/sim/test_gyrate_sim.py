@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """gyrate-sim against sim_test_server (a fixed-behaviour Gy peer), each its own process on a free
 127.0.0.1 port: scenario files that pass, fail and do not parse, an unanswered request, load mode
-at a concurrency and at a rate, and bad flags. Run by ctest (label e2e)."""
+at a concurrency and at a rate, SIGTERM during load, bad flags; and GyClient's promises
+(gy_client_check). Run by ctest (label e2e)."""
 import argparse
 import json
 import os
@@ -195,6 +196,13 @@ class GyrateSim(unittest.TestCase):
         self.assertEqual(report["sent"], report["answered"])
         self.assertEqual(report["errors"], {})
 
+    def test_the_clients_promises(self):
+        s = self.server()
+        r = subprocess.run([ARGS.client_check, str(s.port), SERVER_ID, "silent-1"], capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertTrue(r.stdout.endswith("6 passed, 0 failed\n"), r.stdout)
+
     def test_bad_flags(self):
         cases = [
             (["load", "--concurrency", "x", "--server-identity", "a"], "bad value `x` for --concurrency"),
@@ -226,6 +234,7 @@ def main():
     parser.add_argument("--sim", required=True)
     parser.add_argument("--server", required=True)
     parser.add_argument("--scenarios", required=True)
+    parser.add_argument("--client-check", required=True)
     ARGS, rest = parser.parse_known_args()
     unittest.main(argv=[sys.argv[0], "-v", *rest])
 

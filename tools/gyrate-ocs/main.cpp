@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   }
   std::printf("gyrate-ocs listening on %s:%u\n",
               parsed->options.gy.loopback_only ? "127.0.0.1" : "0.0.0.0", (*ocs)->gy_port());
+  if ((*ocs)->admin_port() != 0) {
+    std::printf("gyrate-ocs admin on http://%s:%u\n", parsed->options.admin_address.c_str(),
+                (*ocs)->admin_port());
+  }
   std::fflush(stdout);
   for (;;) {
     int sig = 0;

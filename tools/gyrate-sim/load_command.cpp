@@ -37,6 +37,7 @@ void help() {
       "  --updates N              CCR-U per session (default 3)\n"
       "  --rating-group N         (default 100)\n"
       "  --service-id N           a Service-Identifier in the MSCC (default none)\n"
+      "  --context ID             Service-Context-Id (default 32251@3gpp.org)\n"
       "  --units Q                RSU asked and USU reported per request: 1000, 400k tokens,\n"
       "                           2MiB, 30s (default 1000 service-specific units)\n"
       "  --json                   the report as one JSON object\n"
@@ -152,6 +153,9 @@ int load_command(const ConnectionOptions& connection, std::span<char*> args) {
     } else if (flag == "--service-id") {
       ok = parse_u64(value, UINT32_MAX, &n);
       o.service_identifier = static_cast<uint32_t>(n);
+    } else if (flag == "--context") {
+      o.service_context_id = std::string(value);
+      ok = !value.empty();
     } else if (flag == "--units") {
       ok = parse_units(value, &o.units, &error);
     } else {

@@ -2,6 +2,7 @@
 // admin API (HTTP, here so that gyrate_sim stays free of it), a progress line on stderr, the
 // report on stdout (text or JSON) and the CSV and SVG files.
 #include <httplib.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdio>
@@ -235,10 +236,12 @@ int month_command(const ConnectionOptions& connection, std::span<char*> args) {
   f.month.origin_realm = connection.realm;
   f.month.destination_realm.clear();  // the client fills in the realm the server announced
   if (f.progress) {
-    f.month.progress = [](const sim::MonthProgress& p) {
-      std::fprintf(stderr, "\rday %d of %d, %llu CCRs, %.0f CCR/s   ", p.day, p.days,
-                   static_cast<unsigned long long>(p.ccrs), p.ccr_per_second);
-      if (p.day == p.days) std::fprintf(stderr, "\n");
+    // Rewritten in place on a terminal; a line a day otherwise (a log keeps every line).
+    bool terminal = isatty(STDERR_FILENO) != 0;
+    f.month.progress = [terminal](const sim::MonthProgress& p) {
+      std::fprintf(stderr, "%sday %d of %d, %llu CCRs, %.0f CCR/s%s", terminal ? "\r" : "", p.day,
+                   p.days, static_cast<unsigned long long>(p.ccrs), p.ccr_per_second,
+                   terminal && p.day < p.days ? "   " : "\n");
       std::fflush(stderr);
     };
   }

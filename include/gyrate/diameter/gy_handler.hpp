@@ -60,6 +60,10 @@ class GyHandler {
   std::vector<GySessionRef> final_unit_sessions(const std::string& account) const {
     return sessions_.in_final_units(account);
   }
+  // The last reserve request rated for the account (admin explain).
+  std::optional<engine::ReserveRequest> last_request(const std::string& account) const {
+    return sessions_.last_reserve(account);
+  }
   // Marks a session as re-authorised: it is no longer in final-unit state.
   void reauthorized(const std::string& session_id);
 

@@ -48,6 +48,11 @@ class GyServer {
   GyServer& operator=(const GyServer&) = delete;
 
   uint16_t port() const { return port_; }
+
+  // Sends a Re-Auth-Request to each session's client (RFC 4006 5.5): it answers RAA and sends a
+  // CCR-U at once. `done`, when set, gets each RAA's Result-Code, or nullopt when none came.
+  void reauthorize(const std::vector<GySessionRef>& sessions,
+                   std::function<void(const GySessionRef&, std::optional<ResultCode>)> done);
   // Stops the core and waits for its threads (idempotent).
   void stop();
 

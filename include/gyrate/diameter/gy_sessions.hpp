@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "gyrate/diameter/gy_message.hpp"
+#include "gyrate/engine/engine.hpp"
 
 namespace gyrate::diameter {
 
@@ -33,6 +34,7 @@ struct GySession {
   bool final_units = false;  // the last answer ended the units (FUI, or 4012 with an action)
   bool closed = false;       // TERMINATION answered or supervision released it; kept for resends
   std::vector<std::pair<uint32_t, CreditControlAnswer>> answers;  // the last few, oldest first
+  std::optional<engine::ReserveRequest> last_reserve;  // what explain shows
 };
 
 // What a sweep or a Re-Auth-Request needs to know of a session.
@@ -59,6 +61,8 @@ class GySessions {
   // Forgets closed sessions last heard from before `deadline` (resends come within seconds).
   size_t forget_closed(int64_t deadline);
   size_t open_count() const;
+  // The last reserve request of the account's most recently heard-from session.
+  std::optional<engine::ReserveRequest> last_reserve(const std::string& account) const;
   size_t size() const;
 
   // Keeps `answer` as the answer to `number` (at most kAnswersKept per session).

@@ -1,11 +1,10 @@
 // EmbeddedStore: the default AccountStore. The accounts live in the engine's memory; every
 // change is one journal record (the full next state of each account it touched, the answer and
-// the CDRs), durable before apply() returns. Start-up is the newest snapshot plus the records
+// the CDRs, encoded by hand: journal_record.hpp), durable before apply() returns. Start-up is the newest snapshot plus the records
 // after it; a checkpoint writes a snapshot and exports the CDRs it covers to files
 // (docs/engine.md, "Store").
 #pragma once
 
-#include <deque>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -37,7 +36,8 @@ class EmbeddedStore final : public AccountStore {
   const RecoveryReport& recovery() const;
   const std::vector<std::string>& warnings() const { return warnings_; }
   JournalStats journal_stats() const;
-  // CDRs durable in the journal but not yet in an export file, oldest first.
+  // CDRs durable in the journal but not yet in an export file, oldest first (read back from
+  // the journal; empty if it cannot be read).
   std::vector<Cdr> pending_cdrs() const;
   // Export files so far (dir/cdr/cdrs-<last sequence>.jsonl and .pb), oldest first.
   std::vector<std::filesystem::path> cdr_files() const;
@@ -50,11 +50,12 @@ class EmbeddedStore final : public AccountStore {
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<Recovered> recovered_;  // replayed protos, until preload() takes them
   std::vector<std::string> warnings_;
-  std::mutex checkpoint_mutex_;
-  mutable std::mutex cdr_mutex_;
-  std::deque<Cdr> pending_cdrs_;  // in sequence order per account; sorted on export (a deque:
-                                  // growing it never moves the CDRs already kept)
-  uint64_t cdrs_exported_ = 0;     // the last sequence whose CDRs are in an export file
+  // The CDRs of records after `after` up to `last`, read back from the journal, which is where
+  // CDRs wait for their export: keeping them in memory too cost more than encoding them.
+  Expected<std::vector<Cdr>> journal_cdrs(uint64_t after, uint64_t last) const;
+
+  mutable std::mutex checkpoint_mutex_;  // one checkpoint at a time; guards cdrs_exported_
+  uint64_t cdrs_exported_ = 0;           // the last sequence whose CDRs are in an export file
 };
 
 }  // namespace gyrate::engine

@@ -22,7 +22,8 @@ namespace gyrate::engine {
 enum class FsyncPolicy : uint8_t {
   kAlways,   // after an fdatasync covering the record; concurrent appends share one (group commit)
   kBatched,  // the same guarantee, but a commit first waits up to batch_window for more records
-  kOff,      // after write(2) only: survives a killed process, not a power cut
+  kOff,      // in the page cache only: survives a killed process, not a power cut. The record
+             // is copied into the active segment mapped into memory (no system call per record)
 };
 
 struct JournalOptions {
@@ -99,6 +100,12 @@ class Journal {
   // exceed the last acknowledged sequence.
   Status write_snapshot(std::string_view state, uint64_t covered_sequence);
 
+  // Reads the records after sequence `after` up to `last` (at most last_sequence()) back from
+  // the segments on disk, oldest first; records a snapshot let go of are gone. Damage is
+  // skipped as start-up's salvage does. Not concurrent with write_snapshot().
+  Status read_records(uint64_t after, uint64_t last,
+                      const std::function<Status(const JournalEntry&)>& fn) const;
+
   const RecoveryReport& recovery() const { return recovery_; }
   JournalStats stats() const;
   uint64_t last_sequence() const;  // the newest acknowledged sequence
@@ -112,6 +119,11 @@ class Journal {
   Status write_batch(const std::string& batch, uint64_t first_sequence, bool& poison);
   Status start_segment(uint64_t first_sequence);
   Status open_active_segment(bool start_new);
+  // FsyncPolicy::kOff (journal_mapped.cpp): each appender copies its record into the mapped
+  // segment under mutex_; no leader, no waiting.
+  Expected<uint64_t> append_mapped(std::string_view body, uint64_t timestamp_micros);
+  Status reserve_mapped(uint64_t first_sequence, size_t frame_bytes);
+  Status unmap_segment();  // cuts the preallocated tail off the active segment and unmaps it
 
   const std::filesystem::path dir_;
   const JournalOptions options_;
@@ -122,9 +134,14 @@ class Journal {
   int segment_fd_ = -1;
   std::filesystem::path segment_path_;
   uint64_t segment_bytes_ = 0;  // committed bytes in the active segment, header included
+  // kOff: the active segment mapped (map_bytes_ of address space, from offset 0) and its size on
+  // disk, which runs ahead of segment_bytes_ by space allocated for records to come.
+  char* map_ = nullptr;
+  size_t map_bytes_ = 0;
+  uint64_t file_bytes_ = 0;
 
   std::mutex snapshot_mutex_;  // one write_snapshot at a time
-  std::mutex files_mutex_;     // segments_ (held briefly: the leader takes it when rotating)
+  mutable std::mutex files_mutex_;  // segments_ (held briefly: the leader takes it when rotating)
   std::vector<std::pair<uint64_t, std::filesystem::path>> segments_;  // first sequence, file
 
   mutable std::mutex mutex_;

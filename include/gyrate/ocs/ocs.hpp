@@ -16,6 +16,8 @@
 #include "gyrate/diameter/gy_handler.hpp"
 #include "gyrate/diameter/gy_server.hpp"
 #include "gyrate/engine/engine.hpp"
+#include "gyrate/ocs/admin_api.hpp"
+#include "gyrate/ocs/metrics.hpp"
 #include "gyrate/ocs/ocs_options.hpp"
 
 namespace gyrate::ocs {
@@ -31,6 +33,7 @@ class Ocs {
   Ocs& operator=(const Ocs&) = delete;
 
   uint16_t gy_port() const { return server_ ? server_->port() : 0; }
+  uint16_t admin_port() const { return admin_ ? admin_->port() : 0; }  // 0: no admin API
 
   // Loads the catalog file again and publishes it atomically (SIGHUP): requests keep running,
   // reservations finish on the version they started on (rule 21). A catalog that does not check
@@ -39,19 +42,26 @@ class Ocs {
   // Stops serving, releases nothing (sessions resume after a restart), checkpoints. Idempotent.
   void stop();
 
+  // A pack was bought for `account`: its sessions in final-unit state get a Re-Auth-Request.
+  void pack_bought(const std::string& account);
+
   engine::Engine& engine() { return *engine_; }
+  OcsMetrics& metrics() { return metrics_; }
   diameter::GyHandler& handler() { return *handler_; }
   const OcsOptions& options() const { return options_; }
 
  private:
   explicit Ocs(OcsOptions options) : options_(std::move(options)) {}
   void supervise_loop();
+  void report_gauges();
 
   OcsOptions options_;
   std::function<void(const std::string&)> log_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<diameter::GyHandler> handler_;
   std::unique_ptr<diameter::GyServer> server_;
+  OcsMetrics metrics_;
+  std::unique_ptr<AdminApi> admin_;
   std::mutex reload_mutex_;
 
   std::mutex stop_mutex_;

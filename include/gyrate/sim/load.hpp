@@ -21,11 +21,12 @@ struct LoadOptions {
   std::chrono::milliseconds duration{10'000};
   // Subscribers: `subscribers` identities from `identity`: "e164:8613800000000" counts up from
   // the number; "nai:user{n}@llm.example" (also imsi:, sip:, private:) puts 0..N-1 for {n}.
-  std::string identity = "e164:8613800000000";
+  std::string identity = "e164:8613800000000";  // (E.164 may be written +86...)
   uint32_t subscribers = 1000;
   uint32_t updates_per_session = 3;  // CCR-U between CCR-I and CCR-T
   uint32_t rating_group = 100;
   std::optional<uint32_t> service_identifier;
+  std::string service_context_id;  // empty: the client's default (32251@3gpp.org)
   Quantity units{.kind = UnitKind::kServiceSpecific, .value = 1000};  // RSU asked and USU reported
   const std::atomic<bool>* stop = nullptr;  // when it turns true, the run ends early (as at the duration)
 };

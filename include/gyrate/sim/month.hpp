@@ -52,6 +52,11 @@ struct MonthOptions {
   // seconds, so replaying a seed against the same server does not reuse Session-Ids (which it
   // would answer as duplicates).
   std::string session_tag;
+  // Workers meet every `step_seconds` of simulated time and each sends its CCRs in Event-Timestamp
+  // order, so two CCRs in flight are never further apart than this: keep it below the server's
+  // supervision timer (Tcc), or a server driven by the requests' time releases sessions that are
+  // only waiting for another worker. Divides a day; 1..3600.
+  int step_seconds = 300;
   uint64_t max_errors = 100;  // exchanges that fail (no answer) before the run gives up
   std::function<void(const MonthProgress&)> progress;  // once per simulated day
   BillLookup bill_of;  // empty: no bills in the report
@@ -81,9 +86,15 @@ struct Usage {
   void add(const Usage& other);
 };
 
+// What a session counts in: its service's unit.
+enum class UnitKind : uint8_t { kTokens, kRequests, kBytes, kCount };
+
 struct DaySeries {
   std::vector<uint64_t> tokens_used, tokens_granted, bytes_used, bytes_granted, requests_used,
       requests_granted, denials, final_units;
+  // The denials and final-unit indications again, split by the unit of the service refused.
+  std::vector<uint64_t> denials_by_unit[static_cast<int>(UnitKind::kCount)];
+  std::vector<uint64_t> final_units_by_unit[static_cast<int>(UnitKind::kCount)];
   void resize(size_t days);
   void add(const DaySeries& other);
 };

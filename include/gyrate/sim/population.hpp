@@ -40,6 +40,9 @@ struct LlmProfile {
   uint64_t tokens_max = 4000;
   uint32_t use_min_percent = 60;    // what the model then uses, as a share of what it asked for
   uint32_t use_max_percent = 100;
+  // The RSU of a gateway that reserves ahead: it serves requests from the grant and asks again
+  // (CCR-U) only when a request needs more than is left. 0: every request asks for itself.
+  uint64_t reserve = 0;
   TrafficShape shape = default_shape();
 };
 
