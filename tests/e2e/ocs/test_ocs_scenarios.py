@@ -9,8 +9,8 @@ scenarios/ runs with gyrate-sim against its own gyrate-ocs (free 127.0.0.1 port,
                            server has reloaded it on SIGHUP
   #! pause SECONDS         the steps below run after that long (the supervision timer ticks
                            once a second)
-  #! buy ACCOUNT PACK      the steps below run after ACCOUNT bought PACK through the admin API
-                           (at the server's clock: the latest Event-Timestamp seen)
+  #! buy ACCOUNT PACK [N]  the steps below run after ACCOUNT bought PACK (N times) through the
+                           admin API (at the server's clock: the latest Event-Timestamp seen)
 
 Sessions do not cross a reload or a pause (each part is its own gyrate-sim run); the file's
 `subscriber` statements are repeated in every part.
@@ -40,8 +40,8 @@ def parse(path):
     catalog, subscribers, parts, reloads = None, [], [[]], []
     for line in open(path, encoding="utf-8"):
         words = line.split()
-        if words[:2] == ["#!", "buy"] and len(words) == 4:
-            reloads.append(("buy", (words[2], words[3])))
+        if words[:2] == ["#!", "buy"] and len(words) in (4, 5):
+            reloads.append(("buy", (words[2], words[3], int(words[4]) if len(words) == 5 else 1)))
             parts.append(["\n"])
             continue
         if len(words) == 3 and words[0] == "#!":
@@ -82,12 +82,13 @@ def run(path, args, work):
                 if kind == "pause":
                     time.sleep(what)
                 elif kind == "buy":
-                    account, pack = what
-                    status, answer = ocs.admin("POST", f"/v1/subscribers/{account}/packs",
-                                               {"pack": pack, "order": f"{name}#{i}"})
-                    outputs.append(f"#! buy {account} {pack}: HTTP {status} {json.dumps(answer)}\n")
-                    if status != 200:
-                        ok = False
+                    account, pack, count = what
+                    for k in range(count):
+                        status, answer = ocs.admin("POST", f"/v1/subscribers/{account}/packs",
+                                                   {"pack": pack, "order": f"{name}#{i}.{k}"})
+                        outputs.append(f"#! buy {account} {pack}: HTTP {status} {json.dumps(answer)}\n")
+                        ok = ok and status == 200
+                    if not ok:
                         break
                 else:
                     mark = len(ocs.stderr_lines)
