@@ -90,12 +90,12 @@ RedirectServer redirect_server(const std::string& address) {
 // have none. With nothing left to grant (4012) only REDIRECT and RESTRICT_ACCESS are sent, so the
 // gateway redirects or restricts at once; TERMINATE is what 4012 itself means.
 std::optional<FinalUnitIndication> final_unit(const Answer& a) {
-  if (!a.has_final_action) return std::nullopt;
   bool granted = a.outcome == Outcome::kGranted;
   if (granted && !a.final_units) return std::nullopt;
   if (!granted && a.outcome != Outcome::kExhausted) return std::nullopt;
   FinalUnitIndication f;
-  switch (a.final_action) {
+  // Rule 16: without `on_exhaust` the decision names no action, and the action is terminate.
+  switch (a.has_final_action ? a.final_action : lang::ast::ActionKind::kTerminate) {
     case lang::ast::ActionKind::kTerminate:
       if (!granted) return std::nullopt;
       f.action = FinalUnitAction::kTerminate;

@@ -1,17 +1,22 @@
 """Shared pieces of the gyrate-ocs end-to-end tests: start gyrate-ocs on a free 127.0.0.1 port with
 its own store, collect its stderr, run gyrate-sim against it, stop or kill it, all bounded in time."""
+import json
 import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 
 SERVER_ID = "ocs.gyrate.test"  # gyrate-ocs's default identity
 CLIENT_ID = "sim.gyrate.test"  # gyrate-sim's default identity
 START_TIMEOUT = 60  # the catalog is compiled by the JIT before the server listens
 READY = re.compile(r"^gyrate-ocs listening on 127\.0\.0\.1:(\d+)$")
+ADMIN = re.compile(r"^gyrate-ocs admin on http://127\.0\.0\.1:(\d+)$")
 
 
 class Ocs:
@@ -41,6 +46,12 @@ class Ocs:
             self.kill()
             raise RuntimeError(f"gyrate-ocs not ready: {ready!r}\n{' '.join(cmd)}\n{self.stderr()}")
         self.port = int(m.group(1))
+        self.admin_port = None  # the admin API's, when gyrate-ocs serves one
+        try:
+            admin = ADMIN.match(self.lines.get(timeout=5).strip())
+            self.admin_port = int(admin.group(1)) if admin else None
+        except queue.Empty:
+            pass
 
     @staticmethod
     def _pump(stream, sink):
@@ -89,6 +100,17 @@ class Ocs:
         self.proc.wait()
         self._finish()
 
+    def admin(self, method, path, body=None):
+        """(status, JSON answer) of an admin API request."""
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{self.admin_port}{path}", data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
     def sim_cmd(self, sim, *args):
         return [sim, *args, "--server", f"127.0.0.1:{self.port}", "--server-identity", SERVER_ID]
 
@@ -96,8 +118,11 @@ class Ocs:
         return subprocess.run(self.sim_cmd(sim, *args), capture_output=True, text=True, timeout=timeout)
 
 
-def repo_path(root, path):
-    return path if os.path.isabs(path) else os.path.join(root, path)
+def free_port():
+    """A TCP port free on 127.0.0.1 now (for a client core's own listener)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def probe(ocs, sim, work, text, failures, why):

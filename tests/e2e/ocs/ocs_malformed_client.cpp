@@ -6,13 +6,16 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <functional>
 #include <string>
 
 #include "fd_core.hpp"
 #include "fd_gy_codec.hpp"
 #include "fd_msg_edit.hpp"
+#include "fd_rar.hpp"
 #include "gy_exchange.hpp"
 
 namespace gd = gyrate::diameter;
@@ -25,7 +28,13 @@ struct Args {
   std::string server_identity = "ocs.gyrate.test";
   uint16_t server_port = 0;
   std::string subscriber;  // an E.164 number gyrate-ocs knows
+  std::string rar_subscriber;  // if set: a session of theirs in final-unit state waits for a RAR
 };
+
+// The Session-Ids of the RARs received (on a core thread).
+std::mutex g_rar_mutex;
+std::condition_variable g_rar_cv;
+std::vector<std::string> g_rars;
 
 int failed = 0;
 int passed = 0;
@@ -88,6 +97,34 @@ gd::CreditControlRequest ccr(const Args& args, gd::CcRequestType type, uint32_t 
   return q;
 }
 
+// A session that got the subscriber's last units (Final-Unit-Indication) waits; the test buys a
+// pack through the admin API; the server's RAR names this session, and the CCR-U that answers it
+// (FORCED_REAUTHORISATION) is answered.
+void reauthorised_after_a_purchase(Args args) {
+  args.subscriber = args.rar_subscriber;
+  auto initial = ccr(args, gd::CcRequestType::kInitial, 0, "final-units");
+  initial.mscc[0].requested->cc_service_specific_units = 2'000'000'000;
+  auto a = exchange(initial);
+  check(a && a->result_code == gd::ResultCode::kSuccess && a->mscc.size() == 1 && a->mscc[0].final_unit,
+        "CCR-I granted the last units, with Final-Unit-Indication", describe(a));
+  std::printf("holding a session in final-unit state\n");
+  std::fflush(stdout);
+  std::unique_lock lock(g_rar_mutex);
+  bool got = g_rar_cv.wait_for(lock, std::chrono::seconds(20), [] { return !g_rars.empty(); });
+  check(got && g_rars.front() == initial.session_id, "a RAR for that session after the purchase",
+        got ? "RAR for " + g_rars.front() : "no RAR within 20 s");
+  lock.unlock();
+  auto update = ccr(args, gd::CcRequestType::kUpdate, 1, "final-units");
+  update.mscc[0].used[0].units.cc_service_specific_units = 0;
+  update.mscc[0].reporting_reason = gd::ReportingReason::kForcedReauthorisation;
+  auto u = exchange(update);
+  check(u && u->result_code == gd::ResultCode::kSuccess && u->mscc.size() == 1 && u->mscc[0].granted &&
+            u->mscc[0].granted->cc_service_specific_units == 1000u,
+        "the CCR-U answering the RAR (FORCED_REAUTHORISATION) -> 2001, 1000 granted", describe(u));
+  expect("its CCR-T -> 2001", exchange(ccr(args, gd::CcRequestType::kTermination, 2, "final-units")),
+         gd::ResultCode::kSuccess, std::nullopt, std::nullopt, 2);
+}
+
 int run(const Args& args) {
   if (gyrate::Status s = fd::wait_peer_open(args.server_identity, std::chrono::seconds(10)); !s) {
     check(false, "connect", s.to_string());
@@ -130,6 +167,7 @@ int run(const Args& args) {
         "a valid CCR-I after them -> 2001, 1000 granted", describe(a));
   expect("its CCR-T -> 2001", exchange(ccr(args, gd::CcRequestType::kTermination, 1, "valid")), RC::kSuccess,
          std::nullopt, std::nullopt, 1);
+  if (!args.rar_subscriber.empty()) reauthorised_after_a_purchase(args);
   return failed == 0 ? 0 : 1;
 }
 
@@ -145,8 +183,10 @@ int main(int argc, char** argv) {
     else if (flag == "--conf") args.core.conf_path = value;
     else if (flag == "--server-port") args.server_port = static_cast<uint16_t>(std::stoi(value));
     else if (flag == "--subscriber") args.subscriber = value;
+    else if (flag == "--rar-subscriber") args.rar_subscriber = value;
     else {
-      std::fprintf(stderr, "usage: ocs_malformed_client --port N --conf PATH --server-port N --subscriber E164\n");
+      std::fprintf(stderr, "usage: ocs_malformed_client --port N --conf PATH --server-port N --subscriber E164 "
+                   "[--rar-subscriber E164]\n");
       return 2;
     }
   }
@@ -161,6 +201,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "client: %s\n", s.to_string().c_str());
     fd::stop_core();
     return 1;
+  }
+  if (gyrate::Status s = fd::answer_rars([](const std::string& session) {
+        std::lock_guard lock(g_rar_mutex);
+        g_rars.push_back(session);
+        g_rar_cv.notify_all();
+      });
+      !s) {
+    std::fprintf(stderr, "client: %s\n", s.to_string().c_str());
   }
   int code = run(args);
   std::printf("%d passed, %d failed\n", passed, failed);

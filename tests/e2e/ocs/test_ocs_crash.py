@@ -9,7 +9,8 @@ CCR whose answer the client saw was committed before the answer left, so its Use
 must be in the account; the one CCR a worker had in flight at the kill may or may not be. After
 a restart on the same store, a probe session two hours later (every reservation has lapsed: the
 validity is 10 min) asks for the whole allowance and is granted allowance - used, so for every
-subscriber: used == answered usage, or answered usage + the in-flight CCR's usage."""
+subscriber: used == answered usage, or answered usage + the in-flight CCR's usage. The admin
+API's GET /v1/subscribers/{id} must give the same `used`."""
 import argparse
 import os
 import random
@@ -147,13 +148,20 @@ def main():
                 failures.append(f"probe: expected {WORKERS} grants:\n{r.stdout}{r.stderr}")
             for i, grant in enumerate(grants):
                 used = ALLOWANCE - grant
+                # The admin API reads the same account from the engine: it must say the same.
+                admin_used = None
+                if ocs.admin_port:
+                    status, b = ocs.admin("GET", f"/v1/subscribers/crash-{i}")
+                    admin_used = b["services"][0]["used"] if status == 200 else None
+                    if admin_used != used:
+                        failures.append(f"subscriber {i}: Gy says used {used}, the admin API {admin_used} ({status})")
                 # What may have been committed beyond the answered: any subset of the in-flight CCRs.
                 maybe = {0}
                 for f in in_flight[i]:
                     maybe |= {m + f for m in maybe}
                 ok = used - answered[i] in maybe
-                print(f"subscriber {i}: used {used}, answered {answered[i]}, in flight at the kills "
-                      f"{in_flight[i]}: {'ok' if ok else 'WRONG'}", flush=True)
+                print(f"subscriber {i}: used {used} (admin API: {admin_used}), answered {answered[i]}, "
+                      f"in flight at the kills {in_flight[i]}: {'ok' if ok else 'WRONG'}", flush=True)
                 if not ok:
                     failures.append(f"subscriber {i}: used {used} is answered {answered[i]} + "
                                     f"{used - answered[i]}, not a sum of in-flight usage {in_flight[i]}")

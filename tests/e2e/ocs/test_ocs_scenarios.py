@@ -9,6 +9,8 @@ scenarios/ runs with gyrate-sim against its own gyrate-ocs (free 127.0.0.1 port,
                            server has reloaded it on SIGHUP
   #! pause SECONDS         the steps below run after that long (the supervision timer ticks
                            once a second)
+  #! buy ACCOUNT PACK [N]  the steps below run after ACCOUNT bought PACK (N times) through the
+                           admin API (at the server's clock: the latest Event-Timestamp seen)
 
 Sessions do not cross a reload or a pause (each part is its own gyrate-sim run); the file's
 `subscriber` statements are repeated in every part.
@@ -16,6 +18,7 @@ Sessions do not cross a reload or a pause (each part is its own gyrate-sim run);
 Any failed expectation fails the test, with the simulator's output and the server's stderr."""
 import argparse
 import glob
+import json
 import os
 import re
 import shutil
@@ -37,6 +40,10 @@ def parse(path):
     catalog, subscribers, parts, reloads = None, [], [[]], []
     for line in open(path, encoding="utf-8"):
         words = line.split()
+        if words[:2] == ["#!", "buy"] and len(words) in (4, 5):
+            reloads.append(("buy", (words[2], words[3], int(words[4]) if len(words) == 5 else 1)))
+            parts.append(["\n"])
+            continue
         if len(words) == 3 and words[0] == "#!":
             if words[1] == "catalog":
                 catalog = os.path.join(ROOT, words[2])
@@ -74,6 +81,15 @@ def run(path, args, work):
                 kind, what = reloads[i - 1]
                 if kind == "pause":
                     time.sleep(what)
+                elif kind == "buy":
+                    account, pack, count = what
+                    for k in range(count):
+                        status, answer = ocs.admin("POST", f"/v1/subscribers/{account}/packs",
+                                                   {"pack": pack, "order": f"{name}#{i}.{k}"})
+                        outputs.append(f"#! buy {account} {pack}: HTTP {status} {json.dumps(answer)}\n")
+                        ok = ok and status == 200
+                    if not ok:
+                        break
                 else:
                     mark = len(ocs.stderr_lines)
                     shutil.copyfile(what, live_catalog)
