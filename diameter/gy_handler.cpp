@@ -169,8 +169,11 @@ std::optional<int64_t> reported_usage(const MsccRequest& m, lang::Dim dim) {
   return total;
 }
 
-int64_t requested_amount(const MsccRequest& m, lang::Dim dim) {
-  return m.requested ? amount_in(*m.requested, dim).value_or(0) : 0;
+// What an MSCC asks for. An RSU without an amount (or no RSU) means "grant what you decide"
+// (RFC 4006 8.18): the service's quota, so a grant rule written `min(requested, ...)` sees it.
+int64_t requested_amount(const MsccRequest& m, const ServiceRef& ref) {
+  int64_t asked = m.requested ? amount_in(*m.requested, ref.service->dim).value_or(0) : 0;
+  return asked > 0 ? asked : ref.service->quota;
 }
 
 // A price in millionths as Cost-Information: Value-Digits x 10^-6, trailing zeros taken off.
@@ -376,7 +379,7 @@ MsccAnswer GyHandler::credit(Call& call, const MsccRequest& m) {
   }
   if (final_report(m)) return mscc_shell(m, ResultCode::kSuccess);  // the service ends: no new grant
   Expected<Answer> reserved =
-      engine_.reserve(call.account, call.reserve(m, *ref, requested_amount(m, dim)));
+      engine_.reserve(call.account, call.reserve(m, *ref, requested_amount(m, *ref)));
   if (!reserved) return mscc_shell(m, code_for(reserved.status()));
   return mscc_answer(m, dim, *reserved);
 }
@@ -427,7 +430,7 @@ void GyHandler::event(Call& call) {
       continue;
     }
     lang::Dim dim = ref->service->dim;
-    int64_t requested = requested_amount(m, dim);
+    int64_t requested = requested_amount(m, *ref);
     switch (action) {
       case RequestedAction::kDirectDebiting:
         call.a.mscc.push_back(debit(call, m, *ref, requested));
