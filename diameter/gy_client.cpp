@@ -18,8 +18,8 @@
 #include <unordered_set>
 
 #include "fd_core.hpp"
-#include "fd_rar.hpp"
 #include "fd_gy_codec.hpp"
+#include "fd_rar.hpp"
 
 namespace gyrate::diameter {
 namespace {
@@ -146,8 +146,11 @@ Expected<std::unique_ptr<GyClient>> GyClient::connect(const ClientOptions& optio
     std::error_code ignored;
     std::filesystem::remove(*temporary_conf, ignored);  // parsed by now (or never will be)
   }
+  // Registered before the peer opens: a server's RAR must never meet a client without a handler.
   if (started) {
-    started = fd::answer_rars(options.on_rar ? options.on_rar : [](const std::string&) {});
+    started = fd::answer_rars([on_reauth = options.on_reauth](const std::string& session_id) {
+      if (on_reauth) on_reauth(session_id);
+    });
   }
   if (started) started = fd::wait_peer_open(options.server_identity, options.connect_timeout);
   if (!started) {

@@ -1,12 +1,14 @@
 // GyClient's promises against a live server (sim_test_server), checked from one process:
 // exchange from many threads at once, each answer matching its own request; a silent server gives
 // kUnavailable after the answer timeout; close() answers every request in flight at once, and a
-// request after close() is answered kUnavailable without blocking. Prints `N passed, M failed`.
+// request after close() is answered kUnavailable without blocking; a Re-Auth-Request is answered
+// and reported. Prints `N passed, M failed`.
 // Driven by test_gyrate_sim.py.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,6 +57,12 @@ int main(int argc, char** argv) {
   o.server_identity = argv[2];
   const std::string silent = argv[3];
   o.answer_timeout = std::chrono::milliseconds(3000);
+  std::mutex reauth_mutex;
+  std::vector<std::string> reauthorized;
+  o.on_reauth = [&](const std::string& session_id) {
+    std::lock_guard lock(reauth_mutex);
+    reauthorized.push_back(session_id);
+  };
   auto connected = gd::GyClient::connect(o);
   if (!connected) {
     std::fprintf(stderr, "connect: %s\n", connected.status().to_string().c_str());
@@ -80,6 +88,17 @@ int main(int argc, char** argv) {
   for (auto& th : threads) th.join();
   check(wrong == 0, "400 exchanges from 8 threads, each answer its own (" + std::to_string(wrong.load()) +
                         " wrong)");
+
+  // A Re-Auth-Request from the server: answered RAA 2001 by the client, and heard of.
+  gd::CreditControlRequest asked = request(client, "reauth-1", 0, gd::CcRequestType::kInitial);
+  gd::AnswerOrStatus first = client.exchange(asked);
+  bool heard = false;
+  for (int i = 0; i < 100 && !heard; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::lock_guard lock(reauth_mutex);
+    heard = reauthorized.size() == 1 && reauthorized[0] == asked.session_id;
+  }
+  check(first && heard, "a Re-Auth-Request for the session reaches on_reauth");
 
   // A server that does not answer: kUnavailable after the timeout, not a hang.
   auto start = Clock::now();

@@ -1,6 +1,7 @@
 // A fixed-behaviour Gy server for gyrate-sim's end-to-end tests (not an OCS): each subscriber has
 // `--limit` units in every unit kind; a grant is what the MSCC asks (or `--default-grant`) up to
 // what is left, the last one with Final-Unit-Indication TERMINATE, and 4012 once nothing is left.
+// A CCR from a subscriber starting `reauth` is followed by a Re-Auth-Request to its session.
 // PRICE_ENQUIRY is priced at 0.005 CNY a unit, CHECK_BALANCE says whether service-specific units
 // are left. Subscription-Id-Data starting with `--unknown-prefix` is answered 5030, with `--silent-prefix`
 // not at all. A repeated Session-Id + CC-Request-Number gets the stored answer (no second grant).
@@ -8,15 +9,19 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "fd_avp.hpp"
 #include "fd_core.hpp"
 #include "fd_gy_codec.hpp"
+#include "fd_rar.hpp"
 
 namespace gd = gyrate::diameter;
 namespace fd = gyrate::diameter::fd;
@@ -30,6 +35,7 @@ struct Config {
   uint32_t validity_time = 3600;
   std::string unknown_prefix = "999";
   std::string silent_prefix = "silent";
+  std::string reauth_prefix = "reauth";
 };
 
 Config g_config;
@@ -37,6 +43,7 @@ std::mutex g_mutex;
 std::map<std::string, uint64_t> g_granted;  // subscriber -> units granted so far
 std::map<std::pair<std::string, uint32_t>, gd::CreditControlAnswer> g_answers;  // duplicates
 unsigned long g_duplicates = 0;
+std::atomic<unsigned long> g_raa_success{0};
 
 bool starts_with(const std::string& s, const std::string& prefix) {
   return !prefix.empty() && s.compare(0, prefix.size(), prefix) == 0;
@@ -108,6 +115,20 @@ gd::CreditControlAnswer answer(const gd::CreditControlRequest& q) {
   return a;
 }
 
+// A Re-Auth-Request to the client shortly after its CCR is answered (from another thread: the
+// handler must not wait for an answer); the RAA's Result-Code is counted.
+void send_reauth(std::string session, std::string host, std::string realm) {
+  std::thread([session = std::move(session), host = std::move(host), realm = std::move(realm)] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto rar = fd::build_rar(session, host, realm);
+    if (!rar) return;
+    auto raa = fd::send_and_wait(*rar, std::chrono::seconds(3));
+    if (!raa) return;
+    if (fd::raa_result_code(*raa) == gd::ResultCode::kSuccess) ++g_raa_success;
+    fd_msg_free(*raa);
+  }).detach();
+}
+
 void on_ccr(struct msg** msg) {
   auto parsed = fd::parse_ccr(*msg);
   if (!parsed) {
@@ -121,6 +142,9 @@ void on_ccr(struct msg** msg) {
       *msg = nullptr;
       return;
     }
+  }
+  if (starts_with(q.subscription_ids.empty() ? "" : q.subscription_ids.front().data, g_config.reauth_prefix)) {
+    send_reauth(q.session_id, q.origin_host, q.origin_realm);
   }
   gd::CreditControlAnswer a;
   {
@@ -184,6 +208,7 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop, &sig);
   fd::stop_core();
-  std::printf("sim_test_server stopped (%lu duplicates answered from the store)\n", g_duplicates);
+  std::printf("sim_test_server stopped (%lu duplicates answered from the store, %lu RAA 2001)\n", g_duplicates,
+              g_raa_success.load());
   return 0;
 }

@@ -99,7 +99,7 @@ class GyrateSim(unittest.TestCase):
         self.assertNotIn("FAIL", r.stdout)
         self.assertEqual(s.stop(), 0)
         # The T-flagged resend reached the server as a duplicate of the CCR-U before it.
-        self.assertIn("(1 duplicates answered from the store)", "".join(s.lines.queue))
+        self.assertIn("(1 duplicates answered from the store, 0 RAA 2001)", "".join(s.lines.queue))
 
     def test_a_wrong_expectation_fails_the_run(self):
         s = self.server("--limit", "1000")
@@ -201,7 +201,9 @@ class GyrateSim(unittest.TestCase):
         r = subprocess.run([ARGS.client_check, str(s.port), SERVER_ID, "silent-1"], capture_output=True, text=True,
                            timeout=60)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertTrue(r.stdout.endswith("6 passed, 0 failed\n"), r.stdout)
+        self.assertTrue(r.stdout.endswith("7 passed, 0 failed\n"), r.stdout)
+        self.assertEqual(s.stop(), 0)
+        self.assertIn("1 RAA 2001)", "".join(s.lines.queue))
 
     def test_bad_flags(self):
         cases = [

@@ -29,9 +29,9 @@ struct ClientOptions {
   unsigned threads = 2;     // the core's application threads (they run send()'s callbacks)
   std::vector<std::string> extensions;  // .fdx to load, e.g. dict_nasreq, dict_dcca; none is fine
   std::string conf_path;                // the generated freeDiameter.conf; empty: a temporary file
-  // A Re-Auth-Request from the server is answered RAA 2001 and then reported here (on one of the
-  // core's threads) with its Session-Id: the client should send a CCR-U for that session now.
-  std::function<void(const std::string& session_id)> on_rar;
+  // A Re-Auth-Request (RFC 4006 5.5) is always answered RAA 2001; this then hears of it (on one of
+  // the core's threads) with the session's id, so the caller can send the CCR-U it asks for.
+  std::function<void(const std::string& session_id)> on_reauth;
 };
 
 // How a request goes on the wire. A retransmission (RFC 6733 T flag) reuses the end-to-end

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   gd::ClientOptions options;
   options.server_port = static_cast<uint16_t>(std::atoi(argv[1]));
   options.server_identity = argv[3];
-  options.on_rar = [&](const std::string& session) {
+  options.on_reauth = [&](const std::string& session) {
     std::lock_guard lock(mutex);
     rar_session = session;
     cv.notify_all();
