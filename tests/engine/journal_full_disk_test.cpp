@@ -38,8 +38,10 @@ std::string short_body(int i) { return std::to_string(i) + " short"; }
 // Appends 1000-byte records until one fails, then checks the failure, makes room with
 // `make_room`, appends once more, and reopens: exactly the acknowledged records come back.
 int fill_then_recover(const fs::path& dir, const std::string& expected_reason,
-                      const std::function<bool()>& make_room) {
-  JournalOptions options;  // fsync always
+                      const std::function<bool()>& make_room,
+                      FsyncPolicy fsync = FsyncPolicy::kAlways) {
+  JournalOptions options;
+  options.fsync = fsync;
   int acknowledged = 0;
   {
     auto journal = Journal::open(dir, options);
@@ -105,19 +107,31 @@ TEST(DurabilityFullDisk, AFullFileSystemIsResourceExhaustedAndLosesNothingCommit
   EXPECT_EQ(code, 0);
 }
 
-TEST(DurabilityFullDisk, AFileSizeLimitIsResourceExhaustedAndLosesNothingCommitted) {
-  // RLIMIT_FSIZE makes write(2) fail with EFBIG past the limit: the same path as a full disk,
-  // available without privileges.
-  TempDir dir;
-  const int code = run_in_child([&] {
+// RLIMIT_FSIZE makes write(2) fail with EFBIG past the limit: the same path as a full disk,
+// available without privileges. With fsync off the segment is mapped and grows by
+// posix_fallocate, which fails the same way.
+int fill_under_file_size_limit(const fs::path& dir, FsyncPolicy fsync) {
+  return run_in_child([&] {
     std::signal(SIGXFSZ, SIG_IGN);  // else the kernel kills the writer instead of failing write(2)
     rlimit limit{};
     if (::getrlimit(RLIMIT_FSIZE, &limit) != 0) return kCannotRun;
     const rlimit small{20000, limit.rlim_max};
     if (::setrlimit(RLIMIT_FSIZE, &small) != 0) return kCannotRun;
-    return fill_then_recover(dir.path() / "journal", "File too large",
-                             [&] { return ::setrlimit(RLIMIT_FSIZE, &limit) == 0; });
+    return fill_then_recover(dir / "journal", "File too large",
+                             [&] { return ::setrlimit(RLIMIT_FSIZE, &limit) == 0; }, fsync);
   });
+}
+
+TEST(DurabilityFullDisk, AFileSizeLimitIsResourceExhaustedAndLosesNothingCommitted) {
+  TempDir dir;
+  const int code = fill_under_file_size_limit(dir.path(), FsyncPolicy::kAlways);
+  ASSERT_NE(code, kCannotRun);
+  EXPECT_EQ(code, 0);
+}
+
+TEST(DurabilityFullDisk, WithFsyncOffAFileSizeLimitIsResourceExhaustedAndLosesNothingCommitted) {
+  TempDir dir;
+  const int code = fill_under_file_size_limit(dir.path(), FsyncPolicy::kOff);
   ASSERT_NE(code, kCannotRun);
   EXPECT_EQ(code, 0);
 }
