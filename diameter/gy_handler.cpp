@@ -358,6 +358,8 @@ void GyHandler::answer_new(Call& call, GySession& s) {
   }
   if (a.result_code == ResultCode::kSuccess) a.result_code = top_level(a.mscc);
   s.final_units = std::any_of(a.mscc.begin(), a.mscc.end(), ends_units);
+  s.validity = 0;
+  for (const MsccAnswer& m : a.mscc) s.validity = std::max(s.validity, m.validity_time.value_or(0));
   // RFC 4006 5.1: a session ends with its TERMINATION or EVENT, and one whose INITIAL failed at
   // the command level was never established.
   if (q.cc_request_type == CcRequestType::kTermination || q.cc_request_type == CcRequestType::kEvent ||
@@ -429,7 +431,6 @@ void GyHandler::event(Call& call) {
       all_enough = false;
       continue;
     }
-    lang::Dim dim = ref->service->dim;
     int64_t requested = requested_amount(m, *ref);
     switch (action) {
       case RequestedAction::kDirectDebiting:
@@ -504,9 +505,9 @@ MsccAnswer GyHandler::debit(Call& call, const MsccRequest& m, const ServiceRef& 
 size_t GyHandler::supervise() {
   int64_t t = now();
   size_t released = 0;
-  for (const GySessionRef& ref : sessions_.silent_since(t - options_.tcc_seconds)) {
+  for (const GySessionRef& ref : sessions_.silent(t, options_.tcc_seconds)) {
     sessions_.with(ref.session_id, false, [&](GySession* s) {
-      if (!s || s->closed || s->last_seen >= t - options_.tcc_seconds) return;  // heard from since
+      if (!s || s->closed || !GySessions::is_silent(*s, t, options_.tcc_seconds)) return;  // heard from
       // The release takes the next request number, so it never collides with a CCR's key.
       Status r = release_all(s->account, *s, s->last_number + 1, t);
       if (!r && r.code() != ErrorCode::kNotFound) return;  // the store is down: next tick

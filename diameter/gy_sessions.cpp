@@ -51,8 +51,8 @@ std::vector<GySessionRef> GySessions::collect(Pred&& pred) const {
   return out;
 }
 
-std::vector<GySessionRef> GySessions::silent_since(int64_t deadline) const {
-  return collect([&](const GySession& g) { return g.last_seen < deadline; });
+std::vector<GySessionRef> GySessions::silent(int64_t now, int64_t tcc) const {
+  return collect([&](const GySession& g) { return is_silent(g, now, tcc); });
 }
 
 std::vector<GySessionRef> GySessions::in_final_units(const std::string& account) const {

@@ -307,12 +307,18 @@ TEST_F(GyHandlerTest, SupervisionReleasesSilentSessions) {
   handler_->handle(i);
   EXPECT_EQ(balance("alice", "llm").reserved, 10'000);
   EXPECT_EQ(handler_->supervise(), 0u);  // heard from just now
-  // Another subscriber's request moves the request clock past Tcc (600 s).
-  now_ += 601;
-  CreditControlRequest other = ccr(CcRequestType::kEvent, 0, "e9", "");
-  other.subscription_ids.push_back({SubscriptionIdType::kEndUserImsi, "460001234567890"});
-  other.mscc.push_back(mscc(kSec, std::nullopt, 1));
-  handler_->handle(other);
+  // Other subscribers' requests move the request clock. Past Tcc (600 s) the session is kept:
+  // its grant is valid 30 min, and a client reports when that ends (twice the validity waited).
+  auto tick = [&](int64_t seconds, const std::string& session) {
+    now_ += seconds;
+    CreditControlRequest other = ccr(CcRequestType::kEvent, 0, session, "");
+    other.subscription_ids.push_back({SubscriptionIdType::kEndUserImsi, "460001234567890"});
+    other.mscc.push_back(mscc(kSec, std::nullopt, 1));
+    handler_->handle(other);
+  };
+  tick(601, "e8");
+  EXPECT_EQ(handler_->supervise(), 0u);
+  tick(3'000, "e9");  // 3,601 s silent: more than 2 x 1,800
   EXPECT_EQ(handler_->supervise(), 1u);
   EXPECT_EQ(balance("alice", "llm").reserved, 0);
   CreditControlRequest u = ccr(CcRequestType::kUpdate, 1);

@@ -6,6 +6,7 @@
 // CCRs is handled, so two CCRs of one session (a resend racing its original) run one at a time.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,7 @@ struct GySession {
   int64_t last_seen = 0;     // unix seconds on the handler's clock
   uint32_t last_number = 0;  // the highest CC-Request-Number answered
   bool final_units = false;  // the last answer ended the units (FUI, or 4012 with an action)
+  uint32_t validity = 0;     // the longest Validity-Time of the last answer (seconds)
   bool closed = false;       // TERMINATION answered or supervision released it; kept for resends
   std::vector<std::pair<uint32_t, CreditControlAnswer>> answers;  // the last few, oldest first
   std::optional<engine::ReserveRequest> last_reserve;  // what explain shows
@@ -54,8 +56,13 @@ class GySessions {
   // and `create` is false; with `create` an unknown session is made (empty) first.
   void with(const std::string& session_id, bool create, const std::function<void(GySession*)>& fn);
 
-  // Open sessions last heard from before `deadline`: the supervision timer's candidates.
-  std::vector<GySessionRef> silent_since(int64_t deadline) const;
+  // Open sessions silent at `now` for longer than `tcc`, or than twice their last Validity-Time
+  // when that is longer (a client reports when its grant's validity ends): the supervision
+  // timer's candidates.
+  std::vector<GySessionRef> silent(int64_t now, int64_t tcc) const;
+  static bool is_silent(const GySession& s, int64_t now, int64_t tcc) {
+    return s.last_seen + std::max<int64_t>(tcc, 2 * int64_t{s.validity}) < now;
+  }
   // Open sessions of `account` whose last answer ended the units.
   std::vector<GySessionRef> in_final_units(const std::string& account) const;
   // Forgets closed sessions last heard from before `deadline` (resends come within seconds).
