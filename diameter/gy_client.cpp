@@ -2,6 +2,7 @@
 // encodes, sends (blocking or not), decodes, and answers every request exactly once, even when the
 // core stops with requests in flight.
 #include "gyrate/diameter/gy_client.hpp"
+#include "gyrate/diameter/gy_server.hpp"  // pick_free_port
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -34,21 +35,6 @@ struct Pending {
     if (!fired.exchange(true)) done(std::move(result));
   }
 };
-
-// A port nothing listens on now; freeDiameter has no "any port" for its listener.
-Expected<uint16_t> free_local_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Status::error(ErrorCode::kIo, "socket() failed");
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof sin;
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin) == 0 &&
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len) == 0;
-  ::close(fd);
-  if (!ok) return Status::error(ErrorCode::kIo, "cannot find a free local port");
-  return ntohs(sin.sin_port);
-}
 
 AnswerOrStatus decode_answer(struct msg* answer) {
   if (answer == nullptr) return Status::error(ErrorCode::kUnavailable, "no answer in time");
@@ -125,7 +111,7 @@ Expected<std::unique_ptr<GyClient>> GyClient::connect(const ClientOptions& optio
   core.realm = options.realm;
   core.port = options.local_port;
   if (core.port == 0) {
-    Expected<uint16_t> port = free_local_port();
+    Expected<uint16_t> port = pick_free_port();  // freeDiameter has no "any port"
     if (!port) return port.status();
     core.port = *port;
   }
