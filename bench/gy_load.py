@@ -4,7 +4,7 @@ freeDiameter server that answers from a fixed rule (tests/sim/sim_test_server) a
 gyrate-ocs on its embedded store, alternated in one run at several concurrencies; then gyrate-ocs
 paced at half its measured maximum for p99. Prints a markdown table for docs/benchmarks.md.
 
-  bench/gy_load.py --build build [--duration 10s] [--rounds 2] [--fsync always]
+  bench/gy_load.py --build build [--duration 10s] [--rounds 2] [--fsync always] [--threads 2]
 """
 import argparse
 import json
@@ -67,7 +67,7 @@ def bare_server(args, work):
 def ocs_server(args, work, store):
     port = free_port()
     cmd = [os.path.join(args.build, "tools/gyrate-ocs/gyrate-ocs"), "--catalog", args.tariff,
-           "--store", store, "--port", str(port), "--allow-peer", CLIENT_ID, "--threads", "2",
+           "--store", store, "--port", str(port), "--allow-peer", CLIENT_ID, "--threads", str(args.threads),
            "--fsync", args.fsync, "--admin", "false", "--checkpoint", "0"]
     if not os.path.exists(os.path.join(store, "LOCK")):
         cmd += ["--subscribers", os.path.join(work, "subscribers.csv")]
@@ -80,6 +80,7 @@ def main():
     p.add_argument("--duration", default="10s")
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--fsync", default="always")
+    p.add_argument("--threads", type=int, default=2, help="gyrate-ocs --threads (CCRs handled at once)")
     p.add_argument("--concurrency", default="1,16,64")
     p.add_argument("--tariff", default=os.path.join(os.path.dirname(__file__), "tariffs/gy_load.tariff"))
     args = p.parse_args()
