@@ -432,7 +432,8 @@ TEST_F(AdminApiTest, NoInputAnswers500) {
   std::mt19937 random(7);
   for (int i = 0; i < 40; ++i) {
     std::string noise(static_cast<size_t>(random() % 64), ' ');
-    for (char& c : noise) c = "{}[]\",:0123456789abcdefnulltrue \\\n"[random() % 38];
+    static constexpr std::string_view kAlphabet = "{}[]\",:0123456789abcdefnulltrue \\\n";
+    for (char& c : noise) c = kAlphabet[random() % kAlphabet.size()];
     bodies.push_back(noise);
   }
   const char* paths[] = {"/v1/subscribers", "/v1/subscribers/alice", "/v1/subscribers/alice/packs",
