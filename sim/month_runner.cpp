@@ -63,7 +63,7 @@ class MonthRun {
   MonthRun(const Exchange& exchange, const Population& population, const MonthOptions& options,
            int64_t first_day, int days)
       : exchange_(exchange), population_(population), options_(options), first_day_(first_day),
-        days_(days), context_{exchange_, options_, ccrs_, errors_},
+        days_(days), context_{exchange_, options_, ccrs_, errors_, midnight(0), days},
         session_tag_(!options.session_tag.empty()
                          ? options.session_tag
                          : std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
@@ -118,7 +118,9 @@ class MonthRun {
           step_done.arrive_and_wait();
           k = step;  // written by the completion, which happens before the wait returns
         }
-        // Sessions still open at the end of the month finish on their own time.
+        // Sessions still open at the end of the month end at its last second (a CCR in the next
+        // month would open the next period on the server: its fee would land in this bill).
+        cut_at(slice, midnight(days_) - 1);
         play_until(slice, kNothingDue);
       });
     }
@@ -184,6 +186,19 @@ class MonthRun {
     return (first_day_ + day) * kDay - int64_t{population_.utc_offset_minutes} * 60;
   }
 
+  // Drops the sessions not started yet and makes the others' next CCR their CCR-T, at `at`.
+  void cut_at(Slice& slice, int64_t at) {
+    std::vector<Due> open;
+    while (!slice.due.empty()) {
+      Due d = slice.pop();
+      if (!d.session) continue;
+      d.session->cut(at);
+      d.at = at;
+      open.push_back(std::move(d));
+    }
+    for (Due& d : open) slice.push(std::move(d));
+  }
+
   // Draws the day's sessions of the slice's subscribers and queues their starts.
   void plan(Slice& slice, int day) {
     std::vector<PlannedSession> today;
@@ -220,7 +235,7 @@ class MonthRun {
                                  std::to_string(i) + "." + std::to_string(slice.sessions[i]++);
         d.session = std::make_unique<GySession>(context_, std::move(*d.planned), sub,
                                                 population_.groups[sub.profile],
-                                                std::move(session_id), day,
+                                                std::move(session_id),
                                                 report_.subscribers[i]);
         d.planned.reset();
       }
@@ -230,7 +245,7 @@ class MonthRun {
         slice.push(std::move(d));
       } else if (d.session->end() == SessionEnd::kStopped) {
         slice.stopped_day[d.session->subscriber() * 2 + (d.session->data() ? 1 : 0)] =
-            d.session->day();
+            d.session->stopped_day();
       }
     }
   }

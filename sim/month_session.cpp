@@ -56,9 +56,9 @@ FinalAction final_action_of(diameter::FinalUnitAction a) {
 
 GySession::GySession(const SessionContext& context, PlannedSession planned,
                      const SimSubscriber& subscriber, const PopulationGroup& group,
-                     std::string session_id, int day, SubscriberMonth& out)
+                     std::string session_id, SubscriberMonth& out)
     : context_(context), planned_(std::move(planned)), subscriber_(subscriber),
-      session_id_(std::move(session_id)), day_(static_cast<size_t>(day)), out_(out),
+      session_id_(std::move(session_id)), out_(out),
       rating_group_(planned_.data ? group.data.rating_group : group.llm.rating_group),
       service_context_(planned_.data ? group.data.service_context_id
                                      : group.llm.service_context_id),
@@ -136,6 +136,14 @@ ServiceUnits GySession::data_ask(uint64_t left) const {
   return ask;
 }
 
+void GySession::cut(int64_t at) {
+  if (!terminating_) {
+    terminate_at(pending_used_, at, SessionEnd::kDone);
+  } else {
+    at_ = std::min(at_, at);
+  }
+}
+
 std::optional<int64_t> GySession::terminate_at(std::optional<uint64_t> used, int64_t at,
                                                SessionEnd end) {
   terminating_ = true;
@@ -167,6 +175,8 @@ bool GySession::stops(const Reply& r, int64_t at, std::optional<int64_t>* next) 
 
 GySession::Reply GySession::send(CcRequestType type, std::optional<ServiceUnits> ask,
                                  std::optional<uint64_t> used, int64_t at) {
+  int64_t day = (at - context_.month_start) / 86'400;
+  day_ = static_cast<size_t>(std::clamp<int64_t>(day, 0, context_.days - 1));
   CreditControlRequest ccr;
   ccr.session_id = session_id_;
   ccr.origin_host = context_.options.origin_host;
@@ -231,6 +241,7 @@ void GySession::read(const CreditControlAnswer& a, CcRequestType type, Reply& r)
   if (type == CcRequestType::kTermination) return;
   if (!is_success(code)) {
     r.refused = true;
+    stopped_day_ = day_;
     if (std::optional<Denial> d = denial_of(code)) {
       ++out_.usage.denials[static_cast<int>(*d)];
       ++out_.daily.denials[day_];
@@ -249,6 +260,7 @@ void GySession::read(const CreditControlAnswer& a, CcRequestType type, Reply& r)
   }
   if (mscc->final_unit) {
     r.final_unit = mscc->final_unit->action;
+    stopped_day_ = day_;
     ++out_.usage.final_units[static_cast<int>(final_action_of(mscc->final_unit->action))];
     ++out_.daily.final_units[day_];
     ++out_.daily.final_units_by_unit[unit()][day_];

@@ -19,6 +19,8 @@ struct SessionContext {
   const MonthOptions& options;
   std::atomic<uint64_t>& ccrs;    // all CCRs sent, for the progress line
   std::atomic<uint64_t>& errors;  // exchanges without an answer
+  int64_t month_start = 0;         // unix seconds of the first local day's midnight
+  int days = 1;                    // the daily series' length
 };
 
 enum class SessionEnd {
@@ -32,13 +34,17 @@ enum class SessionEnd {
 class GySession {
  public:
   GySession(const SessionContext& context, PlannedSession planned, const SimSubscriber& subscriber,
-            const PopulationGroup& group, std::string session_id, int day, SubscriberMonth& out);
+            const PopulationGroup& group, std::string session_id, SubscriberMonth& out);
 
   // Sends the session's next CCR and reads its answer. Returns when the CCR after it is due
   // (unix seconds), or nullopt when the session is over; end() then says how.
   std::optional<int64_t> step();
+  // Ends the session at `at` (the month's last second): the next step is its CCR-T, reporting
+  // what was used since the last report.
+  void cut(int64_t at);
   SessionEnd end() const { return end_; }
-  int day() const { return static_cast<int>(day_); }
+  // The day (of the month) of the CCR whose answer stopped the session.
+  int stopped_day() const { return static_cast<int>(stopped_day_); }
   bool data() const { return planned_.data; }
   size_t subscriber() const { return planned_.subscriber; }
 
@@ -65,7 +71,8 @@ class GySession {
   PlannedSession planned_;
   const SimSubscriber& subscriber_;
   std::string session_id_;
-  size_t day_;
+  size_t day_ = 0;  // the day of the CCR being sent: usage, grants and refusals count there
+  size_t stopped_day_ = 0;
   SubscriberMonth& out_;
   uint32_t rating_group_;
   const std::string& service_context_;

@@ -73,7 +73,8 @@ TEST_F(MonthRunner, TheReportSumsWhatTheServerSaw) {
     for (const auto& [model, tokens] : m.usage.tokens_by_model) by_model += tokens;
     EXPECT_EQ(by_model, m.usage.tokens_used) << m.id;
   }
-  // The month is November 2026, day by day, and the timestamps say so.
+  // The month is November 2026, day by day, and the timestamps say so: surfers' 10-hour sessions
+  // that run past the month's end are ended at its last second.
   EXPECT_EQ(report->days, 30);
   EXPECT_EQ(report->start_date, "2026-11-01");
   int64_t first = lang::calendar::days_from_civil({2026, 11, 1});

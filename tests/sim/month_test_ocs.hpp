@@ -178,7 +178,7 @@ inline Population test_population() {
       "\"tokens_per_request\": [100, 2000], \"use_percent\": [10, 90], \"reserve\": \"5k\"}}\n"
       "{\"group\": \"surf\", \"plan\": \"surf\", \"id\": \"d{n}\", \"count\": 3, "
       "\"identity\": \"imsi:460000000000001\", \"data\": {\"bytes_per_day\": \"300MiB\", "
-      "\"sessions_per_day\": 3}}\n"
+      "\"sessions_per_day\": 3, \"session_minutes\": 600}}\n"
       "{\"group\": \"team\", \"plan\": \"roomy\", \"id\": \"m{n}\", \"count\": 2, "
       "\"account\": \"team\", \"identity\": \"nai:m{n}@team.example\", \"llm\": "
       "{\"requests_per_day\": 5}, \"data\": {\"bytes_per_day\": \"10MiB\"}}\n"
