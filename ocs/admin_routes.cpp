@@ -1,5 +1,7 @@
 // AdminRoutes (see admin_api.hpp): authentication, routing and each route's work over the
 // engine and the daemon's hooks. No sockets here, so every answer is decided in one place.
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <string_view>
 
@@ -109,7 +111,11 @@ AdminResponse AdminRoutes::handle(const AdminRequest& request) const {
   AdminResponse response;
   if (!token_.empty() && request.path != "/healthz") {
     std::string_view given = request.authorization;
-    bool bearer = given.substr(0, kBearer.size()) == kBearer;
+    bool bearer = given.size() >= kBearer.size() &&
+                  std::equal(kBearer.begin(), kBearer.end(), given.begin(), [](char a, char b) {
+                    return std::tolower(static_cast<unsigned char>(a)) ==
+                           std::tolower(static_cast<unsigned char>(b));
+                  });  // the scheme is case-insensitive (RFC 7235), the token is not
     if (!bearer || !constant_time_equal(std::string(given.substr(kBearer.size())), token_)) {
       response = error(401, bearer ? "wrong bearer token" : "missing Authorization: Bearer <token>");
       response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"gyrate-ocs\"");

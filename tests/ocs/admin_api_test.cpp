@@ -380,6 +380,12 @@ TEST_F(AdminApiTest, ATokenGuardsEveryRouteButHealthz) {
 
   client_->set_bearer_token_auth("s3cret-tokeN");
   EXPECT_EQ(client_->Get("/v1/subscribers/alice")->status, 401);
+  httplib::Result r = client_->Get("/metrics", {{"Authorization", "s3cret-token"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(body(r)["error"], "missing Authorization: Bearer <token>");
+  EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer realm=\"gyrate-ocs\"");
+  EXPECT_EQ(client_->Get("/metrics", {{"Authorization", "bearer s3cret-token"}})->status, 200);
   client_->set_bearer_token_auth("s3cret-token");
   EXPECT_EQ(post("/v1/subscribers", kAlice)->status, 201);
   EXPECT_EQ(client_->Get("/v1/subscribers/alice")->status, 200);
