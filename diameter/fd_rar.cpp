@@ -9,18 +9,25 @@ namespace {
 
 constexpr int32_t kAuthorizeOnly = 0;  // Re-Auth-Request-Type
 
-std::optional<std::string> session_of(struct msg* m) {
+// The first top-level base-protocol AVP of a message with this id, or nullptr.
+const struct avp_hdr* top_level(struct msg* m, Avp id) {
   msg_or_avp* child = nullptr;
   fd_msg_browse_internal(m, MSG_BRW_FIRST_CHILD, &child, nullptr);
   while (child != nullptr) {
     struct avp_hdr* h = nullptr;
     if (fd_msg_avp_hdr(static_cast<struct avp*>(child), &h) == 0 && h->avp_value != nullptr &&
-        h->avp_code == avp_spec(Avp::kSessionId).code && (h->avp_flags & AVP_FLAG_VENDOR) == 0) {
-      return std::string(reinterpret_cast<const char*>(h->avp_value->os.data), h->avp_value->os.len);
+        h->avp_code == avp_spec(id).code && (h->avp_flags & AVP_FLAG_VENDOR) == 0) {
+      return h;
     }
     if (fd_msg_browse_internal(child, MSG_BRW_NEXT, &child, nullptr) != 0) break;
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+std::optional<std::string> session_of(struct msg* m) {
+  const struct avp_hdr* h = top_level(m, Avp::kSessionId);
+  if (h == nullptr) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(h->avp_value->os.data), h->avp_value->os.len);
 }
 
 std::unique_ptr<std::function<void(const std::string&)>> g_on_rar;
@@ -64,17 +71,9 @@ Expected<struct msg*> build_rar(const std::string& session_id, const std::string
 }
 
 std::optional<ResultCode> raa_result_code(struct msg* raa) {
-  msg_or_avp* child = nullptr;
-  fd_msg_browse_internal(raa, MSG_BRW_FIRST_CHILD, &child, nullptr);
-  while (child != nullptr) {
-    struct avp_hdr* h = nullptr;
-    if (fd_msg_avp_hdr(static_cast<struct avp*>(child), &h) == 0 && h->avp_value != nullptr &&
-        h->avp_code == avp_spec(Avp::kResultCode).code && (h->avp_flags & AVP_FLAG_VENDOR) == 0) {
-      return static_cast<ResultCode>(h->avp_value->u32);
-    }
-    if (fd_msg_browse_internal(child, MSG_BRW_NEXT, &child, nullptr) != 0) break;
-  }
-  return std::nullopt;
+  const struct avp_hdr* h = top_level(raa, Avp::kResultCode);
+  if (h == nullptr) return std::nullopt;
+  return static_cast<ResultCode>(h->avp_value->u32);
 }
 
 Status answer_rars(std::function<void(const std::string& session_id)> on_rar) {

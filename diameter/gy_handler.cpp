@@ -369,15 +369,21 @@ void GyHandler::answer_new(Call& call, GySession& s) {
   GySessions::remember(s, q.cc_request_number, a);
 }
 
+// Commits what an MSCC reports used; the Result-Code of its failure, or nullopt.
+std::optional<ResultCode> GyHandler::commit_usage(Call& call, const MsccRequest& m, const ServiceRef& ref) {
+  std::optional<int64_t> used = reported_usage(m, ref.service->dim);
+  if (!used) return ResultCode::kInvalidAvpValue;
+  Expected<Answer> committed = engine_.commit(call.account, call.commit(m, ref, *used));
+  if (!committed) return code_for(committed.status());
+  return std::nullopt;
+}
+
 MsccAnswer GyHandler::credit(Call& call, const MsccRequest& m) {
   std::optional<ServiceRef> ref = resolve_service(*call.catalog, call.q, m);
   if (!ref) return mscc_shell(m, ResultCode::kRatingFailed);
   lang::Dim dim = ref->service->dim;
   if (call.q.cc_request_type == CcRequestType::kUpdate && !m.used.empty()) {
-    std::optional<int64_t> used = reported_usage(m, dim);
-    if (!used) return mscc_shell(m, ResultCode::kInvalidAvpValue);
-    Expected<Answer> committed = engine_.commit(call.account, call.commit(m, *ref, *used));
-    if (!committed) return mscc_shell(m, code_for(committed.status()));
+    if (std::optional<ResultCode> failed = commit_usage(call, m, *ref)) return mscc_shell(m, *failed);
   }
   if (final_report(m)) return mscc_shell(m, ResultCode::kSuccess);  // the service ends: no new grant
   Expected<Answer> reserved =
@@ -394,13 +400,9 @@ void GyHandler::terminate(Call& call) {
       call.a.mscc.push_back(mscc_shell(m, ResultCode::kRatingFailed));
       continue;
     }
-    std::optional<int64_t> used = reported_usage(m, ref->service->dim);
-    if (!used) {
-      call.a.mscc.push_back(mscc_shell(m, ResultCode::kInvalidAvpValue));
-      continue;
+    if (std::optional<ResultCode> failed = commit_usage(call, m, *ref)) {
+      call.a.mscc.push_back(mscc_shell(m, *failed));
     }
-    Expected<Answer> committed = engine_.commit(call.account, call.commit(m, *ref, *used));
-    if (!committed) call.a.mscc.push_back(mscc_shell(m, code_for(committed.status())));
   }
   // Whatever the session still holds goes back (rule 17); the answer carries only failures.
   for (const MsccRequest& m : call.q.mscc) call.session_of(m);

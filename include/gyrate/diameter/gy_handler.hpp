@@ -78,6 +78,7 @@ class GyHandler {
   int64_t time_of(const CreditControlRequest& ccr);
   void answer_new(Call& call, GySession& session);
   MsccAnswer credit(Call& call, const MsccRequest& m);  // INITIAL, UPDATE
+  std::optional<ResultCode> commit_usage(Call& call, const MsccRequest& m, const ServiceRef& ref);
   void terminate(Call& call);
   void event(Call& call);
   Status release_all(const std::string& account, const GySession& s, uint32_t number, int64_t time);
