@@ -44,6 +44,7 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
   journal.salvage = o.salvage;
   auto store = engine::EmbeddedStore::open(o.store_dir, journal);
   if (!store) return store.status();
+  for (const std::string& w : (*store)->recovery().warnings) ocs->log_("store: " + w);
   for (const std::string& w : (*store)->warnings()) ocs->log_("store: " + w);
   auto engine = engine::Engine::open(*catalog, std::move(*store));
   if (!engine) return engine.status();

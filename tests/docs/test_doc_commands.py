@@ -21,7 +21,7 @@ Markers are HTML comments, invisible on the rendered page, on the line(s) just b
   <!-- doc-test: not run: REASON -->    the next block holds commands a test cannot run (apt, systemctl)
   <!-- doc-test: procedure NAME -->     the next block is run by another test (tests/docs/)
 A block of shell commands (```sh, ```shell, ```bash) without a not-run or procedure marker is an
-error: every command of a guide is run or said not to be.
+error, and so is a block without a language: every command of a guide is run or said not to be.
 """
 import argparse
 import os
@@ -133,6 +133,8 @@ class Guide:
                 self.write(block)
             elif block.marker("excerpt") is not None:
                 self.check_excerpt(block)
+            self.test.assertTrue(block.language, f"{self.where(block)}: a block without a language: say what "
+                                 "it holds (console, sh, text, tariff, cpp, ...)")
             if block.language in SHELL_LANGUAGES:
                 self.test.assertTrue(block.marker("not run") is not None or block.marker("procedure") is not None,
                                      f"{self.where(block)}: a ```{block.language} block is neither run nor "
@@ -208,6 +210,21 @@ class GuideCommands(unittest.TestCase):
 
     def test_operations(self):
         self.play("docs/operations.md")
+
+
+class OcsSettings(unittest.TestCase):
+    """docs/operations.md's configuration table has exactly the settings gyrate-ocs accepts."""
+
+    def test_the_table_lists_every_setting(self):
+        ocs = shutil.which("gyrate-ocs", path=tool_path())
+        self.assertIsNotNone(ocs)
+        usage = subprocess.run([ocs, "--help"], capture_output=True, text=True, timeout=60).stdout
+        accepted = set(re.findall(r"^  --([a-z-]+) ", usage, re.M)) - {"config", "help"}
+        self.assertGreaterEqual(len(accepted), 20)
+        section = read("docs/operations.md").split("## Configuration", 1)[1].split("\n## ", 1)[0]
+        documented = set(re.findall(r"^\| `([a-z-]+)` \|", section, re.M))
+        self.assertEqual(sorted(accepted - documented), [], "settings gyrate-ocs accepts, missing in the table")
+        self.assertEqual(sorted(documented - accepted), [], "rows for settings gyrate-ocs does not accept")
 
 
 class Matching(unittest.TestCase):
