@@ -12,6 +12,8 @@ for any text.
 
 Markers are HTML comments, invisible on the rendered page, on the line(s) just before a block:
   <!-- doc-test: workdir PATH -->       (anywhere) copy repository PATH as the working directory
+  <!-- doc-test: free-port N... -->     (anywhere) the port numbers N the page uses (3868, 8080)
+                                        stand for free ports the test picks, so runs never collide
   <!-- doc-test: exit N -->             every command of the next block exits N (default 0)
   <!-- doc-test: file NAME -->          the next block is the whole of NAME: written into the
                                         working directory there; after the last command NAME
@@ -20,6 +22,8 @@ Markers are HTML comments, invisible on the rendered page, on the line(s) just b
   <!-- doc-test: skip REASON -->        the next console block is not run (reported as skipped)
   <!-- doc-test: not run: REASON -->    the next block holds commands a test cannot run (apt, systemctl)
   <!-- doc-test: procedure NAME -->     the next block is run by another test (tests/docs/)
+A command ending in `&` starts a server: the test waits until what it printed matches the lines
+shown under it, lets it run, and stops it (SIGTERM to its process group) when the guide ends.
 A block of shell commands (```sh, ```shell, ```bash) without a not-run or procedure marker is an
 error, and so is a block without a language: every command of a guide is run or said not to be.
 """
@@ -27,15 +31,19 @@ import argparse
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
 
 ARGS = None
 GUIDES = ("docs/tutorial.md", "docs/embedding.md", "docs/integrator.md", "docs/operations.md")
 SHELL_LANGUAGES = ("sh", "shell", "bash")
-MARKER = re.compile(r"^<!-- doc-test: (workdir|exit|file|excerpt|skip|not run:|procedure) ?(.*?) ?-->$")
+MARKER = re.compile(r"^<!-- doc-test: (workdir|free-port|exit|file|excerpt|skip|not run:|procedure) ?(.*?) ?-->$")
 
 
 class Block:
@@ -47,16 +55,16 @@ class Block:
 
 
 def parse_guide(text):
-    """(workdir or None, the fenced blocks in order, each with the markers just above it)."""
-    blocks, markers, workdir = [], {}, None
+    """(settings, the fenced blocks in order, each with the markers just above it)."""
+    blocks, markers, settings = [], {}, {}
     lines = text.split("\n")
     i = 0
     while i < len(lines):
         line = lines[i]
         m = MARKER.match(line.strip())
         if m:
-            if m.group(1) == "workdir":
-                workdir = m.group(2)
+            if m.group(1) in ("workdir", "free-port"):
+                settings[m.group(1)] = m.group(2)
             else:
                 markers[m.group(1).rstrip(":")] = m.group(2)
         elif line.startswith("```"):
@@ -72,7 +80,7 @@ def parse_guide(text):
         elif line.strip():
             markers = {}  # a marker belongs to the block right below it
         i += 1
-    return workdir, blocks
+    return settings, blocks
 
 
 def console_commands(block):
@@ -98,6 +106,12 @@ def output_matches(expected, actual):
     return re.fullmatch(pattern, actual[0]) is not None and output_matches(expected[1:], actual[1:])
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def tool_path():
     return os.pathsep.join([os.path.abspath(d) for d in ARGS.bin_dir] + [os.environ.get("PATH", "/usr/bin:/bin")])
 
@@ -112,7 +126,10 @@ class Guide:
 
     def __init__(self, test, path):
         self.test, self.path = test, path
-        self.workdir_source, self.blocks = parse_guide(read(path))
+        settings, self.blocks = parse_guide(read(path))
+        self.workdir_source = settings.get("workdir")
+        self.ports = {n: str(free_port()) for n in settings.get("free-port", "").split()}
+        self.servers = []
         self.dir = tempfile.mkdtemp(prefix="gyrate_docs_")
         if self.workdir_source:
             shutil.rmtree(self.dir)
@@ -122,7 +139,23 @@ class Guide:
         self.ran, self.skipped, self.written = 0, [], {}
 
     def close(self):
+        for server, reader in self.servers:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)  # its own group: the server the page started
+                try:
+                    server.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    server.wait()
+            reader.join(timeout=10)
+            server.stdout.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def local(self, text):
+        """The page's text with its port numbers replaced by this run's free ones."""
+        for number, port in self.ports.items():
+            text = re.sub(rf"\b{number}\b", port, text)
+        return text
 
     def where(self, block):
         return f"{self.path}:{block.line}"
@@ -154,10 +187,13 @@ class Guide:
         self.check_files()
 
     def run(self, block, command, expected, status):
+        command, expected = self.local(command), [self.local(line) for line in expected]
         env = dict(os.environ, PATH=tool_path(), LC_ALL="C.UTF-8", COLUMNS="100")
+        self.ran += 1
+        if command.rstrip().endswith("&"):
+            return self.start_server(block, command, expected, env)
         r = subprocess.run(["bash", "-c", command], cwd=self.dir, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=300)
-        self.ran += 1
         shown = f"{self.where(block)}: $ {command}\n--- output:\n{r.stdout}"
         self.test.assertEqual(r.returncode, status, f"exit status {r.returncode}, not {status}\n{shown}")
         lines = r.stdout.splitlines()
@@ -165,12 +201,30 @@ class Guide:
                              f"the output differs from the page's\n--- the page:\n" + "\n".join(expected)
                              + "\n" + shown)
 
+    def start_server(self, block, command, expected, env):
+        # `exec` so the group's leader is the server itself; the shell's `&` is the page's way
+        # of saying "in the background", which the test does by not waiting.
+        server = subprocess.Popen(["bash", "-c", "exec " + command.rstrip().rstrip("&")], cwd=self.dir, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  start_new_session=True)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+        reader.start()
+        self.servers.append((server, reader))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            if output_matches(expected + ["..."], [line.rstrip("\n") for line in lines]):
+                return
+            time.sleep(0.1)
+        self.test.fail(f"{self.where(block)}: $ {command}\nthe server did not print what the page shows "
+                       f"(exit {server.poll()}):\n" + "".join(lines))
+
     def write(self, block):
         name = block.marker("file")
         path = os.path.join(self.dir, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as f:
-            f.write(block.body)
+            f.write(self.local(block.body))
         self.written[name] = block
 
     def check_files(self):
@@ -178,8 +232,10 @@ class Guide:
         # repository's: a reader who followed the page has exactly the files the tests run.
         for name, block in self.written.items():
             source = os.path.join(self.workdir_source or "", name)
+            if not self.workdir_source and not os.path.exists(os.path.join(ARGS.source_dir, source)):
+                continue  # a file only the page has (a guide's small example)
             with open(os.path.join(self.dir, name), encoding="utf-8") as f:
-                self.test.assertEqual(f.read(), read(source),
+                self.test.assertEqual(f.read(), self.local(read(source)),
                                       f"{self.where(block)}: following the page does not give {source}")
 
     def check_excerpt(self, block):
