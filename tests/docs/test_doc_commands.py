@@ -240,7 +240,7 @@ class Guide:
 
     def check_excerpt(self, block):
         path = block.marker("excerpt")
-        self.test.assertIn(block.body, read(path), f"{self.where(block)}: the block is not a piece of {path}")
+        self.test.assertTrue(block.body in read(path), f"{self.where(block)}: the block is not a piece of {path}")
 
 
 class GuideCommands(unittest.TestCase):
