@@ -3,14 +3,17 @@
 docs.embedding_store): the first run provisions, reserves and commits; the second recovers the
 store, and the same requests come back as duplicates with nothing debited twice. The
 explanation it prints is the one docs/embedding.md shows."""
+import os
 import subprocess
 import sys
 import tempfile
 
-program, tariff, guide = sys.argv[1], sys.argv[2], sys.argv[3]
+program, source_dir = sys.argv[1], sys.argv[2]
+tariff = "examples/tariffs/t02_monthly_cap.tariff"  # relative: the explanation names it as given
+guide = os.path.join(source_dir, "docs/embedding.md")
 with tempfile.TemporaryDirectory(prefix="gyrate_embedding_") as store:
-    runs = [subprocess.run([program, tariff, store], capture_output=True, text=True, timeout=120)
-            for _ in range(2)]
+    runs = [subprocess.run([program, tariff, store], capture_output=True, text=True, timeout=120,
+                           cwd=source_dir) for _ in range(2)]
 for n, r in enumerate(runs, 1):
     print(f"--- run {n} (exit {r.returncode})\n{r.stdout}{r.stderr}")
 first, second = (r.stdout.splitlines() for r in runs)
