@@ -270,6 +270,28 @@ class GuideCommands(unittest.TestCase):
         self.play("docs/operations.md")
 
 
+def slug(heading):
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+class Links(unittest.TestCase):
+    """Every relative link of the guides and the README leads to a file, and to a heading there."""
+
+    def test_links_resolve(self):
+        for page in GUIDES + ("README.md",):
+            text = re.sub(r"^```.*?^```", "", read(page), flags=re.M | re.S)  # not inside code
+            for target, anchor in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]+))?\)", text):
+                if target.startswith(("http://", "https://", "mailto:")):
+                    continue
+                path = os.path.normpath(os.path.join(os.path.dirname(page), target)) if target else page
+                with self.subTest(page=page, link=f"{target}#{anchor}"):
+                    self.assertTrue(os.path.exists(os.path.join(ARGS.source_dir, path)), f"{page}: no {path}")
+                    if anchor and path.endswith(".md"):
+                        headings = re.findall(r"^#+ (.*)$", read(path), re.M)
+                        self.assertIn(anchor, [slug(h) for h in headings], f"{page}: no heading #{anchor} in {path}")
+
+
 class OcsSettings(unittest.TestCase):
     """docs/operations.md's configuration table has exactly the settings gyrate-ocs accepts."""
 
