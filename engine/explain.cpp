@@ -54,7 +54,8 @@ class Reasons {
   }
   // One bound on the grant: `room` raw units under it; marked when it is what cut the grant.
   void bound(Limiter which, const std::string& what, int64_t room) {
-    bool cut = e_.answer.limiter == which;
+    // Of equal kinds (two windows) only the one whose room is the grant cut it.
+    bool cut = e_.answer.limiter == which && room == e_.answer.grant;
     std::string line = what + ": room for " + units(room);
     if (cut) line += e_.answer.grant == 0 ? " -- nothing left: this refuses the request"
                                           : " -- the smallest bound: it cut the grant";
@@ -91,7 +92,11 @@ void explain_decision(Explanation& e) {
   std::string asked = e.requested > 0 ? "requested " + r.units(e.requested)
                                       : "nothing requested: the service's quota is " +
                                             r.units(e.quota);
-  r.add(asked + "; the grant rule asks for " + r.units(e.rule_grant));
+  bool grant_rule = std::any_of(e.rules.begin(), e.rules.end(), [](const FiredRule& f) {
+    return f.role == "grant" && f.matched;
+  });
+  r.add(asked + (grant_rule ? "; the grant rule asks for " + r.units(e.rule_grant)
+                            : "; no grant rule applies: that is the grant before the bounds"));
   if (!e.model.empty()) {
     r.add(e.model_known ? "model " + e.model + " weighs " + lang::literal::format_fixed(e.weight) +
                               ": each unit debits that many allowance units"

@@ -47,11 +47,11 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows,
   }
   std::string out;
   for (const auto& row : rows) {
-    std::string line = " ";
+    std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       std::string pad(width[i] - row[i].size(), ' ');
       bool r = std::find(right.begin(), right.end(), i) != right.end();
-      line += " " + (r ? pad + row[i] : row[i] + (i + 1 < row.size() ? pad : ""));
+      line += "  " + (r ? pad + row[i] : row[i] + pad);
     }
     out += line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
   }
@@ -71,6 +71,8 @@ std::string rules_table(const Explanation& e) {
   for (const FiredRule& r : e.rules) {
     std::string role = r.role + (r.role == "window_limit" ? " " + std::to_string(r.aux) : "");
     std::string value = !r.fault.empty() ? "fault: " + r.fault : r.matched ? r.value_text : "-";
+    // An action's argument (a URL) is in the rule's text already.
+    if (r.role == "exhaust_action") value = value.substr(0, value.find(' '));
     std::string text = r.text;
     if (r.origin == "default") text = "(no rule applies: " + r.role + " " + value + ")";
     if (r.origin == "none") text = "(no rule applies)";
@@ -173,8 +175,10 @@ std::string to_text(const Explanation& e) {
   auto fixed = [](int64_t v) { return lang::literal::format_fixed(v); };
   auto money = [&](int64_t v) { return fixed(v) + (e.currency.empty() ? "" : " " + e.currency); };
   auto local = [&](int64_t t) { return local_text(t, e.zone_offset_minutes); };
-  std::string s = e.account + ": reserve " + e.service + " " + std::to_string(e.requested) + " " +
-                  e.unit;
+  std::string s = e.account + ": reserve " + e.service + " " +
+                  (e.requested > 0 ? std::to_string(e.requested) + " " + e.unit
+                                   : "(no amount: the quota " + std::to_string(e.quota) + " " +
+                                         e.unit + ")");
   if (!e.model.empty()) s += ", model " + e.model + (e.model_known ? "" : " (unknown)");
   s += ", at " + local(e.time) + "\n";
   s += field("plan") + e.plan + " v" + std::to_string(e.plan_version);
@@ -210,7 +214,7 @@ std::string to_text(const Explanation& e) {
                     "until " + (b.valid_until == kNeverEnds ? "never" : local(b.valid_until)),
                     "gives " + std::to_string(b.gives)});
   }
-  s += aligned(rows, {3});
+  s += aligned(rows, {0, 3});
   s += field("price");
   if (e.charge && e.has_overage_price) {
     s += "beyond the buckets " + money(e.overage_price) + " per " +

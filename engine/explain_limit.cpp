@@ -119,12 +119,16 @@ void explain_limit(Explanation& e) {
       }
       return set("window", sentence, find_rule(e, "window_limit", static_cast<uint16_t>(w)));
     }
-    case Limiter::kSpendCap:
+    case Limiter::kSpendCap: {
+      int64_t cap = e.spend_cap.value_or(0);
+      std::string held = std::to_string(std::max<int64_t>(e.remaining, 0)) + " allowance units";
       return set("spend_cap",
-                 got + "spend cap " + money(e.spend_cap.value_or(0)) + " reached (" +
-                     money(e.spend) + " spent): only the buckets' " +
-                     std::to_string(std::max<int64_t>(e.remaining, 0)) + " allowance units",
+                 got + "spend cap " + money(cap) + ", " + money(e.spend) + " spent: " +
+                     (e.spend >= cap ? "reached, only what the buckets hold (" + held + ")"
+                                     : "the " + money(cap - e.spend) + " left buys only this "
+                                       "much beyond the buckets' " + held),
                  find_rule(e, "spend_cap"));
+    }
     case Limiter::kNone:
       break;
   }

@@ -5,6 +5,8 @@
 // catalog decides with (both agree: the differential tests hold them to it).
 #include "explain_parts.hpp"
 
+#include <limits>
+
 #include "gyrate/ruleslang/interpreter.hpp"
 #include "gyrate/ruleslang/literal.hpp"
 
@@ -14,6 +16,8 @@ namespace {
 using lang::ir::ExprId;
 using lang::ir::Node;
 using lang::ir::OpCode;
+
+constexpr int64_t kPercentLimit = std::numeric_limits<int64_t>::max() / 100;
 
 // `if model == M then W else ...` as Checker::model_weight emits it (every node at one range,
 // unlike a `weight ... when model == M` rule, whose guard is a part of its statement): the
@@ -33,7 +37,11 @@ std::string value_text(const lang::ir::Program& p, const lang::ir::Block& b,
   using lang::TypeKind;
   switch (f.type.kind) {
     case TypeKind::kBool: return v != 0 ? "yes" : "no";
-    case TypeKind::kRatio: return lang::literal::format_fixed(v);
+    case TypeKind::kRatio:  // a threshold's ratio is of the grant: a percentage reads better
+      if (f.role == lang::ir::Role::kThreshold && v > -kPercentLimit && v < kPercentLimit) {
+        return lang::literal::format_fixed(v * 100) + "% of the grant";
+      }
+      return lang::literal::format_fixed(v);
     case TypeKind::kQuantity: return std::to_string(v) + " " + lang::dim_name(f.type.dim);
     case TypeKind::kMoney: {
       std::string s = lang::literal::format_fixed(v);
