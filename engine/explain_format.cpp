@@ -75,7 +75,11 @@ std::string rules_table(const Explanation& e) {
     if (r.role == "exhaust_action") value = value.substr(0, value.find(' '));
     std::string text = r.text;
     if (r.origin == "default") text = "(no rule applies: " + r.role + " " + value + ")";
-    if (r.origin == "none") text = "(no rule applies)";
+    if (r.origin == "none") {
+      text = r.role == "grant" ? "(no rule applies: the request is the grant, the quota when "
+                                 "nothing is asked)"
+                               : "(no rule applies)";
+    }
     rows.push_back({where(e, r), role, value, text});
   }
   return aligned(rows, {});
@@ -175,10 +179,11 @@ std::string to_text(const Explanation& e) {
   auto fixed = [](int64_t v) { return lang::literal::format_fixed(v); };
   auto money = [&](int64_t v) { return fixed(v) + (e.currency.empty() ? "" : " " + e.currency); };
   auto local = [&](int64_t t) { return local_text(t, e.zone_offset_minutes); };
-  std::string s = e.account + ": reserve " + e.service + " " +
-                  (e.requested > 0 ? std::to_string(e.requested) + " " + e.unit
-                                   : "(no amount: the quota " + std::to_string(e.quota) + " " +
-                                         e.unit + ")");
+  std::string asked = e.requested > 0 ? std::to_string(e.requested) + " " + e.unit
+                      : e.rated ? "(no amount: the quota " + std::to_string(e.quota) + " " +
+                                      e.unit + ")"
+                                : std::string("(no amount)");
+  std::string s = e.account + ": reserve " + e.service + " " + asked;
   if (!e.model.empty()) s += ", model " + e.model + (e.model_known ? "" : " (unknown)");
   s += ", at " + local(e.time) + "\n";
   s += field("plan") + e.plan + " v" + std::to_string(e.plan_version);

@@ -118,6 +118,11 @@ class Flags(unittest.TestCase):
         self.assertEqual(e["answer"]["outcome"], "not_eligible")
         self.assertEqual(e["limited_by"], "not_eligible")
         self.assertEqual(rule(e, "eligible")["value"], 0)
+        text, e = explain("examples/catalog.tariff", "--plan", "token_starter", "--service", "data",
+                          "--at", "2026-11-05T10:00")
+        self.assertEqual((e["rated"], e["limited_by"], e["rules"]), (False, "no_rule", []))
+        self.assertIn("subscriber: reserve data (no amount), at 2026-11-05 10:00\n", text)
+        self.assertIn("limit    no_rule -- plan token_starter does not rate data\n", text)
         r = gyratec("explain", T13, "--plan", "premium_access", "--version", "3", "--service", "llm")
         self.assertEqual(r.returncode, 2)
         self.assertIn("plan `premium_access` has no version 3", r.stderr)
