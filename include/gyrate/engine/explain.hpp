@@ -1,6 +1,8 @@
 // Explanation: what Engine::explain reports about one reserve request: the answer reserve() would
-// give, the plan, block, model and context values the decision read, the buckets it would draw
-// from, and plain-English reasons for the grant's size. For tariff designers and OCS vendors.
+// give, the plan, block, model and context values the decision read, the rule behind each value
+// (with its source range; locate() turns it into FILE:LINE), the buckets it would draw from, the
+// price, what limits the grant, and plain-English reasons for its size. For tariff designers
+// (`gyratec explain`) and OCS vendors (the C ABI, the admin API).
 #pragma once
 
 #include <cstdint>
