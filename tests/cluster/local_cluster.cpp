@@ -165,7 +165,9 @@ Expected<std::unique_ptr<LocalCluster>> LocalCluster::start(const LocalClusterOp
   cluster->server_args_ = {"--cluster-enabled", "yes", "--cluster-node-timeout",
                            std::to_string(options.node_timeout_ms), "--appendonly", "yes",
                            "--appendfsync", "always", "--save", "", "--bind", "127.0.0.1",
-                           "--protected-mode", "no", "--daemonize", "no"};
+                           "--protected-mode", "no", "--daemonize", "no",
+                           "--cluster-require-full-coverage",
+                           options.require_full_coverage ? "yes" : "no"};
   cluster->server_args_.insert(cluster->server_args_.end(), options.extra_args.begin(),
                                options.extra_args.end());
 
@@ -336,6 +338,23 @@ Expected<int> LocalCluster::master_of_slot(uint16_t slot) const {
     }
   }
   return Status::error(ErrorCode::kNotFound, "no master serves slot " + std::to_string(slot));
+}
+
+Expected<std::vector<int>> LocalCluster::slot_owners() const {
+  for (const RedisNode& node : nodes_) {
+    if (node.pid == 0 || node.stopped) continue;
+    Expected<Reply> slots = command(node.port, {"CLUSTER", "SLOTS"});
+    if (!slots || slots->type != Reply::Type::kArray) continue;
+    std::vector<int> owners(16384, 0);
+    for (const Reply& range : slots->elements) {
+      if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
+      for (int64_t slot = range.elements[0].integer; slot <= range.elements[1].integer; ++slot) {
+        owners[static_cast<size_t>(slot)] = static_cast<int>(range.elements[2].elements[1].integer);
+      }
+    }
+    return owners;
+  }
+  return Status::error(ErrorCode::kUnavailable, "no node answers CLUSTER SLOTS");
 }
 
 std::vector<int> LocalCluster::master_ports() const {

@@ -23,6 +23,9 @@ struct LocalClusterOptions {
   int replicas_per_master = 0;
   // Failure detection: a master is failed over about 2-3 node timeouts after it stops answering.
   int node_timeout_ms = 2000;
+  // Redis's default (yes) makes every master answer CLUSTERDOWN while one shard has no master,
+  // which defeats per-shard bulkheads; gyrate runs with "no" so healthy shards keep serving.
+  bool require_full_coverage = false;
   std::vector<std::string> extra_args;  // more redis-server options, e.g. {"--maxmemory", "64mb"}
 };
 
@@ -56,6 +59,8 @@ class LocalCluster {
   // From a live node's CLUSTER NODES.
   Expected<std::string> node_id(int port) const;
   Expected<int> master_of_slot(uint16_t slot) const;
+  // The port of each slot's master (0: none), from a live node's CLUSTER SLOTS.
+  Expected<std::vector<int>> slot_owners() const;
   std::vector<int> master_ports() const;
   Expected<int> replica_of(int master_port) const;
 
