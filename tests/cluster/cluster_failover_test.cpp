@@ -41,16 +41,28 @@ std::string ms(Clock::duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
 }
 
-TEST(ClusterFailoverTest, KilledMasterFailsFastOthersServeReplicaTakesOver) {
-  LocalClusterOptions options;
-  options.replicas_per_master = 1;
-  options.node_timeout_ms = 1000;
-  std::unique_ptr<LocalCluster> cluster = start_cluster(options);
-  ASSERT_TRUE(cluster);
-  redis::ClusterOptions client_options = cluster->client_options();
-  client_options.shard_deadline = kDeadline;
-  std::unique_ptr<redis::ClusterClient> client = connect_client(client_options);
-  ASSERT_TRUE(client);
+class ClusterFailoverTest : public ::testing::Test {
+ protected:
+  // 3 masters with `replicas` each and a client whose shards answer within kDeadline.
+  void start(int replicas, int node_timeout_ms) {
+    LocalClusterOptions options;
+    options.replicas_per_master = replicas;
+    options.node_timeout_ms = node_timeout_ms;
+    cluster_ = start_cluster(options);
+    ASSERT_TRUE(cluster_);
+    redis::ClusterOptions client_options = cluster_->client_options();
+    client_options.shard_deadline = kDeadline;
+    client_ = connect_client(client_options);
+    ASSERT_TRUE(client_);
+  }
+  std::unique_ptr<LocalCluster> cluster_;
+  std::unique_ptr<redis::ClusterClient> client_;
+};
+
+TEST_F(ClusterFailoverTest, KilledMasterFailsFastOthersServeReplicaTakesOver) {
+  ASSERT_NO_FATAL_FAILURE(start(1, 1000));
+  LocalCluster* cluster = cluster_.get();
+  redis::ClusterClient* client = client_.get();
   std::vector<int> masters = cluster->master_ports();
   ASSERT_EQ(masters.size(), 3u);
   const std::string dead_key = key_on(*cluster, masters[0], "dead:");
@@ -103,15 +115,10 @@ TEST(ClusterFailoverTest, KilledMasterFailsFastOthersServeReplicaTakesOver) {
   EXPECT_EQ(cluster->master_ports().size(), 3u);
 }
 
-TEST(ClusterFailoverTest, HungMasterTimesOutAloneUnderManyCallers) {
-  LocalClusterOptions options;
-  options.node_timeout_ms = 15000;  // no failure detection while the master is stopped
-  std::unique_ptr<LocalCluster> cluster = start_cluster(options);
-  ASSERT_TRUE(cluster);
-  redis::ClusterOptions client_options = cluster->client_options();
-  client_options.shard_deadline = kDeadline;
-  std::unique_ptr<redis::ClusterClient> client = connect_client(client_options);
-  ASSERT_TRUE(client);
+TEST_F(ClusterFailoverTest, HungMasterTimesOutAloneUnderManyCallers) {
+  ASSERT_NO_FATAL_FAILURE(start(0, 15000));  // no failure detection while the master is stopped
+  LocalCluster* cluster = cluster_.get();
+  redis::ClusterClient* client = client_.get();
   std::vector<int> masters = cluster->master_ports();
   const std::string hung_key = key_on(*cluster, masters[0], "hung:");
   const std::string live_key = key_on(*cluster, masters[1], "live:");
@@ -121,6 +128,7 @@ TEST(ClusterFailoverTest, HungMasterTimesOutAloneUnderManyCallers) {
   std::atomic<bool> stop{false};
   std::mutex mutex;
   std::vector<Timed> hung_calls, live_calls;
+  std::vector<std::vector<Clock::time_point>> ends(8);  // per caller
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
@@ -128,6 +136,7 @@ TEST(ClusterFailoverTest, HungMasterTimesOutAloneUnderManyCallers) {
       while (!stop.load()) {
         Timed call = timed_run(*client, key);
         std::lock_guard lock(mutex);
+        ends[static_cast<size_t>(t)].push_back(call.ended);
         (t < 6 ? hung_calls : live_calls).push_back(std::move(call));
       }
     });
@@ -141,7 +150,11 @@ TEST(ClusterFailoverTest, HungMasterTimesOutAloneUnderManyCallers) {
 
   // Only calls that ended while the master was stopped tell how the client copes with it.
   std::erase_if(hung_calls, [&](const Timed& call) { return call.ended >= resumed; });
-  ASSERT_FALSE(hung_calls.empty()) << "no call on the hung master ended within 1.5 s";
+  // Every caller, not only those queued for a connection, is answered within its deadline.
+  for (size_t t = 0; t < ends.size(); ++t) {
+    EXPECT_GE(std::count_if(ends[t].begin(), ends[t].end(), [&](auto end) { return end < resumed; }), 2)
+        << "caller " << t << " was stuck for most of the 1.5 s";
+  }
   for (const Timed& call : hung_calls) {
     ASSERT_FALSE(call.reply) << describe(call.reply);
     EXPECT_EQ(call.reply.status().code(), ErrorCode::kUnavailable);
