@@ -1,5 +1,8 @@
 // ClusterClient on a healthy 3-master cluster: routing, pipelines in order, every master, errors.
+#include <atomic>
+#include <iostream>
 #include <map>
+#include <thread>
 
 #include "cluster_test_support.hpp"
 
@@ -119,6 +122,58 @@ TEST(ClusterClientConnectTest, NoSeedAnswersIsUnavailable) {
   Expected<std::unique_ptr<redis::ClusterClient>> client = redis::ClusterClient::connect(options);
   ASSERT_FALSE(client);
   EXPECT_EQ(client.status().code(), ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace gyrate::testing
+
+namespace gyrate::testing {
+namespace {
+
+// Deadlines far shorter than an fsync'd write: most calls time out mid-flight or while queued for
+// a connection. Every call still ends with a reply or kUnavailable, and the pools recover.
+TEST(ClusterClientStressTest, DeadlinesShorterThanTheServerUnderManyThreads) {
+  LocalClusterOptions options;
+  options.masters = 1;
+  std::unique_ptr<LocalCluster> cluster = start_cluster(options);
+  ASSERT_TRUE(cluster);
+  redis::ClusterOptions client_options = cluster->client_options();
+  client_options.shard_deadline = std::chrono::milliseconds(2);
+  std::unique_ptr<redis::ClusterClient> client = connect_client(client_options);
+  ASSERT_TRUE(client);
+  std::atomic<int> ok{0}, unavailable{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 24; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        std::vector<Command> batch;
+        for (int k = 0; k < 1 + (i % 8); ++k) {
+          std::string key = "stress:" + std::to_string(t * 1000 + k);
+          batch.push_back({.key = key, .argv = {"INCR", key}});
+        }
+        for (const Expected<Reply>& reply :
+             (i % 2) ? client->pipeline(batch) : std::vector<Expected<Reply>>{client->run(batch[0])}) {
+          if (reply && reply->type == Reply::Type::kInteger) {
+            ++ok;
+          } else if (!reply && reply.status().code() == ErrorCode::kUnavailable) {
+            ++unavailable;
+          } else {
+            ++other;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_GT(ok.load() + unavailable.load(), 0);
+  std::cout << ok.load() << " answered, " << unavailable.load() << " unavailable\n";
+
+  client_options.shard_deadline = std::chrono::milliseconds(5000);
+  std::unique_ptr<redis::ClusterClient> patient = connect_client(client_options);
+  ASSERT_TRUE(patient);
+  Expected<Reply> after = patient->run({.key = "stress:0", .argv = {"INCR", "stress:0"}});
+  EXPECT_TRUE(after && after->type == Reply::Type::kInteger) << describe(after);
 }
 
 }  // namespace
