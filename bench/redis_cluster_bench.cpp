@@ -111,6 +111,15 @@ int main(int argc, char** argv) {
     }
   }
   benchmark::RunSpecifiedBenchmarks();
+  // Redirects and retries would show here (a MOVED is an error reply): 0 on a settled cluster.
+  for (size_t i = 0; i < clients.size(); i += 2) {
+    int64_t errors = 0;
+    for (const auto& info : clients[i]->on_every_master({"INFO", "stats"})) {
+      size_t at = info ? info->str.find("total_error_replies:") : std::string::npos;
+      if (at != std::string::npos) errors += std::stoll(info->str.substr(at + 20));
+    }
+    std::cout << "masters " << masters[i / 2] << ": error replies " << errors << "\n";
+  }
   benchmark::Shutdown();
   return 0;
 }
