@@ -1,6 +1,7 @@
 // A master that dies (kill -9) or hangs (SIGSTOP): its own commands fail fast with kUnavailable,
 // the other masters' commands keep succeeding within their deadline, and after the replica is
 // promoted (or the master resumes) the dead shard serves again.
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <mutex>
@@ -109,6 +110,11 @@ TEST_F(ClusterFailoverTest, KilledMasterFailsFastOthersServeReplicaTakesOver) {
   std::cout << "dead shard: " << dead_failures << " calls failed, served again after "
             << ms(Clock::now() - killed) << "\n";
   ASSERT_TRUE(cluster->wait_ready(20s));
+  ASSERT_TRUE(client->refresh());
+  std::vector<std::string> now_masters = client->masters();
+  EXPECT_EQ(now_masters.size(), 3u);
+  EXPECT_EQ(std::count(now_masters.begin(), now_masters.end(), "127.0.0.1:" + std::to_string(masters[0])), 0)
+      << "the dead master is still in the slot map";
 
   // The old master comes back as a replica of its successor; nothing changes for the client.
   ASSERT_TRUE(cluster->restart(masters[0]));

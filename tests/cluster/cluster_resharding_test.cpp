@@ -120,9 +120,30 @@ TEST(ClusterReshardingTest, AskWhileASlotIsHalfMigrated) {
   EXPECT_EQ(piped[1]->str, "v{mig}b");
   EXPECT_EQ(piped[2]->str, "v{mig}a");
 
+  // A multi-key command over both halves gets TRYAGAIN: the client backs off and retries until
+  // the move is finished, then follows MOVED. A patient client, so the move fits in its deadline.
+  redis::ClusterOptions patient_options = cluster->client_options();
+  patient_options.shard_deadline = std::chrono::seconds(5);
+  std::unique_ptr<redis::ClusterClient> patient = connect_client(patient_options);
+  ASSERT_TRUE(patient);
+  Expected<Reply> both = Status::error(ErrorCode::kInternal, "not run");
+  auto started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::duration waited{};
+  std::thread mget([&] {
+    both = patient->run({.key = "{mig}a", .argv = {"MGET", "{mig}a", "{mig}b"}});
+    waited = std::chrono::steady_clock::now() - started;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
   // Finish the move; the client follows MOVED and finds every key on the target.
   ok(*source, {"MIGRATE", "127.0.0.1", std::to_string(target), "", "0", "5000", "KEYS", "{mig}a"});
   for (int port : cluster->master_ports()) ok(port, {"CLUSTER", "SETSLOT", s, "NODE", *target_id});
+  mget.join();
+  ASSERT_TRUE(both) << describe(both);
+  ASSERT_EQ(both->elements.size(), 2u) << describe(both);
+  EXPECT_EQ(both->elements[0].str, "v{mig}a");
+  EXPECT_EQ(both->elements[1].str, "v{mig}b");
+  EXPECT_GE(waited, std::chrono::milliseconds(300)) << "MGET did not wait for the move";
   for (const char* key : {"{mig}a", "{mig}b", "{mig}c"}) {
     Expected<Reply> value = client->run({.key = key, .argv = {"GET", key}});
     ASSERT_TRUE(value) << describe(value);
