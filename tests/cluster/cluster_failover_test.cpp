@@ -183,3 +183,40 @@ TEST_F(ClusterFailoverTest, HungMasterTimesOutAloneUnderManyCallers) {
 
 }  // namespace
 }  // namespace gyrate::testing
+
+namespace gyrate::testing {
+namespace {
+
+// A master restarted in place (kill -9, same port and AOF, before anyone fails it over): the pooled
+// connections to it are dead; the client drops them, connects again and the fsync'd writes are there.
+TEST(ClusterRestartTest, MasterRestartedInPlaceKeepsItsWritesAndIsServedAgain) {
+  LocalClusterOptions options;
+  options.node_timeout_ms = 15000;
+  std::unique_ptr<LocalCluster> cluster = start_cluster(options);  // appendfsync always
+  ASSERT_TRUE(cluster);
+  redis::ClusterOptions client_options = cluster->client_options();
+  client_options.shard_deadline = std::chrono::seconds(3);
+  std::unique_ptr<redis::ClusterClient> client = connect_client(client_options);
+  ASSERT_TRUE(client);
+  int port = cluster->master_ports().at(0);
+  const std::string key = key_on(*cluster, port, "restart:");
+  // Several callers at once, so that the pool holds several connections to the node.
+  for (int round = 0; round < 5; ++round) {
+    std::vector<std::thread> callers;
+    for (int t = 0; t < 4; ++t) {
+      callers.emplace_back([&] { EXPECT_TRUE(succeeded(client->run({.key = key, .argv = {"INCR", key}}))); });
+    }
+    for (std::thread& caller : callers) caller.join();
+  }
+
+  ASSERT_TRUE(cluster->kill(port));
+  ASSERT_TRUE(cluster->restart(port));
+  for (int t = 0; t < 4; ++t) {  // each may draw a dead pooled connection first
+    Expected<Reply> value = client->run({.key = key, .argv = {"INCR", key}});
+    ASSERT_TRUE(succeeded(value)) << describe(value);
+    EXPECT_EQ(value->integer, 21 + t) << "acknowledged INCRs were lost across the restart";
+  }
+}
+
+}  // namespace
+}  // namespace gyrate::testing
