@@ -72,6 +72,8 @@ std::vector<Attempt> ClusterClientImpl::run_round(const std::vector<Command>& co
   for (Attempt& attempt : pending) {
     std::string address = attempt.address;
     if (address.empty()) {
+      // A keyless command (key "") goes with slot 0. Give WAIT its write's key instead: then it
+      // rides the same flight, on the same connection, right behind the write.
       uint16_t slot = key_slot(commands[attempt.index].key);
       const std::string* master = map->master_of(slot);
       if (master == nullptr) {  // a failover in progress: the map will name the new master
