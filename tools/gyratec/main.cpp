@@ -23,6 +23,8 @@ commands:
   test FILE... [--timeline]
                            play designer scenarios (docs/scenarios.md); exit 1 on a failed
                            expectation, 2 on a scenario or tariff that does not load
+  fmt [--check | --write] FILE...
+                           canonical layout: print it, rewrite files, or check (exit 1 unformatted)
 
 options:
   --evaluator jit|interp   how decisions are evaluated (default jit, falls back to interp)
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
     command = "emit";
   }
   if (command == "provision") return cmd_provision(rest);  // its own flags, then the shared ones
+  if (command == "fmt") return cmd_fmt(rest);
   Options opts;
   if (auto err = parse_options(rest, opts)) {
     std::fprintf(stderr, "gyratec: %s\n%s", err->c_str(), kUsage);
