@@ -181,6 +181,8 @@ TEST(Formatter, EveryLanguageDocExampleKeepsItsMeaning) {
   std::istringstream doc(testing::read_repo_file("docs/language.md"));
   std::string line, kind, block, prelude;
   std::vector<std::pair<std::string, std::string>> blocks;
+  std::string input;  // a `fmt-input` block, which the next block shows laid out
+  int layouts = 0;
   while (std::getline(doc, line)) {
     if (line.rfind("```", 0) != 0) {
       block += line + "\n";
@@ -190,9 +192,15 @@ TEST(Formatter, EveryLanguageDocExampleKeepsItsMeaning) {
     } else {
       if (kind == "tariff" || kind == "items") blocks.emplace_back(kind, block);
       if (block.find("plan prelude") != std::string::npos) prelude = block;
+      if (!input.empty()) {
+        EXPECT_EQ(fmt(input), block) << "docs/language.md, \"Canonical layout\"";
+        ++layouts;
+      }
+      input = kind == "fmt-input" ? block : "";
       kind.clear();
     }
   }
+  EXPECT_EQ(layouts, 1);
   ASSERT_FALSE(prelude.empty());
   ASSERT_GE(blocks.size(), 12u);
   for (const auto& [k, text] : blocks) {
