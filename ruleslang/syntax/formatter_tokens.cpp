@@ -82,6 +82,14 @@ size_t symbol_length(const char* p, const char* end) {
   return 1;
 }
 
+// `timezone +08:00`: the sign belongs to the offset, even with a comment line between them.
+bool after_timezone(const std::vector<Tok>& toks) {
+  for (auto t = toks.rbegin(); t != toks.rend(); ++t) {
+    if (t->kind != TokKind::kComment) return t->kind == TokKind::kWord && t->text == "timezone";
+  }
+  return false;
+}
+
 std::string trim_right(const char* b, const char* e) {
   while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) --e;
   return std::string(b, e);
@@ -140,7 +148,7 @@ std::vector<Tok> tokenize(const SourceFile& source, const Hints& hints) {
     } else if (parse_detail::is_digit(c) || c == '"') {
       q = literal_end(state, p);
       t.kind = TokKind::kAtom;
-    } else if ((c == '+' || c == '-') && !toks.empty() && toks.back().text == "timezone") {
+    } else if ((c == '+' || c == '-') && after_timezone(toks)) {
       ast::TimezoneDecl tz;
       const char* e = parse_detail::match_utc_offset(state, p, tz);
       q = e != nullptr ? e : p + 1;

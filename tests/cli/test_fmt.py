@@ -17,9 +17,9 @@ CANONICAL = ("currency CNY minor 2;\nservice llm { unit token; rating_group 100;
              "plan p {\n  fee 1 CNY;  # one\n}\n")
 
 
-def gyratec(*args):
+def gyratec(*args, stdin=None):
     return subprocess.run([ARGS.gyratec, *args], cwd=ARGS.source_dir, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, input=stdin)
 
 
 class Fmt(unittest.TestCase):
@@ -45,6 +45,15 @@ class Fmt(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout, CANONICAL)
         self.assertEqual(self.read(path), MESSY)
+
+    def test_dash_reads_standard_input(self):
+        r = gyratec("fmt", "-", stdin=MESSY)
+        self.assertEqual((r.returncode, r.stdout), (0, CANONICAL), r.stderr)
+        self.assertEqual(gyratec("fmt", "--check", "-", stdin=MESSY).returncode, 1)
+        r = gyratec("fmt", "-", stdin="plan p {")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("<stdin>:1:9: error[E0101]", r.stderr)
+        self.assertEqual(gyratec("fmt", "--write", "-", stdin=MESSY).returncode, 2)
 
     def test_check_lists_unformatted_files_with_their_first_difference(self):
         messy = self.file("messy.tariff", MESSY)

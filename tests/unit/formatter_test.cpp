@@ -137,6 +137,20 @@ TEST(Formatter, EveryCommentIsKeptInPlace) {
   expect_layout(text, want);
 }
 
+TEST(Formatter, GluedTokensStayGlued) {
+  // The sign of a timezone offset, even past a comment line; a period word with a hyphen (which
+  // the checker refuses with a hint, so it must still parse); a prefix minus after `spend`.
+  expect_layout("timezone\n# own\n-05:30;\nplan p { period one-off; cap spend - 1 CNY then block; }",
+                "timezone\n"
+                "    # own\n"
+                "    -05:30;\n"
+                "\n"
+                "plan p {\n"
+                "  period one-off;\n"
+                "  cap spend -1 CNY then block;\n"
+                "}\n");
+}
+
 TEST(Formatter, ASyntaxErrorIsOneDiagnosticAndNoText) {
   lang::SourceFile source("bad.tariff", "plan p { fee 1 CNY }\n");
   lang::Diagnostics diags;

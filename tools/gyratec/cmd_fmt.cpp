@@ -17,7 +17,7 @@ constexpr const char* kFmtUsage = R"(usage: gyratec fmt [--check | --write] FILE
 
 Lays tariff files out in the canonical layout (docs/language.md, "Canonical layout"); only
 whitespace changes, comments are kept.
-  (no flag)   print each file in canonical layout to stdout
+  (no flag)   print each file in canonical layout to stdout (FILE `-`: standard input)
   --write     rewrite the files that are not in canonical layout, in place
   --check     change nothing; list each file not in canonical layout (FILE: not formatted) with
               its first difference, and exit 1 if there is one
@@ -43,9 +43,22 @@ bool write_file(const std::string& path, const std::string& text) {
   return !ec;
 }
 
+// `-`: standard input, for editors that filter a buffer through `gyratec fmt -`.
+Expected<lang::SourceFile> read_stdin() {
+  std::string text;
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0 && text.size() <= lang::kMaxSourceBytes) {
+    text.append(buf, n);
+  }
+  if (std::ferror(stdin)) return Status::error(ErrorCode::kIo, "cannot read standard input");
+  return lang::SourceFile("<stdin>", std::move(text));
+}
+
 // One file: 0 formatted (or printed, or rewritten), 1 not formatted under --check, 2 an error.
 int fmt_file(const std::string& path, bool check, bool write) {
-  Expected<lang::SourceFile> source = lang::read_source_file(path, lang::kMaxSourceBytes + 1);
+  Expected<lang::SourceFile> source =
+      path == "-" ? read_stdin() : lang::read_source_file(path, lang::kMaxSourceBytes + 1);
   if (!source) {
     std::fprintf(stderr, "gyratec: %s\n", source.status().message().c_str());
     return kExitUsage;
@@ -99,8 +112,11 @@ int cmd_fmt(const std::vector<std::string>& args) {
       files.push_back(a);
     }
   }
-  if (files.empty() || (check && write)) {
-    std::fprintf(stderr, "gyratec: fmt needs FILE... and at most one of --check and --write\n%s",
+  const bool stdin_too = std::find(files.begin(), files.end(), "-") != files.end();
+  if (files.empty() || (check && write) || (write && stdin_too)) {
+    std::fprintf(stderr,
+                 "gyratec: fmt needs FILE... and at most one of --check and --write (and no "
+                 "--write with `-`)\n%s",
                  kFmtUsage);
     return kExitUsage;
   }
