@@ -28,19 +28,20 @@ cannot be read or written, or a usage error.
 // Through a temporary file and a rename, so that a failed write never leaves half a tariff.
 bool write_file(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".gyratec-fmt.tmp";
+  std::error_code ec;
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << text;
     if (!out.flush()) {
-      std::filesystem::remove(tmp);
+      std::filesystem::remove(tmp, ec);
       return false;
     }
   }
-  std::error_code ec;
   std::filesystem::permissions(tmp, std::filesystem::status(path, ec).permissions(), ec);
   std::filesystem::rename(tmp, path, ec);
-  if (ec) std::filesystem::remove(tmp);
-  return !ec;
+  if (!ec) return true;
+  std::filesystem::remove(tmp, ec);
+  return false;
 }
 
 // `-`: standard input, for editors that filter a buffer through `gyratec fmt -`.
