@@ -16,11 +16,17 @@ local function revision_of(account)
   return redis.call('HGET', account, 'rev') or '0'
 end
 
+local function node()
+  return redis.call('CLUSTER', 'MYID')
+end
+
 -- KEYS: account, request, outbox.
 -- ARGV: expected revision, next revision, state, index lines, answer TTL in ms (0: a change
 -- without a request, i.e. provisioning: only it writes the index lines), answer, CDRs...
--- Returns {'applied', previous index lines ('' after a request)} |
---         {'duplicate', stored answer} | {'conflict', stored revision}.
+-- Returns {'applied', previous index lines ('' after a request), node} |
+--         {'duplicate', stored answer, node} | {'conflict', stored revision, node}, where node
+-- is this master's cluster id: the client checks that the WAIT behind the call ran on the same
+-- master (a MOVED or ASK sends the call elsewhere, but not the keyless WAIT).
 local function apply(keys, args)
   local account, request, outbox = keys[1], keys[2], keys[3]
   local expected, next_rev, state, ids = args[1], args[2], args[3], args[4]
@@ -28,9 +34,11 @@ local function apply(keys, args)
   if ttl > 0 then
     local stored = redis.call('GET', request)
     if stored then
-      -- A write, so that a WAIT behind this call also covers the write that stored the answer.
+      -- A write, so that a WAIT behind this call covers the write that stored the answer, which
+      -- may have come from another connection (Redis 7.0.15 happens to wait for the offset at
+      -- the connection's last command anyway, but WAIT is documented for its own writes).
       redis.call('PEXPIRE', request, ttl)
-      return {'duplicate', stored}
+      return {'duplicate', stored, node()}
     end
   end
   local rev = revision_of(account)
@@ -38,9 +46,9 @@ local function apply(keys, args)
     -- Provisioning run again after a partial batch: the state it writes is already there.
     if ttl == 0 and rev == next_rev and redis.call('HGET', account, 'state') == state then
       redis.call('HSET', account, 'rev', rev)
-      return {'applied', redis.call('HGET', account, 'ids') or ''}
+      return {'applied', redis.call('HGET', account, 'ids') or '', node()}
     end
-    return {'conflict', rev}
+    return {'conflict', rev, node()}
   end
   local previous = ''
   if ttl > 0 then
@@ -53,7 +61,7 @@ local function apply(keys, args)
   for i = 7, #args do
     redis.call('XADD', outbox, '*', 'cdr', args[i])
   end
-  return {'applied', previous}
+  return {'applied', previous, node()}
 end
 
 -- KEYS: account. Returns {revision, state}, or an empty array when the account does not exist.

@@ -96,6 +96,7 @@ struct Applied {
   std::string previous_index;  // kApplied of a change without request
   engine::Answer stored;       // kDuplicate
   Status error;                // kFailed
+  std::string node;            // the cluster id of the master that ran gyrate_apply
   bool missing_function = false;
 };
 
@@ -111,13 +112,14 @@ Applied read_apply(const std::string& account, const Expected<Reply>& reply) {
     out.error = unavailable("account '" + account + "': gyrate_apply: " + r.str);
     return out;
   }
-  if (r.type != Reply::Type::kArray || r.elements.size() != 2) {
-    out.error = Status::error(ErrorCode::kInternal, "account '" + account +
-                                                        "': gyrate_apply answered no {verdict, value}");
+  if (r.type != Reply::Type::kArray || r.elements.size() != 3) {
+    out.error = Status::error(ErrorCode::kInternal,
+                              "account '" + account + "': gyrate_apply answered no {verdict, value, node}");
     return out;
   }
   const std::string& verdict = r.elements[0].str;
   const std::string& value = r.elements[1].str;
+  out.node = r.elements[2].str;
   if (verdict == "applied") {
     out.kind = Applied::Kind::kApplied;
     out.previous_index = value;
@@ -145,12 +147,16 @@ Applied read_apply(const std::string& account, const Expected<Reply>& reply) {
 
 // A WAIT that reached fewer replicas than asked turns an applied change into a failure: its
 // answer must not go out, since a failover could undo it. The change stays applied, so the
-// caller's retry gets kDuplicate with the same answer (and waits again).
+// caller's retry gets kDuplicate with the same answer (and waits again). So does a WAIT that ran
+// on another master than the change: `node` is CLUSTER MYID from behind the WAIT, which a MOVED
+// or ASK of the FCALL does not take along (keyless commands are never redirected).
 void check_wait(Applied& applied, const std::string& account, const Expected<Reply>& reply,
-                const RedisStoreOptions& options) {
+                const Expected<Reply>& node, const RedisStoreOptions& options) {
   if (applied.kind != Applied::Kind::kApplied && applied.kind != Applied::Kind::kDuplicate) return;
   std::string failure;
-  if (!reply) {
+  if (!node || node->str != applied.node) {
+    failure = "it ran on another master than the change (a redirect)";
+  } else if (!reply) {
     failure = reply.status().message();
   } else if (reply->type == Reply::Type::kError) {
     failure = reply->str;
@@ -247,32 +253,32 @@ engine::ApplyResult RedisStore::apply_once(std::span<const AccountChange> change
       return result;
     }
   }
-  // FCALL, WAIT, FCALL, WAIT...: each WAIT goes to its account's master behind the FCALL, in
-  // the same flight, so it covers that FCALL's write.
-  const size_t per_change = options_.wait_replicas > 0 ? 2 : 1;
+  // FCALL, WAIT, CLUSTER MYID per account: the WAIT goes to the account's master behind the
+  // FCALL, in the same flight on one connection, so it covers that FCALL's write.
+  const size_t per_change = options_.wait_replicas > 0 ? 3 : 1;
   std::vector<Command> commands;
   commands.reserve(changes.size() * per_change);
   for (const AccountChange& c : changes) {
     commands.push_back(apply_command(c, options_.answer_ttl));
-    if (per_change == 2) {
-      commands.push_back(Command{commands.back().key,
-                                 {"WAIT", std::to_string(options_.wait_replicas),
-                                  std::to_string(options_.wait_timeout.count())}});
+    if (per_change == 3) {
+      std::string key = commands.back().key;
+      commands.push_back(Command{key, {"WAIT", std::to_string(options_.wait_replicas),
+                                       std::to_string(options_.wait_timeout.count())}});
+      commands.push_back(Command{key, {"CLUSTER", "MYID"}});
     }
   }
   std::vector<Expected<Reply>> replies = client_->pipeline(commands);
   std::vector<Applied> applied;
   applied.reserve(changes.size());
+  auto reply = [&replies](size_t i) {
+    return i < replies.size() ? replies[i] : Expected<Reply>(unavailable("no reply"));
+  };
   for (size_t i = 0; i < changes.size(); ++i) {
     const std::string& id = changes[i].state->id;
-    Applied a = read_apply(id, i * per_change < replies.size()
-                                   ? replies[i * per_change]
-                                   : Expected<Reply>(unavailable("no reply")));
+    Applied a = read_apply(id, reply(i * per_change));
     *missing = *missing || a.missing_function;
-    if (per_change == 2) {
-      check_wait(a, id, i * 2 + 1 < replies.size() ? replies[i * 2 + 1]
-                                                   : Expected<Reply>(unavailable("no reply")),
-                 options_);
+    if (per_change == 3) {
+      check_wait(a, id, reply(i * 3 + 1), reply(i * 3 + 2), options_);
     }
     applied.push_back(std::move(a));
   }
