@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdio>
+
 #include "gyrate/redis/store_keys.hpp"
 #include "store_cluster_support.hpp"
 
@@ -61,6 +63,12 @@ TEST_F(StoreOnRedis, AnEngineChargesAndAnotherStoreSeesTheBalance) {
   EXPECT_EQ(*other->find_by_identity(Identity{IdentityType::kE164, "8613800000001"}), "alice");
   EXPECT_EQ(other->load("nobody", catalog(kCatalog)).status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(xlen_sum(*cluster_, {"alice"}), 1);  // the commit's CDR, in the slot's outbox
+  std::printf("bytes in Redis: account %s, a stored answer %s\n",
+              redis_command(cluster_->master_port(0), {"MEMORY", "USAGE", account_key("alice")}).c_str(),
+              redis_command(cluster_->master_port(0),
+                            {"MEMORY", "USAGE", request_key("alice", engine::RequestKey{
+                                                                     "s1", 2, engine::Operation::kCommit, "llm"})})
+                  .c_str());
 }
 
 // A change of `a` answering request (session, number) with `grant`, one CDR.
