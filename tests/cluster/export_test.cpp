@@ -22,7 +22,7 @@ using engine::testing::subscriber;
 class CdrExport : public ClusterTest<1, 0> {
  protected:
   void SetUp() override {
-    redis_command(cluster_->master_port(0), {"FLUSHALL"});
+    ClusterTest<1, 0>::SetUp();
     dir_ = std::filesystem::temp_directory_path() /
            ("gyrate-export-test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);

@@ -7,13 +7,11 @@
 
 #include "gyrate/redis/store_functions.hpp"
 #include "gyrate/redis/store_keys.hpp"
-#include "store_redis_harness.hpp"
-#include "store_single_node_client.hpp"
+#include "store_cluster_support.hpp"
 
 namespace gyrate::redis {
 namespace {
 
-using test::redis_command;
 
 TEST(StoreKeys, EveryOutboxSharesItsSlot) {
   for (uint32_t slot = 0; slot < kSlots; ++slot) {
@@ -33,14 +31,16 @@ TEST(StoreKeys, EveryOutboxSharesItsSlot) {
 class Functions : public test::ClusterTest<1, 0> {
  protected:
   void SetUp() override {
-    port_ = cluster_->master_port(0);
-    redis_command(port_, {"FLUSHALL"});
-    redis_command(port_, {"FUNCTION", "FLUSH"});
-    client_ = std::make_unique<test::SingleNodeClient>(port_);
+    test::ClusterTest<1, 0>::SetUp();
+    if (IsSkipped()) return;
+    port_ = cluster_->master_ports()[0];
+    cmd({"FUNCTION", "FLUSH"});
+    client_ = test::connect(*cluster_);
+    ASSERT_TRUE(client_);
     ASSERT_TRUE(ensure_functions(*client_));
   }
 
-  std::string cmd(const std::vector<std::string>& argv) { return redis_command(port_, argv); }
+  std::string cmd(const std::vector<std::string>& argv) { return test::text(*cluster_, port_, argv); }
 
   // gyrate_apply on account `id`; the verdict and its value as "verdict:value".
   std::string apply(const std::string& id, const std::string& request, const std::string& expected,
@@ -58,7 +58,7 @@ class Functions : public test::ClusterTest<1, 0> {
   }
 
   int port_ = 0;
-  std::unique_ptr<test::SingleNodeClient> client_;
+  std::shared_ptr<ClusterClient> client_;
 };
 
 TEST_F(Functions, AppliesThenAnswersTheRepeatAndRefusesAStaleRevision) {

@@ -23,7 +23,6 @@ using engine::testing::subscriber;
 
 class StoreOnRedis : public ClusterTest<1, 1> {
  protected:
-  void SetUp() override { redis_command(cluster_->master_port(0), {"FLUSHALL"}); }
 
   static RedisStoreOptions waiting(std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
     RedisStoreOptions o;
@@ -64,38 +63,11 @@ TEST_F(StoreOnRedis, AnEngineChargesAndAnotherStoreSeesTheBalance) {
   EXPECT_EQ(other->load("nobody", catalog(kCatalog)).status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(xlen_sum(*cluster_, {"alice"}), 1);  // the commit's CDR, in the slot's outbox
   std::printf("bytes in Redis: account %s, a stored answer %s\n",
-              redis_command(cluster_->master_port(0), {"MEMORY", "USAGE", account_key("alice")}).c_str(),
-              redis_command(cluster_->master_port(0),
+              text_at(*cluster_, account_key("alice"), {"MEMORY", "USAGE", account_key("alice")}).c_str(),
+              text_at(*cluster_, account_key("alice"),
                             {"MEMORY", "USAGE", request_key("alice", engine::RequestKey{
                                                                      "s1", 2, engine::Operation::kCommit, "llm"})})
                   .c_str());
-}
-
-// A change of `a` answering request (session, number) with `grant`, one CDR.
-struct Change {
-  engine::AccountState next;
-  engine::RequestKey key;
-  engine::Answer answer;
-  std::vector<engine::Cdr> cdrs;
-  AccountChange change(uint64_t expected) const {
-    return AccountChange{&next, expected, &key, &answer, cdrs};
-  }
-};
-
-Change change_of(const engine::AccountState& a, const std::string& session, int64_t grant) {
-  Change c{a, engine::RequestKey{session, 1, engine::Operation::kCommit, "llm"}, {}, {}};
-  c.next.spend += grant;
-  c.next.revision = a.revision + 1;
-  c.answer.grant = grant;
-  c.answer.committed = grant;
-  engine::Cdr cdr;
-  cdr.account = a.id;
-  cdr.session = session;
-  cdr.service = "llm";
-  cdr.debit = grant;
-  cdr.revision = c.next.revision;
-  c.cdrs.push_back(cdr);
-  return c;
 }
 
 TEST_F(StoreOnRedis, ARepeatGetsTheStoredAnswerAndAStaleRevisionAConflict) {
@@ -149,16 +121,16 @@ TEST_F(StoreOnRedis, AWaitShortOfReplicasHoldsTheAnswerBackAndTheRetryGetsIt) {
   ASSERT_TRUE(base);
 
   // The replica stalls: the change is applied on the master but reaches no replica in time.
-  pid_t replica = cluster_->pid_of_port(cluster_->replica_port(0, 0, 1));
-  ASSERT_GT(replica, 0);
-  ::kill(replica, SIGSTOP);
+  Expected<int> replica = cluster_->replica_of(cluster_->master_ports()[0]);
+  ASSERT_TRUE(replica);
+  ASSERT_TRUE(cluster_->kill(*replica, SIGSTOP));
   Change c = change_of(*base, "s1", 5);
   AccountChange change = c.change(base->revision);
   engine::ApplyResult stalled = store->apply({&change, 1});
   // Resent to another node (its own connection, which wrote nothing yet).
   auto other = open_store(*cluster_, waiting(std::chrono::milliseconds(200)));
   engine::ApplyResult repeated_stalled = other->apply({&change, 1});
-  ::kill(replica, SIGCONT);
+  ASSERT_TRUE(cluster_->kill(*replica, SIGCONT));
   EXPECT_EQ(stalled.outcome, ApplyOutcome::kUnavailable);
   EXPECT_EQ(stalled.error.code(), ErrorCode::kUnavailable);
   EXPECT_NE(stalled.error.message().find("WAIT"), std::string::npos) << stalled.error.message();
