@@ -143,9 +143,10 @@ class StoreWhileMigrating : public ClusterTest<2, 1> {};
 
 // A change whose FCALL is redirected (ASK: its slot half-migrated, its keys not on the old
 // master) runs on the new master, while the keyless WAIT behind it runs on the old one and finds
-// its replica: without the master-id check the answer would go out unreplicated. Today the
-// cluster client gives up on this ASK ("more than 5 redirects", the FCALL never runs), so the
-// answer is held back before the check is reached; either way it must not go out.
+// its replica: without the master-id check the answer would go out unreplicated. In fact Redis
+// answers TRYAGAIN to a call naming several keys of a migrating slot unless all of them exist
+// (and a request key never exists yet), so the FCALL does not run until the slot has moved and
+// the client gives up ("more than 5 redirects"); either way the answer must not go out.
 TEST_F(StoreWhileMigrating, AWaitOnAnotherMasterThanTheChangeHoldsTheAnswerBack) {
   const std::string id = "moving";
   uint16_t slot = key_slot(account_key(id));
