@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""What TLS costs on Gy (P3 in docs/benchmarks.md): the same gyrate-sim load against gyrate-ocs with
+plain TCP and with TLS (certificates from examples/tls/make-test-ca.sh in a temporary directory),
+alternated in one run at each concurrency, each on its own store. Prints a markdown table.
+
+  bench/gy_tls_load.py --build build [--duration 5s] [--rounds 2] [--fsync off] [--concurrency 1,16,64]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gy_load import BASE, CLIENT_ID, SERVER_ID, SUBSCRIBERS, free_port, load, start, stop  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAKE_CA = os.path.join(HERE, "..", "examples", "tls", "make-test-ca.sh")
+
+
+def tls_flags(certs, identity):
+    return ["--tls-cert", os.path.join(certs, identity + ".pem"), "--tls-key", os.path.join(certs, identity + ".key"),
+            "--tls-ca", os.path.join(certs, "ca.pem")]
+
+
+def ocs_server(args, work, store, extra):
+    port = free_port()
+    cmd = [os.path.join(args.build, "tools/gyrate-ocs/gyrate-ocs"), "--catalog", args.tariff, "--store", store,
+           "--port", str(port), "--allow-peer", CLIENT_ID, "--threads", str(args.threads), "--fsync", args.fsync,
+           "--admin", "false", "--checkpoint", "0", *extra]
+    if not os.path.exists(os.path.join(store, "LOCK")):
+        cmd += ["--subscribers", os.path.join(work, "subscribers.csv")]
+    return start(cmd, "gyrate-ocs listening", open(os.path.join(work, "ocs.log"), "a")), port
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", default="build")
+    p.add_argument("--duration", default="5s")
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--fsync", default="off", help="off: the journal's sync does not hide the TLS cost")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--concurrency", default="1,16,64")
+    p.add_argument("--tariff", default=os.path.join(HERE, "tariffs/gy_load.tariff"))
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        certs = os.path.join(work, "certs")
+        subprocess.run(["sh", MAKE_CA, certs, SERVER_ID, CLIENT_ID], check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(work, "subscribers.csv"), "w") as f:
+            f.write("id,plan,activation,identities\n")
+            f.writelines(f"s{i},load,2026-11-01,e164:+{BASE + i}\n" for i in range(SUBSCRIBERS))
+        modes = {"plain": ([], []), "tls": (tls_flags(certs, SERVER_ID), tls_flags(certs, CLIENT_ID))}
+        print("| in flight | plain CCR/s | TLS CCR/s | TLS / plain | plain p50 / p99 ms | TLS p50 / p99 ms |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for c in [int(x) for x in args.concurrency.split(",")]:
+            runs = {m: [] for m in modes}
+            for _ in range(args.rounds):
+                for mode, (server_extra, client_extra) in modes.items():
+                    proc, port = ocs_server(args, work, os.path.join(work, "store-" + mode), server_extra)
+                    runs[mode].append(load(args, port, ["--concurrency", str(c), *client_extra]))
+                    stop(proc)
+            rate = {m: statistics.median(r["ccr_per_second"] for r in rs) for m, rs in runs.items()}
+            lat = lambda m, k: statistics.median(r["latency_us"][k] for r in runs[m]) / 1000  # noqa: E731
+            print(f"| {c} | {rate['plain']:,.0f} | {rate['tls']:,.0f} | {rate['tls'] / rate['plain']:.0%} "
+                  f"| {lat('plain', 'p50'):.2f} / {lat('plain', 'p99'):.2f} | {lat('tls', 'p50'):.2f} / {lat('tls', 'p99'):.2f} |",
+                  flush=True)
+            codes = {m: sorted({k for r in rs for k in r["result_codes"]}) for m, rs in runs.items()}
+            if codes["plain"] != ["2001"] or codes["tls"] != ["2001"]:
+                print(f"  (answers other than 2001: {codes})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
