@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <strings.h>
 
 #include <algorithm>
@@ -77,6 +78,20 @@ int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_inf
   *auth = 1;
   info->config.pic_flags.sec = PI_SEC_NONE;
   return 0;
+}
+
+// freeDiameter writes to its sockets with writev() and handles EPIPE, but never asks for it instead
+// of SIGPIPE, whose default kills the process: a peer that closes while a TLS close_notify or an
+// answer is on its way would take the server (or a client at its exit) down. A handler the program
+// installed itself is left alone.
+void ignore_sigpipe() {
+  struct sigaction current{};
+  if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore{};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, nullptr);
+  }
 }
 
 int ccr_callback(struct msg** msg, struct avp*, struct session*, void* opaque, enum disp_action* act) {
@@ -217,6 +232,7 @@ Status configure_core(const CoreOptions& options) {
 // Peer admission, the CCR handler and the completion of the stack's error answers: what a core
 // needs to serve Gy, whether this process started it or a daemon did.
 Status serve_gy(const std::vector<std::string>& allowed_peers, CcrHandler handler) {
+  ignore_sigpipe();  // every core goes through here: a client's, a server's, a daemon's
   g_allowed_peers = allowed_peers;
   if (int e = fd_peer_validate_register(validate_peer); e != 0) {
     return fd_call_failed("fd_peer_validate_register", e);

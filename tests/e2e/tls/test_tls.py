@@ -9,6 +9,7 @@ directory at test time; no key is ever committed. gyrate-ocs serves TLS only on 
     can refuse it) opens no connection and gets no CCA;
   - a plain-TCP client gets no CCA either;
   - the good client is served again afterwards, and the server stops cleanly;
+  - with --tls-plain-port, a plain client is served on that port (and TLS still on the other);
   - gyrate-ocs refuses wrong TLS files before it starts, with a message naming the file.
 Exit 77 (ctest SKIP) where openssl is missing."""
 import argparse
@@ -40,10 +41,17 @@ def tls_flags(cert_dir, identity, *ca_dirs):
     return flags
 
 
-def check_scenario(ocs, sim, scenario, flags, failures, why):
-    r = ocs.sim(sim, "scenario", os.path.join(HERE, scenario), *flags)
+def check_scenario(sim, port, scenario, flags, failures, why):
+    r = subprocess.run([sim, "scenario", os.path.join(HERE, scenario), "--server", f"127.0.0.1:{port}",
+                        "--server-identity", ocs_harness.SERVER_ID, *flags], capture_output=True, text=True, timeout=120)
     print(r.stdout.strip(), flush=True)
-    if r.returncode != 0 or not re.search(r"^\d+ passed, 0 failed$", r.stdout, re.M):
+    # freeDiameter 1.2.1's shutdown gives its threads 20 ms to leave a queue and asserts after that
+    # (libfdproto/fifo.c, fd_fifo_del), with or without TLS: on a loaded machine the client can
+    # abort there after its last answer. Its scenario verdict is then still the one to judge.
+    exit_ok = r.returncode == 0 or (r.returncode == -6 and "fd_fifo_del: Assertion" in r.stderr)
+    if r.returncode != 0 and exit_ok:
+        print("(gyrate-sim aborted in freeDiameter's shutdown after its verdict)", flush=True)
+    if not exit_ok or not re.search(r"^\d+ passed, 0 failed$", r.stdout, re.M):
         failures.append(f"{why}: exit {r.returncode}\n{r.stdout}{r.stderr}")
 
 
@@ -52,6 +60,20 @@ def check_refused(ocs, sim, flags, failures, why):
     print(f"{why}: exit {r.returncode}: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ''}", flush=True)
     if r.returncode == 0 or "cannot connect" not in r.stderr or "CCR-I" in r.stdout:
         failures.append(f"{why} was served: exit {r.returncode}\n{r.stdout}{r.stderr}")
+
+
+def check_plain_port(args, work, good, failures):
+    """A migration window: allowed peers in clear on --tls-plain-port, TLS on --port."""
+    plain = ocs_harness.free_port()
+    ocs = Ocs(args.ocs, CATALOG, os.path.join(work, "store-plain"), subscribers=[SUBSCRIBERS],
+              extra=tls_flags(good, "ocs.gyrate.test", good) + ["--tls-plain-port", str(plain)])
+    try:
+        check_scenario(args.sim, plain, "session.gysc", [], failures, "a plain client on --tls-plain-port")
+        check_scenario(args.sim, ocs.port, "again.gysc", tls_flags(good, "sim.gyrate.test", good), failures,
+                       "TLS beside a plain port")
+    finally:
+        if ocs.stop() != 0:
+            failures.append("gyrate-ocs with a plain port did not stop cleanly")
 
 
 def check_bad_files(ocs_binary, work, good, failures):
@@ -91,7 +113,7 @@ def main():
         ocs = Ocs(args.ocs, CATALOG, os.path.join(work, "store"), subscribers=[SUBSCRIBERS],
                   extra=tls_flags(good, "ocs.gyrate.test", good))
         try:
-            check_scenario(ocs, args.sim, "session.gysc", tls_flags(good, "sim.gyrate.test", good), failures,
+            check_scenario(args.sim, ocs.port, "session.gysc", tls_flags(good, "sim.gyrate.test", good), failures,
                            "the scenario over TLS")
             status, alice = ocs.admin("GET", "/v1/subscribers/alice")
             llm = next((s for s in (alice or {}).get("services", []) if s["service"] == "llm"), {})
@@ -101,10 +123,11 @@ def main():
             check_refused(ocs, args.sim, tls_flags(other, "sim.gyrate.test", other, good), failures,
                           "a client certified by another CA")
             check_refused(ocs, args.sim, [], failures, "a plain-TCP client")
-            check_scenario(ocs, args.sim, "again.gysc", tls_flags(good, "sim.gyrate.test", good), failures,
+            check_scenario(args.sim, ocs.port, "again.gysc", tls_flags(good, "sim.gyrate.test", good), failures,
                            "the good client after the refused ones")
         finally:
             code = ocs.stop()
+        check_plain_port(args, work, good, failures)
         check_bad_files(args.ocs, work, good, failures)
         return ocs_harness.verdict(ocs, failures, code, "TLS grants, refusals and up-front checks")
     finally:
