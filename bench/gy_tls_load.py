@@ -39,6 +39,14 @@ def load(args, port, extra):
     return json.loads(out.stdout)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (Linux /proc), for the server's cost per CCR:
+    unlike CCR/s, it hardly moves when other jobs share the cores."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ocs_server(args, work, store, extra):
     port = free_port()
     cmd = [os.path.join(args.build, "tools/gyrate-ocs/gyrate-ocs"), "--catalog", args.tariff, "--store", store,
@@ -66,20 +74,25 @@ def main():
             f.write("id,plan,activation,identities\n")
             f.writelines(f"s{i},load,2026-11-01,e164:+{BASE + i}\n" for i in range(SUBSCRIBERS))
         modes = {"plain": ([], []), "tls": (tls_flags(certs, SERVER_ID), tls_flags(certs, CLIENT_ID))}
-        print("| in flight | plain CCR/s | TLS CCR/s | TLS / plain | plain p50 / p99 ms | TLS p50 / p99 ms |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print("| in flight | plain CCR/s | TLS CCR/s | TLS / plain | plain p50 / p99 ms | TLS p50 / p99 ms "
+              "| server CPU us/CCR plain / TLS |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for c in [int(x) for x in args.concurrency.split(",")]:
             runs = {m: [] for m in modes}
             for _ in range(args.rounds):
                 for mode, (server_extra, client_extra) in modes.items():
                     proc, port = ocs_server(args, work, os.path.join(work, "store-" + mode), server_extra)
-                    runs[mode].append(load(args, port, ["--concurrency", str(c), *client_extra]))
+                    before = cpu_seconds(proc.pid)
+                    r = load(args, port, ["--concurrency", str(c), *client_extra])
+                    r["server_cpu_us"] = (cpu_seconds(proc.pid) - before) * 1e6 / max(r["answered"], 1)
+                    runs[mode].append(r)
                     stop(proc)
             rate = {m: statistics.median(r["ccr_per_second"] for r in rs) for m, rs in runs.items()}
             lat = lambda m, k: statistics.median(r["latency_us"][k] for r in runs[m]) / 1000  # noqa: E731
+            cpu = {m: statistics.median(r["server_cpu_us"] for r in rs) for m, rs in runs.items()}
             print(f"| {c} | {rate['plain']:,.0f} | {rate['tls']:,.0f} | {rate['tls'] / rate['plain']:.0%} "
-                  f"| {lat('plain', 'p50'):.2f} / {lat('plain', 'p99'):.2f} | {lat('tls', 'p50'):.2f} / {lat('tls', 'p99'):.2f} |",
-                  flush=True)
+                  f"| {lat('plain', 'p50'):.2f} / {lat('plain', 'p99'):.2f} | {lat('tls', 'p50'):.2f} / {lat('tls', 'p99'):.2f} "
+                  f"| {cpu['plain']:.0f} / {cpu['tls']:.0f} |", flush=True)
             codes = {m: sorted({k for r in rs for k in r["result_codes"]}) for m, rs in runs.items()}
             if codes["plain"] != ["2001"] or codes["tls"] != ["2001"]:
                 print(f"  (answers other than 2001: {codes})", flush=True)
