@@ -94,13 +94,13 @@ const std::map<std::string, std::pair<std::string, Setter>>& settings() {
                         o.gy.allowed_peers.push_back(v);
                         return Status::ok();
                       }}},
-      {"tls-cert", {"FILE    TLS with every peer: this server's PEM certificate (must name --identity)",
+      {"tls-cert", {"FILE     TLS with every peer: this server's PEM certificate (must name --identity)",
                     tls_setting(&diameter::TlsOptions::cert_file)}},
-      {"tls-key", {"FILE     the PEM private key of --tls-cert (with TLS)", tls_setting(&diameter::TlsOptions::key_file)}},
-      {"tls-ca", {"FILE      a PEM CA peers' certificates must chain to (with TLS; repeatable: one CA or\n"
-                  "                    chain per file)",
+      {"tls-key", {"FILE      the PEM private key of --tls-cert (with TLS)", tls_setting(&diameter::TlsOptions::key_file)}},
+      {"tls-ca", {"FILE       a PEM CA peers' certificates must chain to (with TLS; repeatable: one CA or\n"
+                  "                      chain per file)",
                   tls_setting(&diameter::TlsOptions::ca_files)}},
-      {"tls-crl", {"FILE     a PEM revocation list of that CA (optional)", tls_setting(&diameter::TlsOptions::crl_file)}},
+      {"tls-crl", {"FILE      a PEM revocation list of that CA (optional)", tls_setting(&diameter::TlsOptions::crl_file)}},
       {"tls-priority", {"S    GnuTLS priority string (optional; default NORMAL)",
                         tls_setting(&diameter::TlsOptions::priority)}},
       {"tls-plain-port", {"N  with TLS, also admit allowed peers over plain TCP on port N (default 0: never)",
