@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace gyrate::sim_tool {
 
@@ -16,6 +17,8 @@ struct ConnectionOptions {
   std::string identity = "sim.gyrate.test";
   std::string realm = "gyrate.test";
   uint32_t timeout_ms = 5000;  // per answer
+  std::string tls_cert, tls_key;  // with tls_ca: TLS on connect; none of them: plain TCP
+  std::vector<std::string> tls_ca;
 };
 
 int scenario_command(const ConnectionOptions& connection, std::span<char*> args);
