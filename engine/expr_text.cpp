@@ -91,6 +91,17 @@ class Infix {
     return arg(n, 0, prec, depth) + " " + op + " " + arg(n, 1, prec + 1, depth);
   }
 
+  // The checker spells `first_period` as period_index == 0.
+  bool is_first_period(const lang::ir::Node& n) const {
+    if (n.args.size() != 2 || n.args[0] >= p_.nodes.size() || n.args[1] >= p_.nodes.size()) {
+      return false;
+    }
+    const lang::ir::Node& a = p_.nodes[n.args[0]];
+    const lang::ir::Node& b = p_.nodes[n.args[1]];
+    return a.op == OpCode::kLoad && a.imm == lang::kSlotPeriodIndex && b.op == OpCode::kConst &&
+           b.imm == 0;
+  }
+
   std::string slot(int64_t s) const {
     if (s >= 0 && s < lang::kSlotBuiltinCount) {
       std::string_view name = lang::builtin_slot_info(static_cast<uint16_t>(s)).name;
@@ -112,7 +123,9 @@ class Infix {
       case OpCode::kMulScaled: return binary(n, "*", kMulPrec, prec, depth);
       case OpCode::kDiv:
       case OpCode::kDivScaled: return binary(n, "/", kMulPrec, prec, depth);
-      case OpCode::kEq: return binary(n, "==", kCmpPrec, prec, depth);
+      case OpCode::kEq:
+        if (is_first_period(n)) return "first_period";  // what the designer wrote
+        return binary(n, "==", kCmpPrec, prec, depth);
       case OpCode::kNe: return binary(n, "!=", kCmpPrec, prec, depth);
       case OpCode::kLt: return binary(n, "<", kCmpPrec, prec, depth);
       case OpCode::kLe: return binary(n, "<=", kCmpPrec, prec, depth);
