@@ -173,24 +173,23 @@ bool same(const State& a, const State& b, Offers& offers) {
   return a.version() == b.version() && offers.differences(a, b).empty();
 }
 
-// Why the new catalog moves the subscriber onto `now` at `from` (rule 20's clause, in words).
+// Why the new catalog moves the subscriber onto `now` at `from` (rule 20's clause, in words); the
+// table shows both version numbers.
 std::string move_reason(const State& was, const State& now, int64_t from, int64_t activation,
-                        const Catalog& c) {
-  std::string v = "version " + std::to_string(now.version());
+                        int64_t published) {
   if (from == activation) {
-    return "joins " + v + " (old catalog: " +
+    return "joins version " + std::to_string(now.version()) + " at activation (old catalog: " +
            (was.plan ? "version " + std::to_string(was.version()) : std::string("none")) + ")";
   }
   const ir::Plan& p = *now.ir();
-  std::string s = "version " + std::to_string(was.version()) + " -> " + std::to_string(now.version()) +
-                  " at its first period boundary on or after ";
-  int64_t day = p.effective_date.value_or(local_day(c, from));
-  if (p.grandfather == ir::GrandfatherKind::kUntil) {
-    return s + date_text(std::max(day, p.grandfather_until)) + " (grandfather until " +
-           date_text(p.grandfather_until) + ")";
-  }
-  return s + date_text(day) + " (grandfather " +
-         (p.grandfather == ir::GrandfatherKind::kNone ? "none" : "forever") + ")";
+  const Catalog& c = *now.catalog;
+  std::string clause = p.grandfather == ir::GrandfatherKind::kUntil
+                           ? "grandfather until " + date_text(p.grandfather_until)
+                           : std::string("grandfather none");
+  int64_t day = p.effective_date.value_or(0);
+  if (p.grandfather == ir::GrandfatherKind::kUntil) day = std::max(day, p.grandfather_until);
+  if (local_day(c, published) > day) return "first boundary after publication (" + clause + ")";
+  return "first boundary on or after " + date_text(day) + " (" + clause + ")";
 }
 
 SubscriberImpact impact_of(const Catalog& old_c, const Catalog& new_c, const ProvisionSpec& spec,
@@ -229,7 +228,7 @@ SubscriberImpact impact_of(const Catalog& old_c, const Catalog& new_c, const Pro
       out.reason = "stays on version " + std::to_string(now.version()) + " (old catalog: version " +
                    std::to_string(was.version()) + ")";
     } else {
-      out.reason = move_reason(was, now, t, spec.activation, new_c);
+      out.reason = move_reason(was, now, t, spec.activation, published);
     }
     return out;
   }

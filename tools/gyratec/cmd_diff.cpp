@@ -37,14 +37,15 @@ struct DiffFlags {
 std::optional<std::string> take_flags(const std::vector<std::string>& args, DiffFlags& out) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    std::string* target = a.starts_with("--subscribers") ? &out.subscribers
-                          : a.starts_with("--from")      ? &out.from
-                                                         : nullptr;
+    std::string name = a.substr(0, a.find('='));
+    std::string* target = name == "--subscribers" ? &out.subscribers
+                          : name == "--from"      ? &out.from
+                                                  : nullptr;
     if (a == "--json") {
       out.json = true;
-    } else if (target && a.find('=') != std::string::npos) {
-      *target = a.substr(a.find('=') + 1);
-    } else if (target && (a == "--subscribers" || a == "--from")) {
+    } else if (target && name != a) {
+      *target = a.substr(name.size() + 1);
+    } else if (target) {
       if (i + 1 >= args.size()) return "option " + a + " needs a value";
       *target = args[++i];
     } else {
