@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "catalog_items.hpp"
 
@@ -11,11 +13,12 @@ namespace {
 
 namespace ir = lang::ir;
 
-const CatalogItem* find_item(const std::vector<CatalogItem>& items, const std::string& what) {
-  for (const CatalogItem& it : items) {
-    if (it.what == what) return &it;
-  }
-  return nullptr;
+// Items by name: plans with long guard chains have thousands.
+using ItemIndex = std::unordered_map<std::string_view, const CatalogItem*>;
+ItemIndex by_what(const std::vector<CatalogItem>& items) {
+  ItemIndex out;
+  for (const CatalogItem& it : items) out.emplace(it.what, &it);
+  return out;
 }
 
 struct Where {
@@ -30,20 +33,13 @@ void add_change(CatalogDiff& diff, const Where& at, ChangeKind kind, std::string
                                        std::move(old_value), std::move(new_value)});
 }
 
-// Changed and added items in the new order, then the removed ones in the old order.
 void diff_items(CatalogDiff& diff, const Where& at, const std::vector<CatalogItem>& before,
                 const std::vector<CatalogItem>& after) {
-  for (const CatalogItem& now : after) {
-    const CatalogItem* was = find_item(before, now.what);
-    if (!was) {
-      add_change(diff, at, ChangeKind::kAdded, now.what, "", now.text);
-    } else if (was->canonical != now.canonical) {
-      add_change(diff, at, ChangeKind::kChanged, now.what, was->text, now.text);
-    }
-  }
-  for (const CatalogItem& was : before) {
-    if (!find_item(after, was.what)) add_change(diff, at, ChangeKind::kRemoved, was.what, was.text, "");
-  }
+  CatalogChange where;
+  where.plan = at.plan;
+  where.version = at.version;
+  where.against_version = at.against;
+  diff_items(before, after, where, diff.changes);
 }
 
 std::vector<CatalogItem> offer_items(const ir::Program& p, const ir::Plan& plan) {
@@ -124,6 +120,32 @@ PlanIndex index_plans(const ir::Program& p) {
 }
 
 }  // namespace
+
+void diff_items(const std::vector<CatalogItem>& before, const std::vector<CatalogItem>& after,
+                const CatalogChange& where, std::vector<CatalogChange>& out) {
+  auto change = [&](ChangeKind kind, const std::string& what, const std::string& old_value,
+                    const std::string& new_value) {
+    CatalogChange c = where;
+    c.kind = kind;
+    c.what = what;
+    c.old_value = old_value;
+    c.new_value = new_value;
+    out.push_back(std::move(c));
+  };
+  ItemIndex old_items = by_what(before);
+  ItemIndex new_items = by_what(after);
+  for (const CatalogItem& now : after) {
+    auto was = old_items.find(now.what);
+    if (was == old_items.end()) {
+      change(ChangeKind::kAdded, now.what, "", now.text);
+    } else if (was->second->canonical != now.canonical) {
+      change(ChangeKind::kChanged, now.what, was->second->text, now.text);
+    }
+  }
+  for (const CatalogItem& was : before) {
+    if (!new_items.contains(was.what)) change(ChangeKind::kRemoved, was.what, was.text, "");
+  }
+}
 
 const char* change_kind_name(ChangeKind k) {
   switch (k) {

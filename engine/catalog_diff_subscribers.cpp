@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "catalog_items.hpp"
 #include "expr_text.hpp"
@@ -141,30 +142,24 @@ class Offers {
   }
 
   // The items whose value differs, as "fee, allowance code"; empty when the offers are equal.
-  std::string differences(const State& a, const State& b) {
-    const std::vector<CatalogItem>& x = of(a);
-    const std::vector<CatalogItem>& y = of(b);
-    std::vector<std::string> whats;
-    auto note = [&](const std::string& what) {
-      if (std::find(whats.begin(), whats.end(), what) == whats.end()) whats.push_back(what);
-    };
-    for (const CatalogItem& it : y) {
-      auto was = std::find_if(x.begin(), x.end(), [&](const CatalogItem& o) { return o.what == it.what; });
-      if (was == x.end() || was->canonical != it.canonical) note(it.what);
-    }
-    for (const CatalogItem& it : x) {
-      if (std::none_of(y.begin(), y.end(), [&](const CatalogItem& o) { return o.what == it.what; })) {
-        note(it.what);
-      }
-    }
-    std::string s;
-    for (size_t i = 0; i < whats.size() && i < 3; ++i) s += (i ? ", " : "") + whats[i];
-    if (whats.size() > 3) s += " and " + std::to_string(whats.size() - 3) + " more";
-    return s;
+  const std::string& differences(const State& a, const State& b) {
+    auto [it, fresh] = differences_.try_emplace({a.catalog, *a.plan, b.catalog, *b.plan});
+    if (fresh) it->second = compare(of(a), of(b));
+    return it->second;
   }
 
  private:
+  static std::string compare(const std::vector<CatalogItem>& x, const std::vector<CatalogItem>& y) {
+    std::vector<CatalogChange> changes;
+    diff_items(x, y, CatalogChange{}, changes);
+    std::string s;
+    for (size_t i = 0; i < changes.size() && i < 3; ++i) s += (i ? ", " : "") + changes[i].what;
+    if (changes.size() > 3) s += " and " + std::to_string(changes.size() - 3) + " more";
+    return s;
+  }
+
   std::map<std::pair<const Catalog*, uint32_t>, std::vector<CatalogItem>> cache_;
+  std::map<std::tuple<const Catalog*, uint32_t, const Catalog*, uint32_t>, std::string> differences_;
 };
 
 bool same(const State& a, const State& b, Offers& offers) {

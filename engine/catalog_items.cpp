@@ -2,6 +2,7 @@
 #include "catalog_items.hpp"
 
 #include <optional>
+#include <unordered_set>
 
 #include "expr_text.hpp"
 #include "gyrate/ruleslang/dump.hpp"
@@ -53,9 +54,7 @@ class ItemBuilder {
   explicit ItemBuilder(const ir::Program& p) : p_(p) {}
 
   void add(std::string what, std::string canonical, std::string text) {
-    for (const CatalogItem& it : items_) {
-      if (it.what == what) return;  // a later rule with the same guard never applies
-    }
+    if (!seen_.insert(what).second) return;  // a later rule with the same guard never applies
     items_.push_back({std::move(what), std::move(canonical), std::move(text)});
   }
   void add(const std::string& what, const std::string& text) { add(what, text, text); }
@@ -204,6 +203,7 @@ class ItemBuilder {
 
   const ir::Program& p_;
   std::vector<CatalogItem> items_;
+  std::unordered_set<std::string> seen_;  // items_' names: a guard chain may be thousands long
 };
 
 const char* period_kind(ir::PeriodKind k) {

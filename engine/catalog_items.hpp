@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "gyrate/engine/catalog_diff.hpp"
 #include "gyrate/ruleslang/ir.hpp"
 
 namespace gyrate::engine {
@@ -28,6 +29,12 @@ std::vector<CatalogItem> plan_items(const lang::ir::Program& program, const lang
 inline bool is_version_item(const CatalogItem& item) {
   return item.what == "effective" || item.what == "grandfather";
 }
+
+// Appends to `out` what changes from `before` to `after`: changed and added items in the new
+// order, then removed ones in the old; each a copy of `where` (plan, version) with its values.
+// Items compare on `canonical` and show `text`. (Defined in catalog_diff.cpp.)
+void diff_items(const std::vector<CatalogItem>& before, const std::vector<CatalogItem>& after,
+                const CatalogChange& where, std::vector<CatalogChange>& out);
 
 // "effective 2026-09-01, grandfather until 2027-01-01".
 std::string version_summary(const lang::ir::Plan& plan);
