@@ -99,16 +99,18 @@ struct Walker {
         out.push_back({published, cur});
       }
     };
-    PeriodSpan span = calendar(cur).at(spec.activation);
+    PeriodCalendar cal = calendar(cur);
+    PeriodSpan span = cal.at(spec.activation);
     for (int i = 0; i < kMaxBoundaries && span.end != kNeverEnds; ++i) {
       if (pending && published <= span.end) reload();
       const Catalog& latest = publish && span.end >= published ? new_catalog : old_catalog;
-      PeriodSpan next = calendar(cur).next(span);
+      PeriodSpan next = cal.next(span);
       if (std::optional<uint32_t> v =
               version_switch(latest, spec.plan, cur.version(), local_day(latest, next.start))) {
         cur = State{&latest, v};
+        cal = calendar(cur);
         int64_t start = next.start;
-        next = calendar(cur).at(start);  // the new version's period may differ (renewal.cpp)
+        next = cal.at(start);  // the new version's period may differ (renewal.cpp)
         next.start = start;
         out.push_back({start, cur});
       }
