@@ -7,8 +7,12 @@
 
 #include <cstdio>
 #include <exception>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <utility>
 
+#include "fd_answer.hpp"
 #include "fd_core.hpp"
 #include "fd_gy_codec.hpp"
 #include "fd_rar.hpp"
@@ -31,39 +35,131 @@ Expected<uint16_t> pick_free_port() {
 
 namespace {
 
+using Options = std::shared_ptr<const GyServerOptions>;
+using Clock = std::chrono::steady_clock;
+
+}  // namespace
+
+// Answers handed to the journal's commit and not sent yet: stop() waits for them.
+struct GyServer::InFlight {
+  std::mutex mutex;
+  std::condition_variable drained;
+  size_t count = 0;
+  void add() {
+    std::lock_guard lock(mutex);
+    ++count;
+  }
+  void done() {
+    std::lock_guard lock(mutex);
+    if (--count == 0) drained.notify_all();
+  }
+};
+
+namespace {
+
+void report(const GyServerOptions& options, CcRequestType type, ResultCode code,
+            Clock::time_point received) {
+  if (options.on_answer) options.on_answer(type, code, Clock::now() - received);
+}
+
+// The changes an answer reports never became durable: it must not go out as built.
+void refuse_undurable(struct msg** answer, const Status& why) {
+  std::fprintf(stderr, "gyrate-ocs: answering 3004, the journal did not take the change: %s\n",
+               why.to_string().c_str());
+  if (Status s = fd::replace_with_error_cca(answer, ResultCode::kTooBusy); !s) {
+    std::fprintf(stderr, "gyrate-ocs: cannot answer: %s\n", s.to_string().c_str());
+  }
+}
+
+// The answer leaves once every change it reports is durable: at once when they already are
+// (the core sends *msg), else from the journal's committing thread, so no core thread waits on
+// an fdatasync and one commit covers every CCR in flight.
+void answer_when_durable(const Options& options, const std::shared_ptr<GyServer::InFlight>& in_flight,
+                         engine::Engine& engine, struct msg** msg, CcRequestType type,
+                         ResultCode code, Clock::time_point received) {
+  struct Handover {
+    std::mutex mutex;
+    bool taken = false;    // serve() returned and left the answer here
+    bool durable = false;  // the callback ran before that
+    Status status;
+    struct msg* answer = nullptr;
+  };
+  auto handover = std::make_shared<Handover>();
+  engine.when_durable(engine.durability_point(), [=](const Status& status) {
+    std::unique_lock lock(handover->mutex);
+    if (!handover->taken) {
+      handover->durable = true;
+      handover->status = status;
+      return;
+    }
+    lock.unlock();
+    ResultCode sent = code;
+    if (!status) {
+      refuse_undurable(&handover->answer, status);
+      sent = ResultCode::kTooBusy;
+    }
+    if (Status s = fd::send_answer(&handover->answer); !s) {
+      std::fprintf(stderr, "gyrate-ocs: cannot send a CCA: %s\n", s.to_string().c_str());
+    }
+    report(*options, type, sent, received);
+    in_flight->done();
+  });
+  std::unique_lock lock(handover->mutex);
+  if (handover->durable) {
+    lock.unlock();
+    if (!handover->status) {
+      refuse_undurable(msg, handover->status);
+      code = ResultCode::kTooBusy;
+    }
+    report(*options, type, code, received);
+    return;
+  }
+  in_flight->add();
+  handover->answer = *msg;
+  *msg = nullptr;
+  handover->taken = true;
+}
+
 // One CCR: decode, handle, encode. Never throws into the core; every request gets an answer.
-void serve(const GyServerOptions& options, GyHandler& handler, struct msg** msg) {
-  auto received = std::chrono::steady_clock::now();
+void serve(const Options& options, const std::shared_ptr<GyServer::InFlight>& in_flight,
+           GyHandler& handler, struct msg** msg) {
+  auto received = Clock::now();
   CcRequestType type = CcRequestType::kInitial;
   ResultCode code = ResultCode::kUnableToComply;
-  try {
-    Decoded<CreditControlRequest> q = fd::parse_ccr(*msg);
-    if (!q) {
-      code = q.error().result_code;
-      if (Status s = fd::build_error_cca(msg, q.error()); !s) {
-        std::fprintf(stderr, "gyrate-ocs: cannot answer a malformed CCR: %s\n", s.to_string().c_str());
+  {
+    // The engine's changes may still wait in the journal's queue when handle() returns.
+    engine::DeferDurability defer;
+    try {
+      Decoded<CreditControlRequest> q = fd::parse_ccr(*msg);
+      if (!q) {
+        code = q.error().result_code;
+        if (Status s = fd::build_error_cca(msg, q.error()); !s) {
+          std::fprintf(stderr, "gyrate-ocs: cannot answer a malformed CCR: %s\n", s.to_string().c_str());
+        }
+      } else {
+        type = q->cc_request_type;
+        CreditControlAnswer a = handler.handle(*q);
+        a.cc_session_failover = options->session_failover;
+        a.credit_control_failure_handling = options->failure_handling;
+        code = a.result_code;
+        if (Status s = fd::build_cca(msg, a); !s) {
+          std::fprintf(stderr, "gyrate-ocs: cannot build a CCA: %s\n", s.to_string().c_str());
+        }
       }
-    } else {
-      type = q->cc_request_type;
-      CreditControlAnswer a = handler.handle(*q);
-      a.cc_session_failover = options.session_failover;
-      a.credit_control_failure_handling = options.failure_handling;
-      code = a.result_code;
-      if (Status s = fd::build_cca(msg, a); !s) {
-        std::fprintf(stderr, "gyrate-ocs: cannot build a CCA: %s\n", s.to_string().c_str());
+    } catch (const std::exception& e) {
+      // Out of memory and the like: answer 5012 rather than leave the peer waiting.
+      std::fprintf(stderr, "gyrate-ocs: a CCR failed: %s\n", e.what());
+      DecodeError error;
+      error.result_code = ResultCode::kUnableToComply;
+      if (Status s = fd::build_error_cca(msg, error); !s) {
+        std::fprintf(stderr, "gyrate-ocs: cannot answer: %s\n", s.to_string().c_str());
       }
+      code = ResultCode::kUnableToComply;
     }
-  } catch (const std::exception& e) {
-    // Out of memory and the like: answer 5012 rather than leave the peer waiting.
-    std::fprintf(stderr, "gyrate-ocs: a CCR failed: %s\n", e.what());
-    DecodeError error;
-    error.result_code = ResultCode::kUnableToComply;
-    if (Status s = fd::build_error_cca(msg, error); !s) {
-      std::fprintf(stderr, "gyrate-ocs: cannot answer: %s\n", s.to_string().c_str());
-    }
-    code = ResultCode::kUnableToComply;
   }
-  if (options.on_answer) options.on_answer(type, code, std::chrono::steady_clock::now() - received);
+  if (*msg == nullptr) return;
+  // A duplicate's stored answer, or an error, may also rest on changes still queued.
+  answer_when_durable(options, in_flight, handler.engine(), msg, type, code, received);
 }
 
 }  // namespace
@@ -89,8 +185,10 @@ Expected<std::unique_ptr<GyServer>> GyServer::start(GyServerOptions options, GyH
   core.log_values = options.log_values;
   std::unique_ptr<GyServer> server(new GyServer());
   server->port_ = options.port;
-  auto shared = std::make_shared<GyServerOptions>(std::move(options));
-  Status s = fd::start_core(core, [shared, &handler](struct msg** msg) { serve(*shared, handler, msg); });
+  auto shared = std::make_shared<const GyServerOptions>(std::move(options));
+  Status s = fd::start_core(core, [shared, in_flight = server->in_flight_, &handler](struct msg** msg) {
+    serve(shared, in_flight, handler, msg);
+  });
   server->running_ = true;  // stop_core is safe after a half-way start too
   if (!s) {
     server->stop();
@@ -101,10 +199,11 @@ Expected<std::unique_ptr<GyServer>> GyServer::start(GyServerOptions options, GyH
 
 Expected<std::unique_ptr<GyServer>> GyServer::attach(GyServerOptions options, GyHandler& handler) {
   std::unique_ptr<GyServer> server(new GyServer());
-  auto shared = std::make_shared<GyServerOptions>(std::move(options));
-  Status s = fd::attach_to_running_core(shared->allowed_peers, [shared, &handler](struct msg** msg) {
-    serve(*shared, handler, msg);
-  });
+  auto shared = std::make_shared<const GyServerOptions>(std::move(options));
+  Status s = fd::attach_to_running_core(
+      shared->allowed_peers, [shared, in_flight = server->in_flight_, &handler](struct msg** msg) {
+        serve(shared, in_flight, handler, msg);
+      });
   server->running_ = true;
   server->attached_ = true;
   if (!s) {
@@ -133,11 +232,19 @@ void GyServer::reauthorize(const std::vector<GySessionRef>& sessions,
   }
 }
 
+GyServer::GyServer() : in_flight_(std::make_shared<InFlight>()) {}
+
 GyServer::~GyServer() { stop(); }
 
 void GyServer::stop() {
   if (!running_) return;
   running_ = false;
+  {
+    // Answers waiting for the journal's commit go out before the core stops (a commit takes
+    // milliseconds; the bound is for a disk that hangs).
+    std::unique_lock lock(in_flight_->mutex);
+    in_flight_->drained.wait_for(lock, std::chrono::seconds(10), [&] { return in_flight_->count == 0; });
+  }
   if (attached_) {
     fd::detach_from_running_core();
   } else {

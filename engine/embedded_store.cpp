@@ -110,13 +110,20 @@ ApplyResult EmbeddedStore::apply(std::span<const AccountChange> changes) {
   thread_local std::string body;  // reused per thread: keeps its capacity between calls
   body.clear();
   journal_record::encode(changes, body);
-  Expected<uint64_t> sequence = journal_->append(body);
+  Expected<uint64_t> sequence =
+      DeferDurability::active() ? journal_->append_deferred(body) : journal_->append(body);
   ApplyResult result;
   if (!sequence) {
     result.outcome = ApplyOutcome::kUnavailable;
     result.error = sequence.status();
   }
   return result;
+}
+
+uint64_t EmbeddedStore::durability_point() const { return journal_->appended_sequence(); }
+
+void EmbeddedStore::when_durable(uint64_t point, std::function<void(const Status&)> done) {
+  journal_->when_durable(point, std::move(done));
 }
 
 Expected<std::vector<Cdr>> EmbeddedStore::journal_cdrs(uint64_t after, uint64_t last) const {

@@ -10,6 +10,7 @@
 #include "gyrate/ruleslang/int128.hpp"
 #include "gyrate/ruleslang/literal.hpp"
 #include "gyrate/ruleslang/types.hpp"
+#include "explain_parts.hpp"
 #include "rating.hpp"
 #include "renewal.hpp"
 #include "team.hpp"
@@ -24,15 +25,22 @@ using lang::ir::Role;
 // reserve() refuses the same span (engine.cpp): renewal is linear in the boundaries passed.
 constexpr int64_t kMaxCatchUpSeconds = int64_t{100} * 366 * 86'400;
 
-// Raw units an allowance-unit room covers at the weight (floor), as decide() converts it.
-int64_t raw_room(int64_t allowance_room, int64_t weight) {
-  if (weight <= 0) return std::numeric_limits<int64_t>::max();
-  return saturate(static_cast<lang::Int128>(std::max<int64_t>(allowance_room, 0)) *
-                  lang::kFixedScale / weight);
-}
-
-int64_t room_under(int64_t limit, int64_t used) {
-  return saturate(std::max<lang::Int128>(static_cast<lang::Int128>(limit) - used, 0));
+// A rule's line as written: trimmed, without its `#` comment (a `#` inside quotes stays).
+std::string rule_text(std::string_view line) {
+  bool quoted = false;
+  size_t end = line.size();
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') quoted = !quoted;
+    if (line[i] == '#' && !quoted) {
+      end = i;
+      break;
+    }
+  }
+  line = line.substr(0, end);
+  size_t first = line.find_first_not_of(" \t");
+  size_t last = line.find_last_not_of(" \t");
+  return first == std::string_view::npos ? std::string()
+                                         : std::string(line.substr(first, last - first + 1));
 }
 
 class Reasons {
@@ -46,7 +54,8 @@ class Reasons {
   }
   // One bound on the grant: `room` raw units under it; marked when it is what cut the grant.
   void bound(Limiter which, const std::string& what, int64_t room) {
-    bool cut = e_.answer.limiter == which;
+    // Of equal kinds (two windows) only the one whose room is the grant cut it.
+    bool cut = e_.answer.limiter == which && room == e_.answer.grant;
     std::string line = what + ": room for " + units(room);
     if (cut) line += e_.answer.grant == 0 ? " -- nothing left: this refuses the request"
                                           : " -- the smallest bound: it cut the grant";
@@ -83,7 +92,11 @@ void explain_decision(Explanation& e) {
   std::string asked = e.requested > 0 ? "requested " + r.units(e.requested)
                                       : "nothing requested: the service's quota is " +
                                             r.units(e.quota);
-  r.add(asked + "; the grant rule asks for " + r.units(e.rule_grant));
+  bool grant_rule = std::any_of(e.rules.begin(), e.rules.end(), [](const FiredRule& f) {
+    return f.role == "grant" && f.matched;
+  });
+  r.add(asked + (grant_rule ? "; the grant rule asks for " + r.units(e.rule_grant)
+                            : "; no grant rule applies: that is the grant before the bounds"));
   if (!e.model.empty()) {
     r.add(e.model_known ? "model " + e.model + " weighs " + lang::literal::format_fixed(e.weight) +
                               ": each unit debits that many allowance units"
@@ -205,6 +218,7 @@ Expected<Explanation> Engine::explain(std::string_view account,
     e.reasons.push_back("request (" + request.session + ", " + std::to_string(request.number) +
                         ") was answered already: reserve returns the stored answer and "
                         "changes nothing");
+    explain_limit(e);
     return e;
   }
   if (request.time < 0 || request.time - a.last_time > kMaxCatchUpSeconds) {
@@ -228,9 +242,12 @@ Expected<Explanation> Engine::explain(std::string_view account,
   if (const auto& cur = a.plan_ir().currency; cur && *cur < program.currencies.size()) {
     e.currency = program.currencies[*cur].name;
   }
+  e.source = program.source_name;
+  e.zone_offset_minutes = program.timezone_offset_minutes;
   std::optional<uint32_t> block = catalog.block(a.plan, *service);
   if (!block) {
     explain_decision(e);
+    explain_limit(e);
     return e;
   }
   e.rated = true;
@@ -267,11 +284,25 @@ Expected<Explanation> Engine::explain(std::string_view account,
   e.member_cap = block_value(catalog, *block, Role::kMemberCap, ctx);
   e.spend_cap = block_value(catalog, *block, Role::kSpendCap, ctx);
   explain_buckets(e, a, *service, t);
+  e.rules = fired_rules(catalog, *block, ctx);
   explain_decision(e);
   if (d.outcome == Outcome::kRatingFailed) {
     e.reasons.back() += std::string(" (") + lang::ir::eval_status_name(d.fault) + ")";
   }
+  explain_limit(e);
+  e.cost = quote(e, e.answer.grant).cost;
   return e;
+}
+
+void locate(Explanation& e, const lang::SourceFile& source) {
+  if (e.source != source.name()) return;
+  for (FiredRule& r : e.rules) {
+    if (r.range.end <= r.range.begin || r.range.end > source.text().size()) continue;
+    lang::LineColumn at = source.position(r.range.begin);
+    r.line = at.line;
+    r.column = at.column;
+    r.text = rule_text(source.line_text(at.line));
+  }
 }
 
 Quote quote(const Explanation& e, int64_t requested) {

@@ -23,13 +23,20 @@ namespace {
 // The largest body that still fits a frame with the biggest possible sequence and timestamp.
 constexpr size_t kMaxBodyBytes = format::kMaxPayloadBytes - 32;
 
-uint64_t now_micros() {
+}  // namespace
+
+uint64_t Journal::now_micros() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count());
 }
 
-}  // namespace
+Status Journal::check_body(std::string_view body) {
+  if (body.size() <= kMaxBodyBytes) return Status::ok();
+  return Status::error(ErrorCode::kInvalidArgument,
+                       "journal record body of " + std::to_string(body.size()) +
+                           " bytes exceeds " + std::to_string(kMaxBodyBytes));
+}
 
 // One appender waiting for its record's commit. It lives on the appender's stack, so queueing
 // costs no allocation; the leader fills in `result` and sets `done` under mutex_.
@@ -43,6 +50,7 @@ Journal::Journal(fs::path dir, const JournalOptions& options)
     : dir_(std::move(dir)), options_(options) {}
 
 Journal::~Journal() {
+  stop_flusher();
   (void)unmap_segment();  // a tail it fails to cut is dropped as zeros at the next start-up
   if (segment_fd_ >= 0) ::close(segment_fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
@@ -88,18 +96,14 @@ Expected<std::unique_ptr<Journal>> Journal::open(const fs::path& dir, const Jour
 #pragma GCC diagnostic ignored "-Wdangling-pointer"
 #endif
 Expected<uint64_t> Journal::append(std::string_view body) {
-  if (body.size() > kMaxBodyBytes) {
-    return Status::error(ErrorCode::kInvalidArgument,
-                         "journal record body of " + std::to_string(body.size()) +
-                             " bytes exceeds " + std::to_string(kMaxBodyBytes));
-  }
+  if (Status status = check_body(body); !status.is_ok()) return status;
   const uint64_t timestamp = now_micros();
   if (options_.fsync == FsyncPolicy::kOff) return append_mapped(body, timestamp);
   std::unique_lock lock(mutex_);
   if (!poisoned_.is_ok()) return poisoned_;
   Waiter waiter;
   const uint64_t sequence = next_sequence_++;
-  if (pending_head_ == nullptr) pending_first_sequence_ = sequence;
+  if (pending_.empty()) pending_first_sequence_ = sequence;
   format::append_record_frame(pending_, sequence, timestamp, body);
   (pending_tail_ != nullptr ? pending_tail_->next : pending_head_) = &waiter;
   pending_tail_ = &waiter;
@@ -154,7 +158,7 @@ void Journal::lead_commit(std::unique_lock<std::mutex>& lock) {
     pending_head_ = pending_tail_ = nullptr;
     pending_.clear();
     next_sequence_ = durable_sequence_ + 1;
-    if (poison) poisoned_ = status;
+    if (poison || deferred_used_) poisoned_ = status;
   }
   for (Waiter* w = batch; w != nullptr; w = w->next) {
     w->result = status;
@@ -163,6 +167,7 @@ void Journal::lead_commit(std::unique_lock<std::mutex>& lock) {
   writing_.clear();
   leader_active_ = false;
   committed_.notify_all();
+  flush_wanted_.notify_one();  // callbacks of deferred records this commit covered
 }
 
 Status Journal::write_batch(const std::string& batch, uint64_t first_sequence, bool& poison) {

@@ -20,11 +20,6 @@ void add_error(lang::Diagnostics& ds, const char* code, lang::SourceRange range,
   ds.add(std::move(d));
 }
 
-std::string directory_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
 bool dims_fit(lang::Dim written, lang::Dim service) {
   return written == lang::Dim::kNone || written == service;
 }
@@ -45,7 +40,9 @@ uint32_t result_code(lang::Outcome outcome) {
 
 std::shared_ptr<const engine::Catalog> Player::load(const Step& s, lang::Diagnostics& diagnostics) {
   std::string path = !s.path.empty() && s.path[0] == '/' ? s.path : base_dir_ + "/" + s.path;
+  if (s.kind == StepKind::kTariff && !tariff_.empty()) path = tariff_;
   engine::CatalogLoad load = engine::load_catalog(path, options_.catalog);
+  if (load.file.source) sources_.push_back(*load.file.source);
   if (load.status) return load.catalog;
   report_.diagnostics += load.file.rendered_diagnostics();
   add_error(diagnostics, kSemanticCode, s.range,
@@ -251,6 +248,28 @@ void Player::summarize() {
   }
 }
 
+// The session a request step names ("alice/default" when it names none).
+std::string Player::session_of(const Step& s) {
+  return s.subject + "/" + (s.session.empty() ? "default" : s.session);
+}
+
+// The request number the step gives, else the session's next one.
+uint32_t Player::next_number(const Step& s, const std::string& session) {
+  if (s.number) return numbers_[session] = *s.number;
+  return ++numbers_[session];
+}
+
+engine::ReserveRequest Player::reserve_request(const Step& s) {
+  engine::ReserveRequest r;
+  r.session = session_of(s);
+  r.number = next_number(s, r.session);
+  r.service = s.service;
+  r.model = s.model;
+  r.requested = s.quantity ? s.quantity->amount : 0;
+  r.time = clock_;
+  return r;
+}
+
 void Player::step(const Step& s) {
   // The outcome of a call that answers: kept for the expectations after it.
   auto answered = [&](const Expected<engine::Answer>& a, const std::string& service) {
@@ -274,11 +293,8 @@ void Player::step(const Step& s) {
     error_expected_ = static_cast<bool>(st);
     record(s, st ? "ok" : "refused: " + error_);
   };
-  auto number = [&](const std::string& session) {
-    if (s.number) return numbers_[session] = *s.number;
-    return ++numbers_[session];
-  };
-  const std::string session = s.subject + "/" + (s.session.empty() ? "default" : s.session);
+  auto number = [&](const std::string& session) { return next_number(s, session); };
+  const std::string session = session_of(s);
   switch (s.kind) {
     case StepKind::kTariff:
       record(s, "");
@@ -313,17 +329,9 @@ void Player::step(const Step& s) {
       status_only(engine_->provision(spec));
       break;
     }
-    case StepKind::kReserve: {
-      engine::ReserveRequest r;
-      r.session = session;
-      r.number = number(session);
-      r.service = s.service;
-      r.model = s.model;
-      r.requested = s.quantity ? s.quantity->amount : 0;
-      r.time = clock_;
-      answered(engine_->reserve(s.subject, r), s.service);
+    case StepKind::kReserve:
+      answered(engine_->reserve(s.subject, reserve_request(s)), s.service);
       break;
-    }
     case StepKind::kCommit: {
       engine::CommitRequest c;
       c.session = session;
@@ -366,20 +374,27 @@ Report run(const lang::SourceFile& file, const std::string& base_dir, const RunO
   return report;
 }
 
-Report run_file(const std::string& path, const RunOptions& options) {
+Expected<lang::SourceFile> read_scenario(const std::string& path) {
   auto file = lang::read_source_file(path, kMaxScenarioBytes + 1);
+  if (!file) return Status::error(file.status().code(), path + ": " + file.status().message());
+  if (file->text().size() > kMaxScenarioBytes) {
+    return Status::error(ErrorCode::kInvalidArgument, path + ": a scenario is at most 4 MiB");
+  }
+  return file;
+}
+
+std::string directory_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+Report run_file(const std::string& path, const RunOptions& options) {
+  auto file = read_scenario(path);
   if (!file) {
     Report report;
     report.path = path;
     report.setup_failed = true;
-    report.diagnostics = path + ": " + file.status().message() + "\n";
-    return report;
-  }
-  if (file->text().size() > kMaxScenarioBytes) {
-    Report report;
-    report.path = path;
-    report.setup_failed = true;
-    report.diagnostics = path + ": a scenario is at most 4 MiB\n";
+    report.diagnostics = file.status().message() + "\n";
     return report;
   }
   return run(*file, directory_of(path), options);

@@ -10,10 +10,16 @@
 #include <vector>
 
 #include "gyrate/engine/engine.hpp"
+#include "gyrate/engine/explain.hpp"
 #include "gyrate/scenario/runner.hpp"
 #include "gyrate/scenario/scenario.hpp"
 
 namespace gyrate::scenario {
+
+// A scenario file read whole (at most 4 MiB); the error names the path.
+Expected<lang::SourceFile> read_scenario(const std::string& path);
+// The directory a scenario's relative tariff paths are resolved in.
+std::string directory_of(const std::string& path);
 
 class Player {
  public:
@@ -25,6 +31,10 @@ class Player {
   // (with diagnostics in the report) when it cannot run.
   bool check(const Scenario& scenario);
   void play(const Scenario& scenario);
+  // `gyratec explain`: the scenario's `tariff` line loads this file instead (before check()).
+  void replace_tariff(std::string path) { tariff_ = std::move(path); }
+  // Plays the steps before `line`, then explains the reserve step on it (explain.cpp).
+  Expected<engine::Explanation> explain_at(const Scenario& scenario, uint32_t line);
 
  private:
   struct Verdict {  // of one expectation
@@ -34,6 +44,9 @@ class Player {
   };
 
   void step(const Step& s);
+  engine::ReserveRequest reserve_request(const Step& s);
+  static std::string session_of(const Step& s);
+  uint32_t next_number(const Step& s, const std::string& session);
   void expect(const Step& s);
   Verdict check_answer(const Expectation& e);
   Verdict check_balance(const Expectation& e);
@@ -57,6 +70,8 @@ class Player {
   Report& report_;
 
   std::map<uint32_t, std::shared_ptr<const engine::Catalog>> catalogs_;  // by the step's line
+  std::vector<lang::SourceFile> sources_;  // of every catalog loaded, to locate explained rules
+  std::string tariff_;                     // replace_tariff()
   std::unique_ptr<engine::Engine> engine_;
   int32_t zone_ = 0;  // the first catalog's UTC offset, minutes: local times of the scenario
   int64_t clock_ = 0;

@@ -235,7 +235,7 @@ static void test_explain(gyrate_engine* engine) {
   revision = summary.revision;
   CHECK_EQ(gyrate_explain(engine, "alice", &r, GYRATE_EXPLAIN_TEXT, &text, &length), GYRATE_OK);
   CHECK(text != NULL && strlen(text) == length);
-  CHECK(text != NULL && strstr(text, "answer: exhausted 0 token") != NULL);
+  CHECK(text != NULL && strstr(text, "answer   exhausted 0 token") != NULL);
   CHECK(text != NULL && strstr(text, "why:") != NULL);
   gyrate_string_free(text);
   CHECK_EQ(gyrate_explain(engine, "alice", &r, GYRATE_EXPLAIN_JSON, &text, NULL), GYRATE_OK);

@@ -313,10 +313,14 @@ TEST(EngineExplain, TextAndJson) {
   Expected<Explanation> e = engine.explain("s", request("a", 1, "llm", 5'000, t, "odd\"name"));
   ASSERT_TRUE(e);
   std::string text = to_text(*e);
-  EXPECT_NE(text.find("plan premium_access v1, service llm"), std::string::npos) << text;
-  EXPECT_NE(text.find("answer: granted 5000 token, debit 5000, limiter rule"), std::string::npos)
+  EXPECT_NE(text.find("s: reserve llm 5000 token, model odd\"name (unknown)"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("buckets in draw order:\n  allowance allowance: 40000000"),
+  EXPECT_NE(text.find("plan     premium_access v1"), std::string::npos) << text;
+  EXPECT_NE(text.find("answer   granted 5000 token, debit 5000 allowance units"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("limit    requested -- 5000 token: as requested"), std::string::npos) << text;
+  EXPECT_NE(text.find("buckets in draw order:\n  1.  allowance  allowance  40000000  until "
+                      "2026-03-03 00:00  gives 5000\n"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("why:\n  - requested 5000 token"), std::string::npos) << text;

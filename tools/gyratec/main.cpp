@@ -25,6 +25,8 @@ commands:
   test FILE... [--timeline]
                            play designer scenarios (docs/scenarios.md); exit 1 on a failed
                            expectation, 2 on a scenario or tariff that does not load
+  explain FILE --scenario S.scenario:LINE | --plan P --service S [--requested Q] [--used S=Q]...
+       [--json]            why one reserve request gets its answer (gyratec explain --help)
 
 options:
   --evaluator jit|interp   how decisions are evaluated (default jit, falls back to interp)
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   }
   if (command == "provision") return cmd_provision(rest);  // its own flags, then the shared ones
   if (command == "diff") return cmd_diff(rest);
+  if (command == "explain") return cmd_explain(rest);
   Options opts;
   if (auto err = parse_options(rest, opts)) {
     std::fprintf(stderr, "gyratec: %s\n%s", err->c_str(), kUsage);

@@ -48,6 +48,7 @@ class GyServer {
   GyServer& operator=(const GyServer&) = delete;
 
   uint16_t port() const { return port_; }
+  struct InFlight;  // answers waiting for the journal's commit (gy_server.cpp)
 
   // Sends a Re-Auth-Request to each session's client (RFC 4006 5.5): it answers RAA and sends a
   // CCR-U at once. `done`, when set, gets each RAA's Result-Code, or nullopt when none came.
@@ -57,10 +58,11 @@ class GyServer {
   void stop();
 
  private:
-  GyServer() = default;
+  GyServer();
   uint16_t port_ = 0;
   bool running_ = false;
   bool attached_ = false;  // to a daemon's core: stop() detaches and leaves the core running
+  std::shared_ptr<InFlight> in_flight_;
 };
 
 // A TCP port nothing listens on now, on 127.0.0.1 (the kernel's pick).

@@ -30,6 +30,9 @@ class EmbeddedStore final : public AccountStore {
                               const std::shared_ptr<const Catalog>& catalog) override;
   ApplyResult apply(std::span<const AccountChange> changes) override;
   Status checkpoint(const AccountSource& accounts) override;
+  // The journal's newest appended sequence; when_durable waits for its commit.
+  uint64_t durability_point() const override;
+  void when_durable(uint64_t point, std::function<void(const Status&)> done) override;
 
   // What start-up found (torn tail dropped, salvaged ranges) plus preload's warnings (an account
   // moved to another version of its plan because the catalog lacks its own).

@@ -176,6 +176,17 @@ class Engine {
   // the CDRs it covers exported). Requests keep running meanwhile. No-op without a store.
   Status checkpoint();
   AccountStore* store() const { return store_.get(); }
+  // Deferred durability (store.hpp, DeferDurability): a point covering every change made so
+  // far, and `done` once all of them are durable (or with the error that means they never will
+  // be). Without a store, or on one that never defers, durable at once.
+  uint64_t durability_point() const { return store_ ? store_->durability_point() : 0; }
+  void when_durable(uint64_t point, std::function<void(const Status&)> done) {
+    if (store_) {
+      store_->when_durable(point, std::move(done));
+    } else {
+      done(Status::ok());
+    }
+  }
 
   // Whether `session` holds a reservation of the account or was answered by it (its stored
   // answers): how a Gy server that restarted recognises a session it served before.

@@ -1,6 +1,8 @@
 // Explanation: what Engine::explain reports about one reserve request: the answer reserve() would
-// give, the plan, block, model and context values the decision read, the buckets it would draw
-// from, and plain-English reasons for the grant's size. For tariff designers and OCS vendors.
+// give, the plan, block, model and context values the decision read, the rule behind each value
+// (with its source range; locate() turns it into FILE:LINE), the buckets it would draw from, the
+// price, what limits the grant, and plain-English reasons for its size. For tariff designers
+// (`gyratec explain`) and OCS vendors (the C ABI, the admin API).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "gyrate/engine/account.hpp"
+#include "gyrate/ruleslang/source.hpp"
 
 namespace gyrate::engine {
 
@@ -28,6 +31,23 @@ struct ExplainedWindow {
   bool counts_requests = false;
   int64_t counted = 0;              // units (or requests) in the window, open reservations included
   std::optional<int64_t> limit;     // none when its rule did not match
+};
+
+// One function of the service's block and the rule that gave its value: a `when` rule that held,
+// the unconditional rule, a model's declared weight, or none (the documented default holds).
+struct FiredRule {
+  std::string role;         // lang::ir::role_name: "weight", "grant", "window_limit", ...
+  uint16_t aux = 0;         // window_limit: which window
+  bool matched = false;     // false: no rule applied
+  std::string fault;        // the rule could not be evaluated here (an extension call); else empty
+  int64_t value = 0;        // as the function returned it (ratios and money in millionths)
+  std::string value_text;   // "24.0", "20000 token", "0.02 CNY", "redirect https://..."
+  std::string origin;       // "rule", "model" (its declared weight), "default", "none"
+  lang::SourceRange range;  // in the catalog's source; empty for a default
+  // Filled by locate() from the catalog's source text: 0 and empty until then.
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string text;         // the rule's line as written, trimmed, without its comment
 };
 
 struct Explanation {
@@ -76,7 +96,26 @@ struct Explanation {
   std::string currency;
 
   std::vector<std::string> reasons;  // why the grant has its size, one line each
+
+  // The rules of the block, in its function order (what fired, where, with which value).
+  std::string source;       // the catalog's file (lang::ir::Program::source_name)
+  std::vector<FiredRule> rules;
+  int32_t zone_offset_minutes = 0;  // the catalog's time zone, for local times in the text
+  // What the grant's size comes down to, one word (JSON) and one sentence (text): "requested",
+  // "grant_rule", "quota", "balance", "usage_cap", "member_cap", "window", "spend_cap",
+  // "not_eligible", "model_not_allowed", "no_rule", "rating_failed", "repeat".
+  std::string limited_by;
+  std::string limit;
+  int limit_rule = -1;      // the rule in `rules` behind the limit (grant, cap, window); -1: none
+  // The money this grant would cost beyond the buckets (the overage price, `charge`), in the
+  // plan's currency: quote(e, answer.grant).
+  int64_t cost = 0;
 };
+
+// Fills each rule's line, column and text from the catalog's source (Explanation::source must
+// be source.name(); other rules are left as they are). The engine keeps no source text: the
+// caller that loaded the file passes it.
+void locate(Explanation& e, const lang::SourceFile& source);
 
 // What `requested` raw units would cost now (Gy PRICE_ENQUIRY, CHECK_BALANCE): the units the
 // buckets cover cost nothing more (the fee or the pack paid for them); the rest costs the

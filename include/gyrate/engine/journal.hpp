@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "gyrate/base/status.hpp"
@@ -94,6 +95,21 @@ class Journal {
   // refuses every later append (the kernel may have dropped the unsynced pages) until reopened.
   Expected<uint64_t> append(std::string_view body);
 
+  // Deferred acknowledgement (journal_deferred.cpp), for a server that must not block a thread
+  // per request on an fdatasync: append_deferred() queues the record and returns its sequence at
+  // once; a background thread commits whatever is queued, so one write and one fdatasync cover
+  // every record in flight. The caller lets nothing that depends on the record out (an answer)
+  // until when_durable() says so. With kOff it is append(). A failed commit of a deferred record
+  // refuses every later append until the journal is reopened: the caller's memory already holds
+  // the change the journal lost, so going on would answer from a state the disk does not have.
+  Expected<uint64_t> append_deferred(std::string_view body);
+  // The newest sequence handed out, durable or still queued.
+  uint64_t appended_sequence() const;
+  bool is_durable(uint64_t sequence) const;
+  // Calls `done` once every record up to `sequence` is durable (at once if it is), or with the
+  // error that means it never will be. Called on the committing thread: keep it short.
+  void when_durable(uint64_t sequence, std::function<void(const Status&)> done);
+
   // Writes `state`, the engine's state after every record up to `covered_sequence`, as the new
   // snapshot (atomically: temporary file, fsync, rename, fsync of the directory), then deletes
   // older snapshots and every segment whose records are all covered. `covered_sequence` must not
@@ -124,6 +140,15 @@ class Journal {
   Expected<uint64_t> append_mapped(std::string_view body, uint64_t timestamp_micros);
   Status reserve_mapped(uint64_t first_sequence, size_t frame_bytes);
   Status unmap_segment();  // cuts the preallocated tail off the active segment and unmaps it
+  static uint64_t now_micros();
+  static Status check_body(std::string_view body);  // kInvalidArgument past the largest frame
+  // The background committer of deferred records (journal_deferred.cpp).
+  void flush_loop();
+  void stop_flusher();
+  struct DurableCallback {
+    uint64_t sequence = 0;
+    std::function<void(const Status&)> done;
+  };
 
   const std::filesystem::path dir_;
   const JournalOptions options_;
@@ -156,6 +181,13 @@ class Journal {
   uint64_t durable_sequence_ = 0;
   bool leader_active_ = false;
   Status poisoned_ = Status::ok();  // set after a failed fdatasync
+  // Deferred acknowledgement: callbacks waiting for durability (a min-heap by sequence), the
+  // committer thread and what wakes it (a queued record, a commit by another leader, stop).
+  std::vector<DurableCallback> callbacks_;
+  std::condition_variable flush_wanted_;
+  std::thread flusher_;
+  bool deferred_used_ = false;  // a failed commit then poisons (sequences were handed out)
+  bool stopping_ = false;
   JournalStats stats_;
 };
 

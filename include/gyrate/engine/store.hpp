@@ -68,6 +68,24 @@ struct ApplyResult {
 using AccountVisitor = std::function<void(const AccountState&)>;
 using AccountSource = std::function<void(const AccountVisitor&)>;
 
+// Deferred durability, opted into per thread: while a DeferDurability lives on the calling
+// thread, a store that can (the embedded store with fsync always or batched) returns kApplied
+// from apply() once the change is queued, before it is durable. That thread must then let no
+// answer out before when_durable(durability_point()) reports it: a Diameter server hands the
+// answer to the commit instead of blocking a thread on every fdatasync. Everything else (tools,
+// the C ABI, provisioning, the admin API) keeps the default: durable when apply() returns.
+class DeferDurability {
+ public:
+  DeferDurability();
+  ~DeferDurability();
+  DeferDurability(const DeferDurability&) = delete;
+  DeferDurability& operator=(const DeferDurability&) = delete;
+  static bool active();  // on this thread
+
+ private:
+  bool outer_;
+};
+
 // Thread-safe: apply() is called concurrently for different accounts (never for one account at
 // a time: the engine serializes an account's calls).
 class AccountStore {
@@ -91,6 +109,15 @@ class AccountStore {
   // Makes everything applied so far cheap to recover: the embedded store writes a snapshot of
   // `accounts` and exports the CDRs it covers. No-op for a shared store.
   virtual Status checkpoint(const AccountSource& accounts) = 0;
+
+  // Deferred durability (DeferDurability above). A point covering every change applied so far,
+  // on any thread; `done` runs once all of them are durable, or with the error that means they
+  // never will be. A store that never defers is always durable.
+  virtual uint64_t durability_point() const { return 0; }
+  virtual void when_durable(uint64_t point, std::function<void(const Status&)> done) {
+    (void)point;
+    done(Status::ok());
+  }
 };
 
 }  // namespace gyrate::engine
