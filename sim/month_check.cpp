@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "gyrate/ruleslang/calendar.hpp"
+#include "gyrate/ruleslang/int128.hpp"
 
 namespace gyrate::sim {
 namespace {
@@ -21,7 +22,7 @@ std::string local_time(int64_t t, int32_t utc_offset_minutes) {
   int64_t day = local_day(t, utc_offset_minutes);
   lang::calendar::CivilDate d = lang::calendar::civil_from_days(day);
   int64_t second = s - day * kDay;
-  char text[32];
+  char text[80];
   std::snprintf(text, sizeof text, "%04lld-%02d-%02d %02lld:%02lld", static_cast<long long>(d.year),
                 d.month, d.day, static_cast<long long>(second / 3600),
                 static_cast<long long>(second / 60 % 60));
@@ -63,7 +64,7 @@ void check_refusal(const std::string& subscriber, int64_t at, int64_t retry_seco
   // Rated again on another day (a period may have renewed), or after the refusal told the client
   // to come back (a window's oldest minute may have left): the server may rightly grant now.
   if (local_day(view.time, utc_offset_minutes) != local_day(at, utc_offset_minutes) ||
-      view.time >= at + std::max<int64_t>(retry_seconds, 0)) {
+      (retry_seconds > 0 && view.time >= at + retry_seconds)) {
     ++out.skipped;
     return;
   }
@@ -75,19 +76,30 @@ void check_refusal(const std::string& subscriber, int64_t at, int64_t retry_seco
     return;
   }
   const std::string& l = view.limiter;
+  // A limit is reached when what is left of it is less than one unit at the request's weight.
   int64_t one_unit = std::max<int64_t>((view.weight + 999'999) / 1'000'000, 1);
+  auto room = [&](const std::optional<int64_t>& cap, int64_t used) {
+    return cap && *cap - used >= one_unit;
+  };
+  // The units the money left under the spend cap buys at the overage price (rule 14).
+  bool money_left = view.spend_cap && view.overage_price > 0 &&
+                    static_cast<lang::Int128>(*view.spend_cap - view.spend) * view.overage_block /
+                            view.overage_price >= one_unit;
   if (l == "balance" && view.remaining >= one_unit) {
     out.fail(who + " for lack of balance, with " + n(view.remaining) +
              " allowance units left (a unit weighs " + n(one_unit) + ")");
-  } else if (l == "usage_cap" && (!view.usage_cap || view.used < *view.usage_cap)) {
+  } else if (l == "usage_cap" && (!view.usage_cap || room(view.usage_cap, view.used))) {
     out.fail(who + " at its usage cap, with " + n(view.used) + " used of " +
-             (view.usage_cap ? n(*view.usage_cap) : "no cap"));
-  } else if (l == "member_cap" && (!view.member_cap || view.member_used < *view.member_cap)) {
+             (view.usage_cap ? n(*view.usage_cap) : "no cap") + " (a unit weighs " +
+             n(one_unit) + ")");
+  } else if (l == "member_cap" &&
+             (!view.member_cap || room(view.member_cap, view.member_used))) {
     out.fail(who + " at its member cap, with " + n(view.member_used) + " used of " +
-             (view.member_cap ? n(*view.member_cap) : "no cap"));
-  } else if (l == "spend_cap" && (!view.spend_cap || view.spend < *view.spend_cap)) {
+             (view.member_cap ? n(*view.member_cap) : "no cap") + " (a unit weighs " +
+             n(one_unit) + ")");
+  } else if (l == "spend_cap" && (!view.spend_cap || money_left)) {
     out.fail(who + " at its spend cap, with " + n(view.spend) + " spent of " +
-             (view.spend_cap ? n(*view.spend_cap) : "no cap"));
+             (view.spend_cap ? n(*view.spend_cap) : "no cap") + " millionths");
   } else if (l == "window" && !view.window_full) {
     out.fail(who + " by a rolling window that is not full");
   } else {

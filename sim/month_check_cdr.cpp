@@ -78,7 +78,7 @@ Expected<std::vector<CdrLine>> read_cdrs(const std::string& dir) {
       c.debit = integer(o, "debit");
       c.committed = integer(o, "committed");
       c.overrun = integer(o, "overrun");
-      c.charged = integer(o, "charged");
+      c.charged = integer(o, "charged_millionths");
       out.push_back(std::move(c));
     }
   }
@@ -91,14 +91,14 @@ void check_cdrs(const MonthReport& report, const std::vector<CdrLine>& cdrs, Con
   for (const CdrLine& c : cdrs) {
     if (c.service.empty()) continue;  // a pack
     used[c.member.empty() ? c.account : c.member][c.service] += c.used;
-    if (c.debit != c.committed + c.overrun) {
-      out.fail(c.account + " " + c.service + ": a CDR debits " + std::to_string(c.debit) +
-               " but commits " + std::to_string(c.committed) + " and overruns " +
-               std::to_string(c.overrun));
-    } else if (c.overrun > 0 && c.charged <= 0) {
-      out.fail(c.account + " " + c.service + ": " + std::to_string(c.overrun) +
-               " allowance units used beyond its buckets and not charged (the plan sells no "
-               "overage, and the simulator never used more than it was granted)");
+    // Debit = what the buckets covered (committed) + what was sold as overage (charged) + an
+    // overrun, which the simulator, never using more than it was granted, should never cause.
+    int64_t beyond = c.debit - c.committed;
+    if (c.overrun != 0 || beyond < 0 || (beyond > 0 && c.charged <= 0)) {
+      out.fail(c.account + " " + c.service + " at " + std::to_string(c.time) + ": debits " +
+               std::to_string(c.debit) + " allowance units, the buckets cover " +
+               std::to_string(c.committed) + ", overrun " + std::to_string(c.overrun) +
+               ", charged " + std::to_string(c.charged) + " millionths");
     } else {
       out.pass();
     }

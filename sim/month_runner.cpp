@@ -285,12 +285,13 @@ class MonthRun {
   }
 
   // The account's bill for the month: the fee of its period that started in the month (none
-  // when it started before), and that period's spend.
+  // when it started before, or starts after: an activation to come), and that period's spend.
   Bill month_bill(const AccountState& a) const {
     Bill b;
     b.currency = a.currency;
     b.spend = a.spend;
-    b.fees_charged = a.period_start >= midnight(0) ? a.last_fee : 0;
+    bool in_month = a.period_start >= midnight(0) && a.period_start < midnight(days_);
+    b.fees_charged = in_month ? a.last_fee : 0;
     return b;
   }
 

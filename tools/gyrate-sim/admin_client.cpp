@@ -135,6 +135,13 @@ std::optional<sim::RefusalView> AdminClient::refusal(const std::string& id) {
   v.usage_cap = optional_integer(o, "usage_cap");
   v.member_cap = optional_integer(o, "member_cap");
   v.spend_cap = optional_integer(o, "spend_cap");
+  if (o.contains("overage") && o["overage"].is_object()) {
+    const json& overage = o["overage"];
+    if (overage.value("priced", false)) {
+      v.overage_price = integer(overage, "price");
+      v.overage_block = integer(overage, "block");
+    }
+  }
   if (context.contains("windows") && context["windows"].is_array()) {
     for (const json& w : context["windows"]) {
       std::optional<int64_t> limit = optional_integer(w, "limit");

@@ -16,8 +16,8 @@ namespace gyrate::sim {
 // A 4012 at `at` against the server's view right after it: no refusal for lack of balance while
 // the balance had room for one unit at the request's weight, and a refusal by another limiter
 // only when its numbers say it is full (a usage, member or spend cap reached, a window full).
-// A view rated on another local day (a period may have renewed) or `retry_seconds` (the
-// refusal's Validity-Time) or more after it is not judged, only counted in `skipped`.
+// A view rated on another local day (a period may have renewed), or `retry_seconds` (the
+// refusal's Validity-Time; 0: none) or more after it, is not judged, only counted in `skipped`.
 void check_refusal(const std::string& subscriber, int64_t at, int64_t retry_seconds,
                    int32_t utc_offset_minutes, const RefusalView& view, Consistency& out);
 
@@ -36,7 +36,7 @@ Expected<std::vector<CdrLine>> read_cdrs(const std::string& dir);
 
 // Per subscriber, the usage the report shows equals what the CDRs say was used (each service's
 // sum is one of the report's tokens, bytes and requests, and every non-zero one is matched);
-// every debit beyond the buckets (an overrun) was charged.
+// per CDR, what the buckets did not cover was sold as overage (charged), never an overrun.
 void check_cdrs(const MonthReport& report, const std::vector<CdrLine>& cdrs, Consistency& out);
 
 // The report back from month_json(): the subscribers' ids, accounts, plans and usage, and the

@@ -26,6 +26,8 @@ struct RefusalView {
   int64_t member_used = 0;
   int64_t spend = 0;
   std::optional<int64_t> usage_cap, member_cap, spend_cap;
+  int64_t overage_price = 0;   // money millionths per overage_block units; 0: not sold
+  int64_t overage_block = 0;
   bool window_full = false;    // a rolling window counts at least its limit
 };
 using RefusalLookup = std::function<std::optional<RefusalView>(const std::string& subscriber)>;
