@@ -50,7 +50,8 @@ void Consistency::add(const Consistency& other) {
 
 std::string Consistency::summary(const std::string& label) const {
   std::string skipped_text =
-      skipped == 0 ? "" : ", " + std::to_string(skipped) + " refusals rated again too late to judge";
+      skipped == 0 ? ""
+                   : ", " + std::to_string(skipped) + " refusals rated again too late to judge";
   if (ok()) return label + ": OK (" + std::to_string(checks) + " checks" + skipped_text + ")\n";
   std::string out = label + ": " + std::to_string(failed) + " violation" +
                     (failed == 1 ? "" : "s") + " in " + std::to_string(checks) + " checks" +

@@ -111,9 +111,13 @@ std::string money(int64_t m) { return format_money(m, ""); }
 
 std::string plan_row(const std::string& name, const std::string& subs, const Usage& u,
                      const std::optional<Bill>& bill) {
+  // A unit the plan's subscribers never used shows "-", like an empty count.
+  auto or_dash = [](uint64_t n, const std::string& text) { return n == 0 ? "-" : text; };
   std::vector<std::pair<std::string, int>> cells = {
-      {name, -16}, {subs, 4}, {count_text(u.tokens_used), 8}, {data_text(u.bytes_used), 10},
-      {count_text(u.requests_used), 8}, {denials_text(u), -15}, {final_units_text(u), -21}};
+      {name, -16}, {subs, 4}, {or_dash(u.tokens_used, count_text(u.tokens_used)), 8},
+      {or_dash(u.bytes_used, data_text(u.bytes_used)), 10},
+      {or_dash(u.requests_used, count_text(u.requests_used)), 8}, {denials_text(u), -15},
+      {final_units_text(u), -21}};
   if (bill) {
     Revenue r = revenue_of(*bill, u);
     std::optional<int64_t> price = price_per_million_tokens(r.total(), u.tokens_used);

@@ -25,8 +25,9 @@ struct SessionContext {
   std::atomic<uint64_t>& errors;  // exchanges without an answer
   int64_t month_start = 0;         // unix seconds of the first local day's midnight
   int days = 1;                    // the daily series' length
-  mutable std::atomic<uint64_t> denials{0};      // refusals and final-unit indications so far, for the
-  mutable std::atomic<uint64_t> final_units{0};  // progress line
+  // Refusals and final-unit indications so far, for the progress line.
+  mutable std::atomic<uint64_t> denials{0};
+  mutable std::atomic<uint64_t> final_units{0};
   // Hears of every 4012 right after it (subscriber, time, the answer's Validity-Time or 0), for
   // the consistency check; empty: no check.
   std::function<void(const std::string&, int64_t, int64_t)> refused;

@@ -150,7 +150,9 @@ Status read_from(const json& o, PopulationGroup& group) {
 }
 
 Status read_top_up(const json& o, TopUp& top_up) {
-  if (!o.is_object()) return bad("'top_up' must be an object like {\"pack\": \"yuan_400k\", \"times\": 3}");
+  if (!o.is_object()) {
+    return bad("'top_up' must be an object like {\"pack\": \"yuan_400k\", \"times\": 3}");
+  }
   if (Status s = check_fields(o, kTopUpFields, " in 'top_up'"); !s) return s;
   if (Status s = text_field(o, "pack", top_up.pack); !s) return s;
   top_up.times = 1;

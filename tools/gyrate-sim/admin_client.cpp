@@ -80,7 +80,8 @@ std::string AdminClient::call(const std::string& method, const std::string& path
     return response->body;
   }
   if (!complained_) {
-    std::fprintf(stderr, "gyrate-sim month: %s from the admin API: %s (further failures are not shown)\n",
+    std::fprintf(stderr,
+                 "gyrate-sim month: %s from the admin API: %s (further failures are not shown)\n",
                  what.c_str(), why.c_str());
     complained_ = true;
   }
@@ -90,8 +91,9 @@ std::string AdminClient::call(const std::string& method, const std::string& path
 std::optional<sim::AccountState> AdminClient::account(const std::string& id) {
   std::string body = call("GET", "/v1/subscribers/" + percent_encoded(id), "", "no bill for " + id);
   json o = json::parse(body, nullptr, false);
-  if (o.is_discarded() || !o.is_object() || !o.contains("spend") || !o["spend"].is_number_integer() ||
-      !o.contains("fees_charged") || !o["fees_charged"].is_number_integer()) {
+  if (o.is_discarded() || !o.is_object() || !o.contains("spend") ||
+      !o["spend"].is_number_integer() || !o.contains("fees_charged") ||
+      !o["fees_charged"].is_number_integer()) {
     return std::nullopt;
   }
   sim::AccountState a;

@@ -16,8 +16,8 @@ void help() {
   std::printf(
       "usage: gyrate-sim month-check --report FILE --cdrs DIR\n\n"
       "Checks a month that `gyrate-sim month --report FILE` played against the CDRs the server\n"
-      "exported to DIR (its store's cdr/, complete once it has stopped): each subscriber's usage in\n"
-      "the report equals the CDRs' sums, and nothing was used beyond the buckets without being\n"
+      "exported to DIR (its store's cdr/, complete once it has stopped): each subscriber's usage\n"
+      "in the report equals the CDRs' sums, and nothing was used beyond the buckets without being\n"
       "charged. Prints `consistency: OK (N checks)`, counting the checks the month made too, or\n"
       "the first violations. Exit status: 0 OK, 1 a violation, 2 bad flags or files.\n");
 }
