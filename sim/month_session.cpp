@@ -207,7 +207,6 @@ GySession::Reply GySession::send(CcRequestType type, std::optional<ServiceUnits>
     mscc.reporting_reason = type == CcRequestType::kTermination
                                 ? ReportingReason::kFinal
                                 : ReportingReason::kQuotaExhausted;
-    count_used(*used);
   }
   if (ask || used) ccr.mscc.push_back(std::move(mscc));
 
@@ -219,6 +218,13 @@ GySession::Reply GySession::send(CcRequestType type, std::optional<ServiceUnits>
     ++out_.usage.errors;
     context_.errors.fetch_add(1, std::memory_order_relaxed);
     return r;
+  }
+  // Usage counts once the server took the report: a session it no longer knows (5002, after its
+  // supervision timer) or an unknown subscriber (5030) debits nothing, and neither does the
+  // report. A refusal of the next grant (4012 at either level) still debits what was used.
+  ResultCode top = static_cast<ResultCode>(diameter::code_value(answer->result_code));
+  if (used && top != ResultCode::kUnknownSessionId && top != ResultCode::kUserUnknown) {
+    count_used(*used);
   }
   read(*answer, type, r);
   return r;
