@@ -310,6 +310,32 @@ TEST(MonthTopUp, ARedirectedUserBuysItsPackAndGoesOn) {
   EXPECT_GT(ocs.tally().retried_same_day, 0u);
 }
 
+// A CCR-T answered 5002 (the server released the session) debited nothing: the report must not
+// count its usage either, or it disagrees with the CDRs.
+TEST(MonthUsage, AReportTheServerDidNotTakeIsNotCounted) {
+  Population p = test::test_population();
+  ToyOcs ocs;
+  test::provision(ocs, p);
+  Exchange toy = ocs.exchange();
+  Exchange released = [&](const diameter::CreditControlRequest& r)
+      -> Expected<diameter::CreditControlAnswer> {
+    if (r.cc_request_type != diameter::CcRequestType::kTermination) return toy(r);
+    diameter::CreditControlAnswer a;
+    a.session_id = r.session_id;
+    a.cc_request_type = r.cc_request_type;
+    a.cc_request_number = r.cc_request_number;
+    a.result_code = diameter::ResultCode::kUnknownSessionId;
+    return a;
+  };
+  MonthOptions o = test::test_options(11, 2);
+  o.days = 3;
+  auto report = run_month(released, p, o);
+  ASSERT_TRUE(report) << report.status().message();
+  EXPECT_GT(report->total.tokens_used, 0u);
+  EXPECT_EQ(report->total.tokens_used, ocs.tally().tokens_used);
+  EXPECT_EQ(report->total.bytes_used, ocs.tally().bytes_used);
+}
+
 TEST(MonthFrom, NoTrafficBeforeTheFirstDay) {
   auto p = parse_population(
       "{\"plan\": \"late\", \"id\": \"l\", \"identity\": \"e164:+862\", \"from\": \"2026-11-20\", "
