@@ -24,5 +24,6 @@ struct ConnectionOptions {
 int scenario_command(const ConnectionOptions& connection, std::span<char*> args);
 int load_command(const ConnectionOptions& connection, std::span<char*> args);
 int month_command(const ConnectionOptions& connection, std::span<char*> args);
+int month_check_command(std::span<char*> args);  // no connection: reads files
 
 }  // namespace gyrate::sim_tool
