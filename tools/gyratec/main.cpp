@@ -20,9 +20,13 @@ commands:
   demo FILE                play a scripted month of usage against a catalog and print a report
   provision --catalog FILE [--check] [--format csv|jsonl] SUBSCRIBERS...
                            provision subscriber files (CSV, JSON lines), all or nothing
+  diff OLD NEW [--subscribers FILE] [--from DATE] [--json]
+                           what changes between two catalogs, and who is affected from when
   test FILE... [--timeline]
                            play designer scenarios (docs/scenarios.md); exit 1 on a failed
                            expectation, 2 on a scenario or tariff that does not load
+  fmt [--check | --write] FILE...
+                           canonical layout: print it, rewrite files, or check (exit 1 unformatted)
   explain FILE --scenario S.scenario:LINE | --plan P --service S [--requested Q] [--used S=Q]...
        [--json]            why one reserve request gets its answer (gyratec explain --help)
 
@@ -51,6 +55,8 @@ int main(int argc, char** argv) {
     command = "emit";
   }
   if (command == "provision") return cmd_provision(rest);  // its own flags, then the shared ones
+  if (command == "fmt") return cmd_fmt(rest);
+  if (command == "diff") return cmd_diff(rest);
   if (command == "explain") return cmd_explain(rest);
   Options opts;
   if (auto err = parse_options(rest, opts)) {
