@@ -4,8 +4,10 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdarg>
@@ -33,6 +35,7 @@ bool g_initialized = false;
 bool g_started = false;
 
 bool g_log_values = false;
+bool g_plain_peers_admitted = true;  // false once a core with TLS and no plain port starts
 
 // freeDiameter dumps a message it cannot parse at ERROR level, one AVP a line with its value
 // ("AVP: 'Subscription-Id-Data'(444) l=21 f=-M val=\"8613800138000\""): subscriber data. Unless
@@ -47,19 +50,48 @@ void log_to_stderr(int level, const char* format, va_list args) {
   std::fprintf(stderr, "freeDiameter: %s\n", line);
 }
 
-// A peer that connects to us is admitted without TLS when its identity is allowed; any other
-// keeps the stack's default (refused with 3010).
+// A peer that connects to us is admitted when its identity is allowed and, over TLS, its
+// certificate names that identity (the handshake already checked that it chains to the CA).
+// Over plain TCP it is admitted only while plain peers are (no TLS, or TLS with a plain port);
+// anything else keeps the stack's default (refused with 3010) or is refused outright.
 int validate_peer(struct peer_info* info, int* auth, int (**cb2)(struct peer_info*)) {
   *cb2 = nullptr;
   *auth = 0;
-  for (const std::string& id : g_allowed_peers) {
-    if (strcasecmp(id.c_str(), info->pi_diamid) == 0) {
-      *auth = 1;
-      info->config.pic_flags.sec = PI_SEC_NONE;
+  if (std::none_of(g_allowed_peers.begin(), g_allowed_peers.end(),
+                   [&](const std::string& id) { return strcasecmp(id.c_str(), info->pi_diamid) == 0; })) {
+    return 0;
+  }
+  if (info->runtime.pir_cert_list != nullptr && info->runtime.pir_cert_list_size > 0) {
+    if (!certificate_names(info->runtime.pir_cert_list[0], info->pi_diamid)) {
+      std::fprintf(stderr, "gyrate: peer %s refused: its TLS certificate names another identity\n", info->pi_diamid);
+      *auth = -1;
       return 0;
     }
+    *auth = 1;
+    return 0;
   }
+  if (!g_plain_peers_admitted) {
+    std::fprintf(stderr, "gyrate: peer %s refused: TLS is required\n", info->pi_diamid);
+    *auth = -1;
+    return 0;
+  }
+  *auth = 1;
+  info->config.pic_flags.sec = PI_SEC_NONE;
   return 0;
+}
+
+// freeDiameter writes to its sockets with writev() and handles EPIPE, but never asks for it instead
+// of SIGPIPE, whose default kills the process: a peer that closes while a TLS close_notify or an
+// answer is on its way would take the server (or a client at its exit) down. A handler the program
+// installed itself is left alone.
+void ignore_sigpipe() {
+  struct sigaction current{};
+  if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore{};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, nullptr);
+  }
 }
 
 int ccr_callback(struct msg** msg, struct avp*, struct session*, void* opaque, enum disp_action* act) {
@@ -72,16 +104,20 @@ Status write_conf(const CoreOptions& o) {
   std::ofstream conf(o.conf_path);
   conf << "Identity = \"" << o.identity << "\";\n"
        << "Realm = \"" << o.realm << "\";\n"
-       << "Port = " << o.port << ";\n"
-       << "SecPort = 0;\n"
+       // TLS on connect (RFC 6733): the TLS listener is SecPort; Port = 0 opens no plain one.
+       << "Port = " << (o.tls ? o.plain_port : o.port) << ";\n"
+       << "SecPort = " << (o.tls ? o.port : 0) << ";\n"
        << "No_SCTP;\n"
        << "NoRelay;\n"
        << "AppServThreads = " << o.app_threads << ";\n";
   if (o.loopback_only) conf << "No_IPv6;\n";
+  if (o.tls) write_tls_conf(conf, *o.tls);
   for (const std::string& ext : o.extensions) conf << "LoadExtension = \"" << ext << "\";\n";
   if (o.connect_to) {
+    // Without No_TLS (and without TLS_old_method) the peer is reached with TLS on connect.
     conf << "ConnectPeer = \"" << o.connect_to->identity << "\" { ConnectTo = \""
-         << o.connect_to->address << "\"; Port = " << o.connect_to->port << "; No_TLS; };\n";
+         << o.connect_to->address << "\"; Port = " << o.connect_to->port << ";"
+         << (o.tls ? "" : " No_TLS;") << " };\n";
   }
   conf.close();
   if (!conf) return Status::error(ErrorCode::kIo, "cannot write " + o.conf_path);
@@ -196,6 +232,7 @@ Status configure_core(const CoreOptions& options) {
 // Peer admission, the CCR handler and the completion of the stack's error answers: what a core
 // needs to serve Gy, whether this process started it or a daemon did.
 Status serve_gy(const std::vector<std::string>& allowed_peers, CcrHandler handler) {
+  ignore_sigpipe();  // every core goes through here: a client's, a server's, a daemon's
   g_allowed_peers = allowed_peers;
   if (int e = fd_peer_validate_register(validate_peer); e != 0) {
     return fd_call_failed("fd_peer_validate_register", e);
@@ -210,6 +247,14 @@ Status serve_gy(const std::vector<std::string>& allowed_peers, CcrHandler handle
 }
 
 Status start_core(const CoreOptions& options, CcrHandler handler) {
+  if (options.tls) {
+    // Here rather than in freeDiameter, which reports a bad file as a parse error or a fatal log.
+    if (Status s = check_tls_options(*options.tls, options.identity); !s) return s;
+    if (options.plain_port == options.port) {
+      return Status::error(ErrorCode::kInvalidArgument, "the plain TCP port must differ from the TLS port");
+    }
+    g_plain_peers_admitted = options.plain_port != 0;
+  }
   if (Status s = configure_core(options); !s) return s;
   if (options.loopback_only) {
     if (Status s = listen_on_loopback_only(options.port); !s) return s;
@@ -220,6 +265,9 @@ Status start_core(const CoreOptions& options, CcrHandler handler) {
   if (int e = fd_core_start(); e != 0) return fd_call_failed("fd_core_start", e);
   g_started = true;
   if (int e = fd_core_waitstartcomplete(); e != 0) return fd_call_failed("fd_core_waitstartcomplete", e);
+  if (options.tls && options.plain_port != 0) {
+    if (Status s = wait_listening(options.plain_port, std::chrono::seconds(10)); !s) return s;
+  }
   return wait_listening(options.port, std::chrono::seconds(10));
 }
 

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "fd_dictionary.hpp"
 #include "gyrate/base/status.hpp"
+#include "gyrate/diameter/fd_core_tls.hpp"
 
 namespace gyrate::diameter::fd {
 
@@ -24,16 +26,29 @@ struct CorePeer {
 struct CoreOptions {
   std::string identity;  // Diameter identity (FQDN) of this core
   std::string realm;
-  uint16_t port = 0;     // the TCP port this core listens on (no TLS: SecPort is 0)
+  uint16_t port = 0;     // the TCP port this core listens on: TLS on connect (SecPort) with `tls`
   bool loopback_only = true;
   unsigned app_threads = 2;
   std::vector<std::string> extensions;     // .fdx paths in load order (e.g. dict_nasreq, dict_dcca)
-  std::vector<std::string> allowed_peers;  // identities accepted without TLS; empty: none
+  std::vector<std::string> allowed_peers;  // identities admitted; empty: none
   std::optional<CorePeer> connect_to;      // a peer this core connects to (also allowed)
+  // TLS with every peer (RFC 6733 TLS on connect), checked before the core starts: `port` is then
+  // the only listener and speaks TLS; connect_to is reached over TLS; a peer is admitted when its
+  // identity is allowed AND its certificate chains to the CA and names that identity.
+  std::optional<TlsOptions> tls;
+  // With `tls`: also admit allowed peers over plain TCP on this port (a migration window; 0: never,
+  // a plain peer gets no answer). Without `tls` it is unused.
+  uint16_t plain_port = 0;
   std::string conf_path;                   // where the generated freeDiameter.conf is written
   int log_level = FD_LOG_ERROR;            // freeDiameter messages below this are dropped
   bool log_values = false;                 // AVP values in the stack's message dumps (subscriber data)
 };
+
+// Whether the DER certificate names `identity` (CN or dNSName). freeDiameter checks this of the
+// server a client connects to, but not of a client that connects to a server: admission does.
+bool certificate_names(const gnutls_datum_t& der, const char* identity);
+// TLS_Cred, TLS_CA and, when set, TLS_CRL and TLS_Prio for the generated freeDiameter.conf.
+void write_tls_conf(std::ostream& conf, const TlsOptions& tls);
 
 // The handler of received CCRs: *msg is the request on entry; on return it is the answer to send
 // (or nullptr when the handler consumed it). It runs on AppServThreads threads concurrently.

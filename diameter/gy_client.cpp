@@ -117,6 +117,7 @@ Expected<std::unique_ptr<GyClient>> GyClient::connect(const ClientOptions& optio
   }
   core.app_threads = options.threads == 0 ? 1 : options.threads;
   core.extensions = options.extensions;
+  core.tls = options.tls;
   core.connect_to = fd::CorePeer{.identity = options.server_identity,
                                  .address = options.server_host,
                                  .port = options.server_port};

@@ -181,6 +181,8 @@ Expected<std::unique_ptr<GyServer>> GyServer::start(GyServerOptions options, GyH
   core.app_threads = options.threads;
   core.extensions = options.extensions;
   core.allowed_peers = options.allowed_peers;
+  core.tls = options.tls;
+  core.plain_port = options.plain_port;
   core.conf_path = options.conf_path;
   core.log_values = options.log_values;
   std::unique_ptr<GyServer> server(new GyServer());

@@ -32,6 +32,10 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
   std::unique_ptr<Ocs> ocs(new Ocs(std::move(options)));
   ocs->log_ = log ? std::move(log) : [](const std::string&) {};
   const OcsOptions& o = ocs->options_;
+  // Before the catalog's compilation and the store's recovery: a wrong TLS file fails in an instant.
+  if (o.gy.tls) {
+    if (Status s = diameter::check_tls_options(*o.gy.tls, o.gy.identity); !s) return s;
+  }
 
   Expected<std::shared_ptr<const engine::Catalog>> catalog = load(o);
   if (!catalog) return catalog.status();

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <type_traits>
 
 namespace gyrate::ocs {
 namespace {
@@ -33,6 +34,17 @@ Status parse_bool(const std::string& where, const std::string& text, bool* out) 
 }
 
 using Setter = std::function<Status(const std::string& where, const std::string& value, OcsOptions&)>;
+
+// A setter of one TLS file or string (a list is added to): TLS is on once any of them is given.
+template <typename Field>
+Setter tls_setting(Field diameter::TlsOptions::*field) {
+  return [field](auto&, auto& v, OcsOptions& o) {
+    if (!o.gy.tls) o.gy.tls.emplace();
+    if constexpr (std::is_same_v<Field, std::string>) (*o.gy.tls).*field = v;
+    else ((*o.gy.tls).*field).push_back(v);
+    return Status::ok();
+  };
+}
 
 // Every setting by its name (flag without "--", config key), with what it takes.
 const std::map<std::string, std::pair<std::string, Setter>>& settings() {
@@ -82,6 +94,19 @@ const std::map<std::string, std::pair<std::string, Setter>>& settings() {
                         o.gy.allowed_peers.push_back(v);
                         return Status::ok();
                       }}},
+      {"tls-cert", {"FILE     TLS with every peer: this server's PEM certificate (must name --identity)",
+                    tls_setting(&diameter::TlsOptions::cert_file)}},
+      {"tls-key", {"FILE      the PEM private key of --tls-cert (with TLS)", tls_setting(&diameter::TlsOptions::key_file)}},
+      {"tls-ca", {"FILE       a PEM CA peers' certificates must chain to (with TLS; repeatable: one CA or\n"
+                  "                      chain per file)",
+                  tls_setting(&diameter::TlsOptions::ca_files)}},
+      {"tls-crl", {"FILE      a PEM revocation list of that CA (optional)", tls_setting(&diameter::TlsOptions::crl_file)}},
+      {"tls-priority", {"S    GnuTLS priority string (optional; default NORMAL)",
+                        tls_setting(&diameter::TlsOptions::priority)}},
+      {"tls-plain-port", {"N  with TLS, also admit allowed peers over plain TCP on port N (default 0: never)",
+                          [](auto& w, auto& v, OcsOptions& o) {
+                            return parse_int<uint16_t>(w, v, 0, 65535, &o.gy.plain_port);
+                          }}},
       {"threads", {"N          CCRs handled at once (default 2)", [](auto& w, auto& v, OcsOptions& o) {
                      return parse_int<unsigned>(w, v, 1, 256, &o.gy.threads);
                    }}},
@@ -199,6 +224,10 @@ Expected<ParsedOcsArgs> parse_ocs_args(const std::vector<std::string>& args) {
   OcsOptions& o = parsed.options;
   if (o.catalog_path.empty()) return bad("gyrate-ocs", "--catalog FILE is required");
   if (o.store_dir.empty()) return bad("gyrate-ocs", "--store DIR is required");
+  if (o.gy.tls && (o.gy.tls->cert_file.empty() || o.gy.tls->key_file.empty() || o.gy.tls->ca_files.empty())) {
+    return bad("--tls-cert", "TLS needs --tls-cert, --tls-key and --tls-ca together");
+  }
+  if (!o.gy.tls && o.gy.plain_port != 0) return bad("--tls-plain-port", "needs TLS (--tls-cert ...)");
   if (o.admin && o.admin_address != "127.0.0.1" && o.admin_address != "localhost" &&
       o.admin_address != "::1" && o.admin_token_file.empty()) {
     return bad("--admin-address", "an admin API off loopback needs --admin-token-file");

@@ -43,6 +43,8 @@ void Usage::add(const Usage& o) {
   sessions += o.sessions;
   ccrs += o.ccrs;
   errors += o.errors;
+  packs += o.packs;
+  pack_money += o.pack_money;
   for (const auto& [model, tokens] : o.tokens_by_model) tokens_by_model[model] += tokens;
   for (const auto& [code, n] : o.ccrs_by_result) ccrs_by_result[code] += n;
   add_all(denials, o.denials);

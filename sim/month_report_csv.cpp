@@ -76,6 +76,8 @@ std::string usage_json(const Usage& u) {
                   ", \"sessions\": " + std::to_string(u.sessions) +
                   ", \"ccrs\": " + std::to_string(u.ccrs) +
                   ", \"no_answer\": " + std::to_string(u.errors) +
+                  ", \"packs\": " + std::to_string(u.packs) +
+                  ", \"pack_money\": " + std::to_string(u.pack_money) +
                   ", \"tokens_by_model\": " + json_object(u.tokens_by_model) +
                   ", \"ccrs_by_result\": " + json_object(u.ccrs_by_result) + ", \"denials\": {";
   for (int d = 0; d < static_cast<int>(Denial::kCount); ++d) {
@@ -100,12 +102,22 @@ std::string bill_json(const std::optional<Bill>& b, uint64_t tokens) {
          ", \"price_per_million_tokens\": " + (price ? std::to_string(*price) : "null") + "}";
 }
 
+std::string consistency_json(const Consistency& c) {
+  std::string violations;
+  for (const std::string& v : c.violations) {
+    violations += (violations.empty() ? "" : ", ") + json_string(v);
+  }
+  return "{\"checks\": " + std::to_string(c.checks) + ", \"failed\": " +
+         std::to_string(c.failed) + ", \"skipped\": " + std::to_string(c.skipped) +
+         ", \"violations\": [" + violations + "]}";
+}
+
 }  // namespace
 
 std::string month_csv(const MonthReport& r) {
   std::string out =
       "id,account,plan,group,identity,tokens_used,tokens_granted,tokens_by_model,bytes_used,"
-      "bytes_granted,requests_used,requests_granted,sessions,ccrs,ccrs_by_result,no_answer,denials_4010,denials_4012,"
+      "bytes_granted,requests_used,requests_granted,sessions,ccrs,ccrs_by_result,no_answer,packs,pack_money,denials_4010,denials_4012,"
       "denials_5030,denials_5031,fui_terminate,fui_redirect,fui_restrict,bill_spend,"
       "bill_fees,bill_total,currency,bill,price_per_million_tokens\n";
   std::map<std::string, Bill> bills = bills_by_account(r);
@@ -118,7 +130,8 @@ std::string month_csv(const MonthReport& r) {
                        "," + std::to_string(u.bytes_granted) + "," + std::to_string(u.requests_used) + "," +
                        std::to_string(u.requests_granted) + "," + std::to_string(u.sessions) +
                        "," + std::to_string(u.ccrs) + "," + pairs_text(u.ccrs_by_result) + "," +
-                       std::to_string(u.errors);
+                       std::to_string(u.errors) + "," + std::to_string(u.packs) + "," +
+                       std::to_string(u.pack_money);
     for (uint64_t d : u.denials) line += "," + std::to_string(d);
     for (uint64_t f : u.final_units) line += "," + std::to_string(f);
     // The bill is the account's: on a team member's row it stays empty (the team pays).
@@ -144,7 +157,8 @@ std::string month_json(const MonthReport& r) {
                     ", \"days\": " + std::to_string(r.days) +
                     ", \"utc_offset_minutes\": " + std::to_string(r.utc_offset_minutes) +
                     ", \"seed\": " + std::to_string(r.seed) + ", \"total\": " +
-                    usage_json(r.total) + ",\n \"plans\": [";
+                    usage_json(r.total) + ",\n \"consistency\": " +
+                    consistency_json(r.consistency) + ",\n \"plans\": [";
   for (size_t i = 0; i < r.plans.size(); ++i) {
     const PlanMonth& p = r.plans[i];
     out += std::string(i ? ",\n  " : "\n  ") + "{\"plan\": " + json_string(p.plan) +

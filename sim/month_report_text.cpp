@@ -1,6 +1,8 @@
 // The month's report as a text table for people: see month_report.hpp.
+#include <algorithm>
 #include <cstdio>
 #include <map>
+#include <vector>
 
 #include "gyrate/sim/month_report.hpp"
 
@@ -78,6 +80,66 @@ std::string header(const std::string& first, const std::string& second) {
               {"bill", 14}, {"per M tokens", 12}});
 }
 
+// 62863929 -> "62.86M", 41234 -> "41.2k", 950 -> "950" (the CSV has the exact counts).
+std::string count_text(uint64_t n) {
+  char text[32];
+  if (n >= 1'000'000) {
+    std::snprintf(text, sizeof text, "%.2fM", static_cast<double>(n) / 1e6);
+  } else if (n >= 10'000) {
+    std::snprintf(text, sizeof text, "%.1fk", static_cast<double>(n) / 1e3);
+  } else {
+    std::snprintf(text, sizeof text, "%llu", static_cast<unsigned long long>(n));
+  }
+  return text;
+}
+
+// Revenue split: fees, the packs the simulator bought, and the rest of the spend (overage).
+struct Revenue {
+  int64_t fees = 0, packs = 0, overage = 0;
+  int64_t total() const { return fees + packs + overage; }
+};
+
+Revenue revenue_of(const Bill& bill, const Usage& u) {
+  Revenue r;
+  r.fees = bill.fees_charged;
+  r.packs = std::min(u.pack_money, bill.spend);
+  r.overage = bill.spend - r.packs;
+  return r;
+}
+
+std::string money(int64_t m) { return format_money(m, ""); }
+
+std::string plan_row(const std::string& name, const std::string& subs, const Usage& u,
+                     const std::optional<Bill>& bill) {
+  // A unit the plan's subscribers never used shows "-", like an empty count.
+  auto or_dash = [](uint64_t n, const std::string& text) { return n == 0 ? "-" : text; };
+  std::vector<std::pair<std::string, int>> cells = {
+      {name, -16}, {subs, 4}, {or_dash(u.tokens_used, count_text(u.tokens_used)), 8},
+      {or_dash(u.bytes_used, data_text(u.bytes_used)), 10},
+      {or_dash(u.requests_used, count_text(u.requests_used)), 8}, {denials_text(u), -15},
+      {final_units_text(u), -21}};
+  if (bill) {
+    Revenue r = revenue_of(*bill, u);
+    std::optional<int64_t> price = price_per_million_tokens(r.total(), u.tokens_used);
+    cells.insert(cells.end(), {{money(r.fees), 8}, {money(r.packs), 6}, {money(r.overage), 8},
+                               {money(r.total()), 8}, {price ? money(*price) : "-", 7}});
+  }
+  return row(cells);
+}
+
+std::string plan_header(const std::string& currency, bool bills) {
+  std::vector<std::pair<std::string, int>> cells = {
+      {"plan", -16}, {"subs", 4}, {"tokens", 8}, {"data", 10}, {"requests", 8},
+      {"denials", -15}, {"final units", -21}};
+  if (bills) {
+    cells.insert(cells.end(), {{"fees", 8}, {"packs", 6}, {"overage", 8},
+                               {"revenue", 8}, {"/M tok", 7}});
+  }
+  std::string line = row(cells);
+  if (bills && !currency.empty()) line.insert(line.size() - 1, "  (" + currency + ")");
+  return line;
+}
+
 }  // namespace
 
 std::string month_text(const MonthReport& r, bool per_subscriber) {
@@ -91,16 +153,21 @@ std::string month_text(const MonthReport& r, bool per_subscriber) {
                 static_cast<unsigned long long>(r.total.sessions),
                 static_cast<unsigned long long>(r.total.ccrs), r.wall_seconds);
   std::string out = head;
-  out += header("plan", "subs");
   std::optional<Bill> total_revenue;
   for (const PlanMonth& p : r.plans) {
-    out += line_of(p.plan, std::to_string(p.subscribers), p.usage, p.revenue);
     if (!p.revenue) continue;
     if (!total_revenue) total_revenue = Bill{0, 0, p.revenue->currency};
     total_revenue->spend += p.revenue->spend;
     total_revenue->fees_charged += p.revenue->fees_charged;
   }
-  out += line_of("total", std::to_string(r.subscribers.size()), r.total, total_revenue);
+  out += plan_header(total_revenue ? total_revenue->currency : "", total_revenue.has_value());
+  for (const PlanMonth& p : r.plans) {
+    // A plan whose accounts had no bill shows none, even when others have one.
+    std::optional<Bill> revenue = p.revenue;
+    if (total_revenue && !revenue) revenue = Bill{0, 0, total_revenue->currency};
+    out += plan_row(p.plan, std::to_string(p.subscribers), p.usage, revenue);
+  }
+  out += plan_row("total", std::to_string(r.subscribers.size()), r.total, total_revenue);
   std::string codes;
   for (const auto& [code, n] : r.total.ccrs_by_result) {
     codes += " " + std::to_string(code) + ":" + std::to_string(n);
@@ -108,6 +175,9 @@ std::string month_text(const MonthReport& r, bool per_subscriber) {
   out += "CCRs by Result-Code:" + (codes.empty() ? std::string(" none") : codes);
   if (r.total.errors > 0) out += ", no answer: " + std::to_string(r.total.errors);
   out += "\n";
+  if (r.consistency.checks > 0 || r.consistency.skipped > 0) {
+    out += r.consistency.summary("consistency of the refusals and accounts");
+  }
   if (!per_subscriber) return out;
   std::map<std::string, std::optional<Bill>> bills;
   for (const AccountBill& b : r.bills) bills[b.account] = b.bill;

@@ -10,11 +10,13 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "gyrate/diameter/gy_time.hpp"
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/sim/month.hpp"
+#include "gyrate/sim/month_check.hpp"
 #include "month_plan.hpp"
 #include "month_session.hpp"
 
@@ -44,6 +46,7 @@ struct Slice {
   // Per population subscriber and service (llm, data): the day a denial or a final-unit
   // indication stopped it (that service starts no new session that day), or -1.
   std::vector<int> stopped_day;
+  std::vector<uint32_t> top_ups;  // per population subscriber: packs bought this month
 
   void push(Due d) {
     d.seq = seq++;
@@ -78,6 +81,17 @@ class MonthRun {
       m.group = s.group;
       m.identity = identity_text(s.identity);
       m.daily.resize(static_cast<size_t>(days));
+    }
+    if (options_.refusal_of) {
+      context_.refused = [this](const std::string& subscriber, int64_t at, int64_t retry) {
+        std::optional<RefusalView> view = options_.refusal_of(subscriber);
+        std::lock_guard lock(live_mutex_);
+        if (!view) {
+          ++live_.skipped;
+          return;
+        }
+        check_refusal(subscriber, at, retry, population_.utc_offset_minutes, *view, live_);
+      };
     }
   }
 
@@ -145,6 +159,8 @@ class MonthRun {
     p.day = day;
     p.days = days_;
     p.ccrs = ccrs_.load();
+    p.denials = context_.denials.load();
+    p.final_units = context_.final_units.load();
     p.ccr_per_second = seconds > 0 ? static_cast<double>(p.ccrs) / seconds : 0;
     options_.progress(p);
   }
@@ -177,6 +193,7 @@ class MonthRun {
     }
     for (Slice& slice : slices) {
       slice.sessions.assign(population_.subscribers.size(), 0);
+      slice.top_ups.assign(population_.subscribers.size(), 0);
       slice.stopped_day.assign(population_.subscribers.size() * 2, -1);
     }
     return slices;
@@ -206,6 +223,7 @@ class MonthRun {
     for (size_t k = 0; k < slice.subscribers.size(); ++k) {
       size_t i = slice.subscribers[k];
       const PopulationGroup& group = population_.groups[population_.subscribers[i].profile];
+      if (first_day_ + day < group.from_day) continue;  // not a subscriber yet
       plan_day(group, i, slice.random[k], midnight(day), weekday, today);
     }
     for (PlannedSession& s : today) {
@@ -243,14 +261,50 @@ class MonthRun {
       if (next) {
         d.at = std::max(*next, d.at);
         slice.push(std::move(d));
-      } else if (d.session->end() == SessionEnd::kStopped) {
+      } else if (d.session->end() == SessionEnd::kStopped && !top_up(slice, *d.session)) {
         slice.stopped_day[d.session->subscriber() * 2 + (d.session->data() ? 1 : 0)] =
             d.session->stopped_day();
       }
     }
   }
 
+  // A subscriber sent to the top-up page buys its group's pack, while it has top-ups left this
+  // month, and goes on (T1). True when it bought one.
+  bool top_up(Slice& slice, const GySession& session) {
+    size_t i = session.subscriber();
+    const SimSubscriber& sub = population_.subscribers[i];
+    const TopUp& t = population_.groups[sub.profile].top_up;
+    if (!session.redirected() || !options_.buy_pack || slice.top_ups[i] >= t.times) return false;
+    std::string order = session_tag_ + "-" + sub.id + "-" + std::to_string(slice.top_ups[i]++);
+    std::optional<int64_t> charged = options_.buy_pack(sub.id, t.pack, order);
+    if (!charged) return false;
+    Usage& u = report_.subscribers[i].usage;
+    ++u.packs;
+    u.pack_money += *charged;
+    return true;
+  }
+
+  // The account's bill for the month: the fee of its period that started in the month (none
+  // when it started before, or starts after: an activation to come), and that period's spend.
+  Bill month_bill(const AccountState& a) const {
+    Bill b;
+    b.currency = a.currency;
+    b.spend = a.spend;
+    bool in_month = a.period_start >= midnight(0) && a.period_start < midnight(days_);
+    b.fees_charged = in_month ? a.last_fee : 0;
+    return b;
+  }
+
+  std::optional<Bill> bill_of(const std::string& account) {
+    if (!options_.account_of) return options_.bill_of(account);
+    std::optional<AccountState> state = options_.account_of(account);
+    if (!state) return std::nullopt;
+    check_account(account, *state, report_.consistency);
+    return month_bill(*state);
+  }
+
   void finish_report() {
+    report_.consistency.add(live_);
     std::map<std::string, size_t> plan_index;
     std::map<std::string, bool> account_seen;
     for (const SubscriberMonth& m : report_.subscribers) {
@@ -266,8 +320,11 @@ class MonthRun {
       p.usage.add(m.usage);
       p.daily.add(m.daily);
       report_.total.add(m.usage);
-      if (!options_.bill_of || !account_seen.emplace(m.account, true).second) continue;
-      std::optional<Bill> bill = options_.bill_of(m.account);
+      if ((!options_.bill_of && !options_.account_of) ||
+          !account_seen.emplace(m.account, true).second) {
+        continue;
+      }
+      std::optional<Bill> bill = bill_of(m.account);
       if (!bill) continue;
       report_.bills.push_back({m.account, m.plan, *bill});
       if (!p.revenue) p.revenue = Bill{0, 0, bill->currency};
@@ -286,6 +343,8 @@ class MonthRun {
   SessionContext context_;
   std::string session_tag_;
   MonthReport report_;
+  std::mutex live_mutex_;  // the workers' refusals meet in live_
+  Consistency live_;
 };
 
 }  // namespace

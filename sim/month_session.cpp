@@ -175,6 +175,7 @@ bool GySession::stops(const Reply& r, int64_t at, std::optional<int64_t>* next) 
 
 GySession::Reply GySession::send(CcRequestType type, std::optional<ServiceUnits> ask,
                                  std::optional<uint64_t> used, int64_t at) {
+  sent_at_ = at;
   int64_t day = (at - context_.month_start) / 86'400;
   day_ = static_cast<size_t>(std::clamp<int64_t>(day, 0, context_.days - 1));
   CreditControlRequest ccr;
@@ -206,7 +207,6 @@ GySession::Reply GySession::send(CcRequestType type, std::optional<ServiceUnits>
     mscc.reporting_reason = type == CcRequestType::kTermination
                                 ? ReportingReason::kFinal
                                 : ReportingReason::kQuotaExhausted;
-    count_used(*used);
   }
   if (ask || used) ccr.mscc.push_back(std::move(mscc));
 
@@ -218,6 +218,13 @@ GySession::Reply GySession::send(CcRequestType type, std::optional<ServiceUnits>
     ++out_.usage.errors;
     context_.errors.fetch_add(1, std::memory_order_relaxed);
     return r;
+  }
+  // Usage counts once the server took the report: a session it no longer knows (5002, after its
+  // supervision timer) or an unknown subscriber (5030) debits nothing, and neither does the
+  // report. A refusal of the next grant (4012 at either level) still debits what was used.
+  ResultCode top = static_cast<ResultCode>(diameter::code_value(answer->result_code));
+  if (used && top != ResultCode::kUnknownSessionId && top != ResultCode::kUserUnknown) {
+    count_used(*used);
   }
   read(*answer, type, r);
   return r;
@@ -246,6 +253,11 @@ void GySession::read(const CreditControlAnswer& a, CcRequestType type, Reply& r)
       ++out_.usage.denials[static_cast<int>(*d)];
       ++out_.daily.denials[day_];
       ++out_.daily.denials_by_unit[unit()][day_];
+      context_.denials.fetch_add(1, std::memory_order_relaxed);
+      if (*d == Denial::k4012 && context_.refused) {
+        context_.refused(subscriber_.id, sent_at_,
+                         mscc != nullptr && mscc->validity_time ? *mscc->validity_time : 0);
+      }
     }
     return;
   }
@@ -260,7 +272,9 @@ void GySession::read(const CreditControlAnswer& a, CcRequestType type, Reply& r)
   }
   if (mscc->final_unit) {
     r.final_unit = mscc->final_unit->action;
+    redirected_ = mscc->final_unit->action == diameter::FinalUnitAction::kRedirect;
     stopped_day_ = day_;
+    context_.final_units.fetch_add(1, std::memory_order_relaxed);
     ++out_.usage.final_units[static_cast<int>(final_action_of(mscc->final_unit->action))];
     ++out_.daily.final_units[day_];
     ++out_.daily.final_units_by_unit[unit()][day_];

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -15,12 +16,21 @@
 namespace gyrate::sim {
 
 struct SessionContext {
+  SessionContext(const Exchange& e, const MonthOptions& o, std::atomic<uint64_t>& c,
+                 std::atomic<uint64_t>& err, int64_t start, int n)
+      : exchange(e), options(o), ccrs(c), errors(err), month_start(start), days(n) {}
   const Exchange& exchange;
   const MonthOptions& options;
   std::atomic<uint64_t>& ccrs;    // all CCRs sent, for the progress line
   std::atomic<uint64_t>& errors;  // exchanges without an answer
   int64_t month_start = 0;         // unix seconds of the first local day's midnight
   int days = 1;                    // the daily series' length
+  // Refusals and final-unit indications so far, for the progress line.
+  mutable std::atomic<uint64_t> denials{0};
+  mutable std::atomic<uint64_t> final_units{0};
+  // Hears of every 4012 right after it (subscriber, time, the answer's Validity-Time or 0), for
+  // the consistency check; empty: no check.
+  std::function<void(const std::string&, int64_t, int64_t)> refused;
 };
 
 enum class SessionEnd {
@@ -46,6 +56,8 @@ class GySession {
   // The day (of the month) of the CCR whose answer stopped the session.
   int stopped_day() const { return static_cast<int>(stopped_day_); }
   bool data() const { return planned_.data; }
+  // The session ended on a Final-Unit-Indication REDIRECT (to a top-up page, say).
+  bool redirected() const { return redirected_; }
   size_t subscriber() const { return planned_.subscriber; }
 
  private:
@@ -88,6 +100,8 @@ class GySession {
   uint64_t reserve_ = 0;
   uint64_t bytes_left_ = 0;
   int64_t at_ = 0;
+  int64_t sent_at_ = 0;  // the Event-Timestamp of the CCR being answered
+  bool redirected_ = false;
   std::optional<uint64_t> pending_used_;
   int rounds_ = 0;
   bool terminating_ = false;

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gyrate/ruleslang/calendar.hpp"
 #include "population_values.hpp"
 
 namespace gyrate::sim {
@@ -32,7 +33,8 @@ class Problems {
 };
 
 const std::set<std::string> kGroupFields = {"group", "plan", "id", "count", "first", "identity",
-                                            "account", "llm", "data"};
+                                            "account", "from", "top_up", "llm", "data"};
+const std::set<std::string> kTopUpFields = {"pack", "times"};
 const std::set<std::string> kLlmFields = {
     "context", "rating_group", "unit", "models", "requests_per_day", "requests_per_session",
     "tokens_per_request", "use_percent", "reserve", "hours", "daily", "weekly"};
@@ -138,6 +140,27 @@ Status read_data(const json& o, DataProfile& data) {
   return read_shape(o, data.shape);
 }
 
+Status read_from(const json& o, PopulationGroup& group) {
+  std::string text;
+  if (Status s = text_field(o, "from", text); !s || text.empty()) return s;
+  std::optional<lang::calendar::CivilDate> date = lang::calendar::parse_date(text);
+  if (!date) return bad("'from' must be a date YYYY-MM-DD");
+  group.from_day = lang::calendar::days_from_civil(*date);
+  return Status::ok();
+}
+
+Status read_top_up(const json& o, TopUp& top_up) {
+  if (!o.is_object()) {
+    return bad("'top_up' must be an object like {\"pack\": \"yuan_400k\", \"times\": 3}");
+  }
+  if (Status s = check_fields(o, kTopUpFields, " in 'top_up'"); !s) return s;
+  if (Status s = text_field(o, "pack", top_up.pack); !s) return s;
+  top_up.times = 1;
+  if (Status s = u32_field(o, "times", top_up.times); !s) return s;
+  if (top_up.pack.empty()) return bad("'top_up' needs the 'pack' to buy");
+  return Status::ok();
+}
+
 // "starter-{n}" -> "starter-7"; a pattern without {n} stays as it is.
 std::string expand(const std::string& pattern, uint64_t n) {
   size_t at = pattern.find("{n}");
@@ -190,6 +213,10 @@ Status read_group(const json& o, Population& out, PopulationGroup group) {
   if (count == 0 || count > 1'000'000) return bad("'count' must be 1..1000000");
   if (count > 1 && id_pattern.find("{n}") == std::string::npos) {
     return bad("'id' must hold {n} when 'count' is more than 1");
+  }
+  if (Status s = read_from(o, group); !s) return s;
+  if (o.contains("top_up")) {
+    if (Status s = read_top_up(o["top_up"], group.top_up); !s) return s;
   }
   if (o.contains("llm")) {
     if (Status s = read_llm(o["llm"], group.llm); !s) return s;

@@ -403,5 +403,8 @@ class Dumper {
 }  // namespace
 
 std::string dump_ir(const ir::Program& program) { return Dumper(program).all(); }
+std::string dump_expr(const ir::Program& program, ir::ExprId expr) {
+  return Dumper(program).expr(expr);
+}
 
 }  // namespace gyrate::lang

@@ -57,7 +57,7 @@ TEST(MonthPopulation, TheExampleMatchesTheExampleSubscribers) {
   auto p = read_population(GYRATE_SOURCE_DIR "/examples/population.jsonl");
   ASSERT_TRUE(p) << p.status().message();
   EXPECT_EQ(p->utc_offset_minutes, 480);
-  EXPECT_EQ(p->subscribers.size(), 16u);
+  EXPECT_EQ(p->subscribers.size(), 26u);
   // Every id and identity is one that examples/subscribers.{csv,jsonl} provisions.
   std::string provisioned;
   for (const char* file : {"/examples/subscribers.csv", "/examples/subscribers.jsonl"}) {

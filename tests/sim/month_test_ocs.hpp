@@ -53,6 +53,12 @@ class ToyOcs {
     std::lock_guard lock(mutex_);
     return tally_;
   }
+  // The Event-Timestamp (unix seconds) of the identity's last request; 0: none yet.
+  int64_t last_time(const std::string& identity) {
+    std::lock_guard lock(mutex_);
+    auto it = last_time_.find(identity);
+    return it == last_time_.end() ? 0 : it->second;
+  }
 
  private:
   struct Session {
@@ -79,6 +85,7 @@ class ToyOcs {
       a.result_code = diameter::ResultCode::kUserUnknown;
       return a;
     }
+    last_time_[who] = diameter::unix_from_ntp(r.event_timestamp.value());
     int64_t day = diameter::unix_from_ntp(r.event_timestamp.value()) / 86'400;
     tally_.days.insert(day);
     State& st = states_[who];
@@ -157,6 +164,7 @@ class ToyOcs {
   std::map<std::string, Quota> quotas_;
   std::map<std::string, State> states_;
   std::map<std::string, Session> sessions_;
+  std::map<std::string, int64_t> last_time_;
   Tally tally_;
 };
 

@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gyrate-ocs: %s\n", ocs.status().to_string().c_str());
     return 1;
   }
-  std::printf("gyrate-ocs listening on %s:%u\n",
-              parsed->options.gy.loopback_only ? "127.0.0.1" : "0.0.0.0", (*ocs)->gy_port());
+  std::printf("gyrate-ocs listening on %s:%u%s\n", parsed->options.gy.loopback_only ? "127.0.0.1" : "0.0.0.0",
+              (*ocs)->gy_port(), parsed->options.gy.tls ? " (tls)" : "");
   if ((*ocs)->admin_port() != 0) {
     std::printf("gyrate-ocs admin on http://%s:%u\n", parsed->options.admin_address.c_str(),
                 (*ocs)->admin_port());

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace gyrate::sim_tool {
 
@@ -16,10 +17,13 @@ struct ConnectionOptions {
   std::string identity = "sim.gyrate.test";
   std::string realm = "gyrate.test";
   uint32_t timeout_ms = 5000;  // per answer
+  std::string tls_cert, tls_key;  // with tls_ca: TLS on connect; none of them: plain TCP
+  std::vector<std::string> tls_ca;
 };
 
 int scenario_command(const ConnectionOptions& connection, std::span<char*> args);
 int load_command(const ConnectionOptions& connection, std::span<char*> args);
 int month_command(const ConnectionOptions& connection, std::span<char*> args);
+int month_check_command(std::span<char*> args);  // no connection: reads files
 
 }  // namespace gyrate::sim_tool

@@ -52,14 +52,20 @@ const char* const kConnectionHelp =
     "                           the server must allow it\n"
     "  --realm REALM            this client's realm (default gyrate.test); requests go to the\n"
     "                           realm the server announces\n"
-    "  --timeout-ms N           how long to wait for each answer (default 5000)\n";
+    "  --timeout-ms N           how long to wait for each answer (default 5000)\n"
+    "  --tls-cert FILE          TLS on connect: this client's PEM certificate (naming --identity)\n"
+    "  --tls-key FILE           its PEM private key\n"
+    "  --tls-ca FILE            a PEM CA the server's certificate must chain to (and this\n"
+    "                           client's too); repeatable, one CA or chain per file;\n"
+    "                           the three go together\n";
 
 bool take_connection_flags(std::span<char*> args, ConnectionOptions* o, std::vector<char*>* rest,
                            std::string* error) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view flag = args[i];
     bool known = flag == "--server" || flag == "--server-identity" || flag == "--identity" ||
-                 flag == "--realm" || flag == "--timeout-ms";
+                 flag == "--realm" || flag == "--timeout-ms" || flag == "--tls-cert" ||
+                 flag == "--tls-key" || flag == "--tls-ca";
     if (!known) {
       rest->push_back(args[i]);
       continue;
@@ -80,6 +86,12 @@ bool take_connection_flags(std::span<char*> args, ConnectionOptions* o, std::vec
       o->identity = std::string(value);
     } else if (flag == "--realm") {
       o->realm = std::string(value);
+    } else if (flag == "--tls-cert") {
+      o->tls_cert = std::string(value);
+    } else if (flag == "--tls-key") {
+      o->tls_key = std::string(value);
+    } else if (flag == "--tls-ca") {
+      o->tls_ca.emplace_back(value);
     } else {
       char* end = nullptr;
       unsigned long ms = std::strtoul(std::string(value).c_str(), &end, 10);
@@ -89,6 +101,11 @@ bool take_connection_flags(std::span<char*> args, ConnectionOptions* o, std::vec
       }
       o->timeout_ms = static_cast<uint32_t>(ms);
     }
+  }
+  bool any_tls = !o->tls_cert.empty() || !o->tls_key.empty() || !o->tls_ca.empty();
+  if (any_tls && (o->tls_cert.empty() || o->tls_key.empty() || o->tls_ca.empty())) {
+    *error = "--tls-cert, --tls-key and --tls-ca go together";
+    return false;
   }
   return true;
 }
@@ -105,6 +122,12 @@ std::unique_ptr<diameter::GyClient> connect_or_complain(const ConnectionOptions&
   o.server_port = c.server_port;
   o.server_identity = c.server_identity;
   o.answer_timeout = std::chrono::milliseconds(c.timeout_ms);
+  if (!c.tls_cert.empty()) {
+    o.tls = diameter::TlsOptions{};
+    o.tls->cert_file = c.tls_cert;
+    o.tls->key_file = c.tls_key;
+    o.tls->ca_files = c.tls_ca;
+  }
   auto client = diameter::GyClient::connect(o);
   if (!client) {
     std::fprintf(stderr, "gyrate-sim: cannot connect to %s (%s:%u): %s\n", c.server_identity.c_str(),

@@ -16,6 +16,7 @@ void usage(FILE* out) {
                "usage: gyrate-sim scenario FILE... [connection flags]\n"
                "       gyrate-sim load [load flags] [connection flags]\n"
                "       gyrate-sim month [month flags] [connection flags]\n"
+               "       gyrate-sim month-check --report FILE --cdrs DIR\n"
                "       gyrate-sim MODE --help\n\n%s",
                gyrate::sim_tool::kConnectionHelp);
 }
@@ -33,6 +34,9 @@ int main(int argc, char** argv) {
     usage(stdout);
     return 0;
   }
+  if (mode == "month-check") {
+    return month_check_command(std::span<char*>(argv + 2, static_cast<size_t>(argc - 2)));
+  }
   ConnectionOptions connection;
   std::vector<char*> rest;
   std::string error;
@@ -45,7 +49,7 @@ int main(int argc, char** argv) {
   if (mode == "scenario") return scenario_command(connection, args);
   if (mode == "load") return load_command(connection, args);
   if (mode == "month") return month_command(connection, args);
-  std::fprintf(stderr, "gyrate-sim: unknown mode `%s` (scenario, load, month)\n", argv[1]);
+  std::fprintf(stderr, "gyrate-sim: unknown mode `%s` (scenario, load, month, month-check)\n", argv[1]);
   usage(stderr);
   return 2;
 }

@@ -1,21 +1,16 @@
-// gyrate-sim month: flags -> MonthOptions, the Gy client's exchange, bills from the server's
-// admin API (HTTP, here so that gyrate_sim stays free of it), a progress line on stderr, the
-// report on stdout (text or JSON) and the CSV and SVG files.
-#include <httplib.h>
+// gyrate-sim month: flags -> MonthOptions, the Gy client's exchange, the server's admin API
+// (admin_client.hpp) for bills, checks and top-ups, a progress line on stderr, the report on
+// stdout (text or JSON) and the CSV, SVG and JSON files.
 #include <unistd.h>
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
-#include <mutex>
-#include <sstream>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
+#include "admin_client.hpp"
 #include "commands.hpp"
 #include "connection.hpp"
 #include "gyrate/ruleslang/calendar.hpp"
@@ -33,27 +28,31 @@ void help() {
       "Gy server, hour by hour in simulated time (Event-Timestamp on every CCR; run the server with\n"
       "its clock driven by the requests), then prints per plan: subscribers, tokens and data used,\n"
       "denials, final-unit events, revenue and the effective price per million tokens.\n"
-      "Exit status: 0 when the month played, 1 when the server stopped answering, 2 on bad flags,\n"
+      "Exit status: 0 when the month played, 1 when the server stopped answering or the\n"
+      "consistency check found a violation, 2 on bad flags,\n"
       "a bad population file or no connection.\n\n"
       "  --population FILE        the subscribers and what they do (JSON lines; docs/simulator.md)\n"
       "  --start YYYY-MM-DD       the first local day played (default: the 1st of this month)\n"
       "  --days N                 days to play (default: up to the same day of the next month)\n"
       "  --seed N                 the randomness; a seed plays the same month (default 1)\n"
       "  --threads N              worker threads, each with its own subscribers (default 2)\n"
-      "  --admin URL              the server's admin API (http://127.0.0.1:8080): bills from\n"
-      "                           GET /v1/subscribers/{id} (spend, fees_charged, currency)\n"
+      "  --admin URL              the server's admin API (http://127.0.0.1:8080): bills and the\n"
+      "                           accounts' check after the month (GET /v1/subscribers/{id}),\n"
+      "                           each refusal's check (GET .../explain), top-ups (POST .../packs)\n"
+      "  --no-check               with --admin: do not ask the server about each refusal\n"
       "  --admin-token-file PATH  a bearer token for the admin API\n"
       "  --csv PATH               one row per subscriber\n"
       "  --svg PATH               a chart of cumulative tokens and data per plan, denials marked\n"
       "  --json                   the report as one JSON object on stdout\n"
+      "  --report PATH            the JSON report to a file too (for gyrate-sim month-check)\n"
       "  --subscribers            the text report lists every subscriber too\n"
       "  --no-progress            no progress line on stderr\n\n%s",
       kConnectionHelp);
 }
 
 struct Flags {
-  std::string population, admin, admin_token_file, csv, svg;
-  bool json = false, per_subscriber = false, progress = true;
+  std::string population, admin, admin_token_file, csv, svg, report;
+  bool json = false, per_subscriber = false, progress = true, check = true;
   sim::MonthOptions month;
 };
 
@@ -86,6 +85,7 @@ int parse_flags(std::span<char*> args, Flags* f) {
     if (flag == "--json") { f->json = true; continue; }
     if (flag == "--subscribers") { f->per_subscriber = true; continue; }
     if (flag == "--no-progress") { f->progress = false; continue; }
+    if (flag == "--no-check") { f->check = false; continue; }
     if (i + 1 >= args.size()) {
       std::fprintf(stderr, "gyrate-sim month: unknown flag or missing value: %s\n", args[i]);
       return 2;
@@ -122,6 +122,8 @@ int parse_flags(std::span<char*> args, Flags* f) {
       f->csv = value;
     } else if (flag == "--svg") {
       f->svg = value;
+    } else if (flag == "--report") {
+      f->report = value;
     } else {
       std::fprintf(stderr, "gyrate-sim month: unknown flag %s (see --help)\n", args[i - 1]);
       return 2;
@@ -133,70 +135,6 @@ int parse_flags(std::span<char*> args, Flags* f) {
   }
   return -1;
 }
-
-std::string percent_encoded(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
-
-// Bills from GET {admin}/v1/subscribers/{id}. A failure is reported once on stderr; that
-// account's bill is then missing from the report.
-class AdminBills {
- public:
-  AdminBills(const std::string& url, std::string token) : client_(url), token_(std::move(token)) {
-    client_.set_connection_timeout(5);
-    client_.set_read_timeout(10);
-  }
-
-  std::optional<sim::Bill> operator()(const std::string& account) {
-    std::lock_guard lock(mutex_);
-    httplib::Headers headers;
-    if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
-    auto response = client_.Get(("/v1/subscribers/" + percent_encoded(account)).c_str(), headers);
-    if (!response) return complain(account, "no answer (" + httplib::to_string(response.error()) +
-                                                ")");
-    if (response->status != 200) {
-      return complain(account, "HTTP " + std::to_string(response->status));
-    }
-    nlohmann::json body = nlohmann::json::parse(response->body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("spend") ||
-        !body["spend"].is_number_integer() || !body.contains("fees_charged") ||
-        !body["fees_charged"].is_number_integer()) {
-      return complain(account, "no integer spend and fees_charged in the answer");
-    }
-    sim::Bill bill;
-    bill.spend = body["spend"].get<int64_t>();
-    bill.fees_charged = body["fees_charged"].get<int64_t>();
-    if (body.contains("currency") && body["currency"].is_string()) {
-      bill.currency = body["currency"].get<std::string>();
-    }
-    return bill;
-  }
-
- private:
-  std::optional<sim::Bill> complain(const std::string& account, const std::string& why) {
-    if (!complained_) {
-      std::fprintf(stderr, "gyrate-sim month: no bill for %s from the admin API: %s%s\n",
-                   account.c_str(), why.c_str(), " (further failures are not shown)");
-      complained_ = true;
-    }
-    return std::nullopt;
-  }
-
-  std::mutex mutex_;
-  httplib::Client client_;
-  std::string token_;
-  bool complained_ = false;
-};
 
 bool write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -216,7 +154,7 @@ int month_command(const ConnectionOptions& connection, std::span<char*> args) {
     std::fprintf(stderr, "%s\n", population.status().message().c_str());
     return 2;
   }
-  std::unique_ptr<AdminBills> bills;
+  std::unique_ptr<AdminClient> admin;
   if (!f.admin.empty()) {
     std::string token;
     if (!f.admin_token_file.empty()) {
@@ -227,8 +165,14 @@ int month_command(const ConnectionOptions& connection, std::span<char*> args) {
         return 2;
       }
     }
-    bills = std::make_unique<AdminBills>(f.admin, token);
-    f.month.bill_of = [&bills](const std::string& account) { return (*bills)(account); };
+    admin = std::make_unique<AdminClient>(f.admin, token);
+    AdminClient* a = admin.get();
+    f.month.account_of = [a](const std::string& account) { return a->account(account); };
+    if (f.check) {
+      f.month.refusal_of = [a](const std::string& subscriber) { return a->refusal(subscriber); };
+    }
+    f.month.buy_pack = [a](const std::string& subscriber, const std::string& pack,
+                           const std::string& order) { return a->buy_pack(subscriber, pack, order); };
   }
   std::unique_ptr<diameter::GyClient> client = connect_or_complain(connection);
   if (!client) return 2;
@@ -239,8 +183,10 @@ int month_command(const ConnectionOptions& connection, std::span<char*> args) {
     // Rewritten in place on a terminal; a line a day otherwise (a log keeps every line).
     bool terminal = isatty(STDERR_FILENO) != 0;
     f.month.progress = [terminal](const sim::MonthProgress& p) {
-      std::fprintf(stderr, "%sday %d of %d, %llu CCRs, %.0f CCR/s%s", terminal ? "\r" : "", p.day,
-                   p.days, static_cast<unsigned long long>(p.ccrs), p.ccr_per_second,
+      std::fprintf(stderr, "%sday %d/%d: %llu CCRs, %llu denials, %llu final units, %.0f CCR/s%s",
+                   terminal ? "\r" : "", p.day, p.days, static_cast<unsigned long long>(p.ccrs),
+                   static_cast<unsigned long long>(p.denials),
+                   static_cast<unsigned long long>(p.final_units), p.ccr_per_second,
                    terminal && p.day < p.days ? "   " : "\n");
       std::fflush(stderr);
     };
@@ -257,13 +203,16 @@ int month_command(const ConnectionOptions& connection, std::span<char*> args) {
   bool written = true;
   if (!f.csv.empty()) written = write_file(f.csv, sim::month_csv(*report)) && written;
   if (!f.svg.empty()) written = write_file(f.svg, sim::month_svg(*report)) && written;
+  if (!f.report.empty()) written = write_file(f.report, sim::month_json(*report)) && written;
   std::fputs(f.json ? sim::month_json(*report).c_str()
                     : sim::month_text(*report, f.per_subscriber).c_str(),
              stdout);
   if (!f.json) {
     if (!f.csv.empty()) std::printf("CSV: %s\n", f.csv.c_str());
     if (!f.svg.empty()) std::printf("chart: %s\n", f.svg.c_str());
+    if (!f.report.empty()) std::printf("report: %s\n", f.report.c_str());
   }
+  if (!report->consistency.ok()) return 1;
   return written ? 0 : 1;
 }
 

@@ -75,6 +75,7 @@ int cmd_demo(const Options& opts);
 int cmd_provision(const std::vector<std::string>& args);  // parses its own flags first
 int cmd_test(const Options& opts);
 int cmd_fmt(const std::vector<std::string>& args);  // parses its own flags
+int cmd_diff(const std::vector<std::string>& args);  // parses its own flags first
 int cmd_explain(const std::vector<std::string>& args);  // parses its own flags first
 
 }  // namespace gyrate::tools

@@ -20,6 +20,8 @@ commands:
   demo FILE                play a scripted month of usage against a catalog and print a report
   provision --catalog FILE [--check] [--format csv|jsonl] SUBSCRIBERS...
                            provision subscriber files (CSV, JSON lines), all or nothing
+  diff OLD NEW [--subscribers FILE] [--from DATE] [--json]
+                           what changes between two catalogs, and who is affected from when
   test FILE... [--timeline]
                            play designer scenarios (docs/scenarios.md); exit 1 on a failed
                            expectation, 2 on a scenario or tariff that does not load
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
   }
   if (command == "provision") return cmd_provision(rest);  // its own flags, then the shared ones
   if (command == "fmt") return cmd_fmt(rest);
+  if (command == "diff") return cmd_diff(rest);
   if (command == "explain") return cmd_explain(rest);
   Options opts;
   if (auto err = parse_options(rest, opts)) {

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gyrate/base/status.hpp"
+#include "gyrate/diameter/fd_core_tls.hpp"
 #include "gyrate/diameter/gy_message.hpp"
 
 namespace gyrate::diameter {
@@ -19,7 +21,10 @@ struct ClientOptions {
   std::string identity = "sim.gyrate.test";  // this client's Diameter identity (Origin-Host)
   std::string realm = "gyrate.test";         // Origin-Realm
   std::string server_host = "127.0.0.1";     // an IPv4 or IPv6 address
-  uint16_t server_port = 3868;
+  uint16_t server_port = 3868;  // with tls: the server's TLS port
+  // TLS on connect: the server's certificate must chain to tls->ca_file and name server_identity;
+  // this client's certificate must name `identity`. Unset: plain TCP.
+  std::optional<TlsOptions> tls;
   std::string server_identity;    // the server's Diameter identity (Origin-Host of its CEA)
   std::string destination_realm;  // for requests that leave it empty; empty: the server's realm (CEA)
   std::string service_context_id = "32251@3gpp.org";  // for requests that leave it empty

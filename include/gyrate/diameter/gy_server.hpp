@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gyrate/base/status.hpp"
+#include "gyrate/diameter/fd_core_tls.hpp"
 #include "gyrate/diameter/gy_handler.hpp"
 #include "gyrate/diameter/gy_message.hpp"
 
@@ -23,7 +24,11 @@ struct GyServerOptions {
   uint16_t port = 3868;          // 0: a free port (port() says which)
   bool loopback_only = true;     // listen on 127.0.0.1 only
   unsigned threads = 2;          // AppServThreads: CCRs handled at once
-  std::vector<std::string> allowed_peers;  // identities admitted (no TLS); empty: none
+  std::vector<std::string> allowed_peers;  // identities admitted; empty: none
+  // TLS on connect on `port`: allowed peers must also present a certificate that chains to the
+  // CA and names their identity (docs/gy.md "TLS"). Unset: plain TCP.
+  std::optional<TlsOptions> tls;
+  uint16_t plain_port = 0;  // with tls: plain TCP for allowed peers here too; 0: TLS only
   std::string conf_path;         // where the generated freeDiameter.conf goes
   std::vector<std::string> extensions;  // .fdx loaded first (dict_nasreq, dict_dcca, ...)
   bool log_values = false;       // AVP values (subscriber data) in the stack's logs

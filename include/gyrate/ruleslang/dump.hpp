@@ -10,5 +10,7 @@ namespace gyrate::lang {
 
 std::string dump_ast(const ast::File& file, const SourceFile& source);  // ranges as line:col
 std::string dump_ir(const ir::Program& program);
+// One expression as dump_ir prints it: names, not indexes, so equal across programs (catalog diff).
+std::string dump_expr(const ir::Program& program, ir::ExprId expr);
 
 }  // namespace gyrate::lang

@@ -13,6 +13,7 @@
 
 #include "gyrate/base/status.hpp"
 #include "gyrate/diameter/gy_message.hpp"
+#include "gyrate/sim/month_check_types.hpp"
 #include "gyrate/sim/population.hpp"
 
 namespace gyrate::sim {
@@ -35,6 +36,8 @@ struct MonthProgress {
   int day = 0;   // days played
   int days = 0;
   uint64_t ccrs = 0;
+  uint64_t denials = 0;      // refused requests so far (4010, 4012, 5030, 5031)
+  uint64_t final_units = 0;  // final-unit indications so far
   double ccr_per_second = 0;  // since the start, wall clock
 };
 
@@ -59,7 +62,18 @@ struct MonthOptions {
   int step_seconds = 300;
   uint64_t max_errors = 100;  // exchanges that fail (no answer) before the run gives up
   std::function<void(const MonthProgress&)> progress;  // once per simulated day
-  BillLookup bill_of;  // empty: no bills in the report
+  BillLookup bill_of;  // empty: no bills in the report (unless account_of gives them)
+  // The server's accounts after the month: with it, the bills are the month's (the fee of the
+  // period that started in it, and that period's spend) and the accounts are checked (no
+  // reservation outlives its session, no overrun). Takes the place of bill_of.
+  AccountLookup account_of;
+  // The server's account of a refused request (4012), asked right after the refusal: the
+  // consistency check compares its limiter with its numbers.
+  RefusalLookup refusal_of;
+  // Buys a pack for a subscriber (a top-up after a redirect, TopUp); the money charged, or
+  // nullopt when the server refused.
+  std::function<std::optional<int64_t>(const std::string& subscriber, const std::string& pack,
+                                       const std::string& order)> buy_pack;
 };
 
 // The final-unit actions and denials the report counts.
@@ -79,6 +93,8 @@ struct Usage {
   uint64_t errors = 0;  // exchanges with no answer
   std::map<uint32_t, uint64_t> tokens_by_model;  // Service-Identifier -> tokens used
   std::map<uint32_t, uint64_t> ccrs_by_result;   // top-level Result-Code -> CCRs
+  uint64_t packs = 0;       // packs bought (top-ups)
+  int64_t pack_money = 0;   // what they cost, currency millionths
   uint64_t denials[static_cast<int>(Denial::kCount)] = {};
   uint64_t final_units[static_cast<int>(FinalAction::kCount)] = {};
   uint64_t denial_total() const;
@@ -130,6 +146,7 @@ struct MonthReport {
   std::vector<AccountBill> bills;            // accounts whose bill was found, first-seen order
   std::vector<PlanMonth> plans;              // first-seen order
   Usage total;
+  Consistency consistency;  // what the checks found (none ran: 0 checks)
 };
 
 // Plays the month. Fails (without a report) when the options are unusable or more than

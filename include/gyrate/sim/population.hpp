@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -67,9 +68,18 @@ struct SimSubscriber {
   size_t profile = 0;   // index into Population::groups
 };
 
+// A user who buys a pack when the server redirects them to the top-up page (T1), at most
+// `times` a month; the pack is bought through MonthOptions::buy_pack.
+struct TopUp {
+  std::string pack;
+  uint32_t times = 0;
+};
+
 struct PopulationGroup {
   std::string name;
   std::string plan;
+  int64_t from_day = INT64_MIN;  // the first local day with traffic (days since 1970-01-01)
+  TopUp top_up;
   LlmProfile llm;
   DataProfile data;
   std::string file;     // where it was written, for messages

@@ -3,7 +3,8 @@
 month mode over real Gy on loopback, with bills from the admin API. Every subscriber's tokens,
 bytes and requests in the month report must equal the sum of the CDRs the server exported for
 them (usage the client saw answered is exactly what the server debited), the report must have a
-row and a bill per subscriber, and the chart must be SVG. Run by ctest (label e2e)."""
+row and a bill per subscriber, the chart must be SVG, and `gyrate-sim month-check` (the library's
+consistency check: refusals, accounts and CDRs) must find nothing. Run by ctest (label e2e)."""
 import collections
 import csv
 import glob
@@ -16,7 +17,7 @@ import sys
 import tempfile
 
 ocs, sim, source = sys.argv[1:4]
-UNIT_OF = {"llm": "tokens_used", "data": "bytes_used", "code": "requests_used"}
+UNIT_OF = {"llm": "tokens_used", "data": "bytes_used", "code": "requests_used", "sec": "requests_used"}
 
 with tempfile.TemporaryDirectory() as work:
     server = subprocess.Popen([ocs, "--catalog", f"{source}/examples/catalog.tariff", "--store", f"{work}/store",
@@ -33,13 +34,22 @@ with tempfile.TemporaryDirectory() as work:
     run = subprocess.run([sim, "month", "--server", f"127.0.0.1:{gy.group(1)}", "--server-identity",
                           "ocs.gyrate.test", "--population", f"{source}/examples/population.jsonl",
                           "--start", "2026-11-01", "--days", "30", "--admin", f"http://127.0.0.1:{admin.group(1)}",
-                          "--csv", f"{work}/month.csv", "--svg", f"{work}/month.svg", "--no-progress"],
+                          "--csv", f"{work}/month.csv", "--svg", f"{work}/month.svg", "--report",
+                          f"{work}/month.json", "--no-progress"],
                          capture_output=True, text=True, timeout=600)
     server.send_signal(signal.SIGTERM)
     server_log = server.communicate(timeout=60)[1]
     print(run.stdout)
     if run.returncode != 0:
         sys.exit(f"gyrate-sim month failed ({run.returncode}):\n{run.stderr}\n--- server ---\n{server_log}")
+
+    # The library's consistency check: the refusals and accounts (checked while the month played)
+    # and now the CDRs the server exported as it stopped.
+    check = subprocess.run([sim, "month-check", "--report", f"{work}/month.json", "--cdrs", f"{work}/store/cdr"],
+                           capture_output=True, text=True, timeout=120)
+    print(check.stdout, check.stderr)
+    if check.returncode != 0 or not check.stdout.startswith("consistency: OK ("):
+        sys.exit(f"gyrate-sim month-check failed ({check.returncode}):\n{check.stdout}{check.stderr}")
 
     rows = list(csv.DictReader(open(f"{work}/month.csv")))
     population = [json.loads(l) for l in open(f"{source}/examples/population.jsonl") if l.strip() and not l.startswith("#")]
