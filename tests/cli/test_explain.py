@@ -48,7 +48,7 @@ class Scenarios(unittest.TestCase):
         self.assertEqual(e["weight"], 8_000_000)
         weight = rule(e, "weight")
         self.assertEqual((weight["origin"], weight["line"]), ("model", 10))
-        self.assertEqual(weight["text"], "model premium_in      { service llm; id 4002; weight 8; }")
+        self.assertEqual(weight["text"], "model premium_in  { service llm; id 4002; weight 8; }")
         self.assertEqual(e["limited_by"], "grant_rule")
         self.assertEqual(e["rules"][e["limit_rule"]]["line"], 18)
         self.assertIn(f"limit    grant_rule -- 20000 token: the grant rule gives 20000 token of the "

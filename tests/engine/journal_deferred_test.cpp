@@ -56,10 +56,9 @@ TEST(JournalDeferred, AppendsReturnAtOnceAndACallbackRunsOnlyAfterItsCommit) {
     drain(j);
     EXPECT_EQ(called.load(), kRecords);
     EXPECT_EQ(early.load(), 0);
-    JournalStats stats = j.stats();
-    EXPECT_EQ(stats.records, static_cast<uint64_t>(kRecords));
-    EXPECT_LT(stats.commits, static_cast<uint64_t>(kRecords) / 4)
-        << "records queued while a commit runs share the next one";
+    // How many commits the records shared depends on the disk's sync time (none on a tmpfs):
+    // bench/gy_load.py measures it; here only that every record was committed.
+    EXPECT_EQ(j.stats().records, static_cast<uint64_t>(kRecords));
   }
   Replayed replayed;
   auto journal = open_collecting(dir.path(), options, replayed);

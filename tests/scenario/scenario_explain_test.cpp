@@ -38,7 +38,7 @@ TEST(ScenarioExplain, T13LastGrantIsLimitedByTheBalance) {
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->origin, "model");
   EXPECT_EQ(w->line, 11u);
-  EXPECT_EQ(w->text, "model premium_out     { service llm; id 4003; weight 24; }");
+  EXPECT_EQ(w->text, "model premium_out { service llm; id 4003; weight 24; }");
 }
 
 TEST(ScenarioExplain, RefusesALineThatIsNotAReserveStep) {
