@@ -16,7 +16,11 @@ using redis::Reply;
 TEST(ClusterReshardingTest, ReshardUnderLoadReachesNoCaller) {
   std::unique_ptr<LocalCluster> cluster = start_cluster(LocalClusterOptions{});
   ASSERT_TRUE(cluster);
-  std::unique_ptr<redis::ClusterClient> client = connect_client(cluster->client_options());
+  // This test is about redirects, not deadlines: a loaded CI machine can stall a master past the
+  // default 250 ms (a timed-out INCR may still have landed, and would count as lost here).
+  redis::ClusterOptions options = cluster->client_options();
+  options.shard_deadline = std::chrono::seconds(10);
+  std::unique_ptr<redis::ClusterClient> client = connect_client(options);
   ASSERT_TRUE(client);
   Expected<std::vector<int>> before = cluster->slot_owners();
   ASSERT_TRUE(before);

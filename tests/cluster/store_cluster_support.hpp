@@ -63,8 +63,12 @@ inline std::string text_at(const LocalCluster& cluster, const std::string& key,
   return port ? text(cluster, *port, argv) : "ERR:no master";
 }
 
+// A generous shard deadline: these tests are about what the store writes, and a loaded CI
+// machine can stall a master past the default 250 ms.
 inline std::shared_ptr<ClusterClient> connect(const LocalCluster& cluster) {
-  return std::shared_ptr<ClusterClient>(gyrate::testing::connect_client(cluster.client_options()));
+  ClusterOptions options = cluster.client_options();
+  options.shard_deadline = std::chrono::seconds(5);
+  return std::shared_ptr<ClusterClient>(gyrate::testing::connect_client(options));
 }
 
 inline std::unique_ptr<RedisStore> open_store(const LocalCluster& cluster,
