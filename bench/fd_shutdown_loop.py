@@ -32,7 +32,8 @@ def one_run(args, workdir):
     port = free_port()
     server = subprocess.Popen(
         [args.server, "--identity", SERVER_ID, "--realm", SERVER_REALM, "--port", str(port),
-         "--conf", os.path.join(workdir, f"server.{port}.conf"), "--allow", CLIENT_ID, "--limit", "1000"],
+         "--conf", os.path.join(workdir, f"server.{port}.conf"), "--allow", CLIENT_ID, "--limit", "1000",
+         "--threads", str(args.server_threads)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ready = server.stdout.readline().strip()
     sim_code, sim_err = None, ""
@@ -57,6 +58,8 @@ def main():
     p.add_argument("--scenario", required=True)
     p.add_argument("--iterations", type=int, default=100)
     p.add_argument("--seconds", type=float, default=0, help="stop starting runs after this long (0: no bound)")
+    p.add_argument("--server-threads", type=int, default=2,
+                   help="the server's AppServThreads: each waits on the queue the shutdown destroys")
     p.add_argument("--burners", type=int, default=1, help="busy loops running meanwhile (`yes > /dev/null`)")
     p.add_argument("--burner-nice", type=int, default=0,
                    help="their niceness: below 0 (root only) they win the CPU like a loaded CI machine's jobs")
@@ -84,7 +87,7 @@ def main():
             b.kill()
             b.wait()
     elapsed = time.monotonic() - start
-    print(f"{runs} runs in {elapsed:.1f} s with {args.burners} burner(s) at nice {args.burner_nice}: {aborts} aborted at shutdown, "
+    print(f"{runs} runs in {elapsed:.1f} s with {args.server_threads} server threads and {args.burners} burner(s) at nice {args.burner_nice}: {aborts} aborted at shutdown, "
           f"{other} failed otherwise")
     return 0 if runs > 0 and aborts == 0 and other == 0 else 1
 
