@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -27,7 +26,6 @@ namespace gyrate::diameter {
 namespace {
 
 std::atomic<bool> g_core_taken{false};  // libfdcore starts once per process
-constexpr std::chrono::milliseconds kCloseDrain{1000};  // close()'s wait for requests in flight
 
 // A request in flight: whoever fires first (the core's answer or expiry, or close()) answers.
 struct Pending {
@@ -56,7 +54,6 @@ AnswerOrStatus decode_answer(struct msg* answer) {
 struct GyClient::State {
   std::mutex mutex;
   std::unordered_set<std::shared_ptr<Pending>> in_flight;
-  std::condition_variable drained;  // in_flight became empty
   bool closed = false;
   std::atomic<uint32_t> sessions{0};
   uint32_t session_high = 0;  // the start time, so that a new run makes new Session-Ids
@@ -79,7 +76,6 @@ struct GyClient::State {
     {
       std::lock_guard lock(mutex);
       in_flight.erase(p);
-      if (in_flight.empty()) drained.notify_all();
     }
     p->fire(std::move(result));
   }
@@ -162,13 +158,9 @@ Expected<std::unique_ptr<GyClient>> GyClient::connect(const ClientOptions& optio
 void GyClient::close() {
   std::unordered_set<std::shared_ptr<Pending>> left;
   {
-    // Nothing new goes out; what is in flight gets its answer or expiry while the core still
-    // dispatches (a short bound: a caller that closes wants to stop, not to wait out timeouts).
-    std::unique_lock lock(state_->mutex);
+    std::lock_guard lock(state_->mutex);
     if (state_->closed) return;
     state_->closed = true;
-    state_->drained.wait_for(lock, std::min<std::chrono::milliseconds>(options_.answer_timeout, kCloseDrain),
-                             [&] { return state_->in_flight.empty(); });
   }
   // The stack would dump each abandoned request and its shutdown at ERROR/FATAL level; the callers
   // hear of them through their callbacks.
