@@ -23,6 +23,10 @@
 #include "fd_avp.hpp"
 #include "fd_gy_codec.hpp"
 
+// libfdcore's first step of stopping routing (fd_core_shutdown runs it too): exported by the
+// library, though only its internal header declares it.
+extern "C" int fd_rtdisp_cleanstop(void);
+
 namespace gyrate::diameter::fd {
 namespace {
 
@@ -211,6 +215,32 @@ Status wait_listening(uint16_t port, std::chrono::milliseconds timeout) {
   return Status::ok();
 }
 
+// The threads of this process, from /proc/self/status (Linux); 0 when unreadable.
+int thread_count() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
+  }
+  return 0;
+}
+
+// fd_core_shutdown orders the routing and dispatch threads to stop, closes the peers (often in
+// ~100 ms) and then destroys the queues those threads wait on. A waiting thread sees the order
+// only when its 1 s timed wait ends, so it is usually still waiting; fd_fifo_del wakes one waiter
+// a millisecond and asserts when any is left after 20, which a loaded machine's scheduler misses
+// (the process aborts, 134). So the order goes out first and the shutdown starts once those
+// threads have left; the bound only guards against a handler that hangs.
+void let_routing_threads_leave() {
+  const int leaving = 2 + static_cast<int>(fd_g_config->cnf_dispthr);  // routing in and out, dispatch
+  const int before = thread_count();
+  fd_rtdisp_cleanstop();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(2500);
+  while (thread_count() > before - leaving && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace
 
 Status configure_core(const CoreOptions& options) {
@@ -289,6 +319,7 @@ void detach_from_running_core() {
 
 void stop_core() {
   if (!g_initialized) return;  // fd_core_shutdown would tear down what was never set up
+  if (g_started) let_routing_threads_leave();
   fd_core_shutdown();
   if (g_started) fd_core_wait_shutdown_complete();
   g_started = false;
