@@ -10,8 +10,11 @@
 namespace gyrate::engine {
 namespace {
 
-// The callback heap keeps the smallest sequence on top.
-constexpr auto later = [](const auto& a, const auto& b) { return a.sequence > b.sequence; };
+// The callback heap keeps the smallest (sequence, registration) on top: callbacks run in that
+// order, one after another, so one registered last for a point runs after all the others.
+constexpr auto later = [](const auto& a, const auto& b) {
+  return a.sequence != b.sequence ? a.sequence > b.sequence : a.order > b.order;
+};
 
 }  // namespace
 
@@ -42,7 +45,9 @@ bool Journal::is_durable(uint64_t sequence) const {
 
 void Journal::when_durable(uint64_t sequence, std::function<void(const Status&)> done) {
   std::unique_lock lock(mutex_);
-  if (sequence <= durable_sequence_ || !poisoned_.is_ok() || !flusher_.joinable()) {
+  // At once only when no callback waits: those registered earlier must run first.
+  if ((sequence <= durable_sequence_ && callbacks_.empty()) || !poisoned_.is_ok() ||
+      !flusher_.joinable()) {
     // Durable, or never will be; without a committer nothing deferred was ever queued, so a
     // sequence past the durable one is a blocking append's, committed before it returned.
     Status status = sequence <= durable_sequence_ || poisoned_.is_ok() ? Status::ok() : poisoned_;
@@ -50,7 +55,7 @@ void Journal::when_durable(uint64_t sequence, std::function<void(const Status&)>
     done(status);
     return;
   }
-  callbacks_.push_back({sequence, std::move(done)});
+  callbacks_.push_back({sequence, next_callback_order_++, std::move(done)});
   std::push_heap(callbacks_.begin(), callbacks_.end(), later);
   flush_wanted_.notify_one();
 }

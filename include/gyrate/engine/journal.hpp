@@ -107,7 +107,8 @@ class Journal {
   uint64_t appended_sequence() const;
   bool is_durable(uint64_t sequence) const;
   // Calls `done` once every record up to `sequence` is durable (at once if it is), or with the
-  // error that means it never will be. Called on the committing thread: keep it short.
+  // error that means it never will be. Called on the committing thread, in order of (sequence,
+  // registration), one after another: keep it short.
   void when_durable(uint64_t sequence, std::function<void(const Status&)> done);
 
   // Writes `state`, the engine's state after every record up to `covered_sequence`, as the new
@@ -147,6 +148,7 @@ class Journal {
   void stop_flusher();
   struct DurableCallback {
     uint64_t sequence = 0;
+    uint64_t order = 0;  // registration order: ties run first come, first served
     std::function<void(const Status&)> done;
   };
 
@@ -186,6 +188,7 @@ class Journal {
   std::vector<DurableCallback> callbacks_;
   std::condition_variable flush_wanted_;
   std::thread flusher_;
+  uint64_t next_callback_order_ = 0;
   bool deferred_used_ = false;  // a failed commit then poisons (sequences were handed out)
   bool stopping_ = false;
   JournalStats stats_;
