@@ -28,19 +28,22 @@ Expected<std::shared_ptr<const engine::Catalog>> load(const OcsOptions& o) {
   return l.catalog;
 }
 
-// The embedded store in o.store_dir, or the Redis Cluster store on o.redis_seeds.
+// The embedded store in o.store_dir, or the Redis Cluster store on o.redis_seeds (`client`
+// is then its cluster client).
 Expected<std::unique_ptr<engine::AccountStore>> open_store(const OcsOptions& o,
-                                                           const std::function<void(const std::string&)>& log) {
+                                                           const std::function<void(const std::string&)>& log,
+                                                           std::shared_ptr<redis::ClusterClient>& client) {
   if (!o.redis_seeds.empty()) {
     redis::ClusterOptions cluster;
     cluster.seeds = o.redis_seeds;
     cluster.shard_deadline = std::chrono::milliseconds(o.redis_deadline_ms);
-    auto client = redis::ClusterClient::connect(cluster);
-    if (!client) return client.status();
+    auto connected = redis::ClusterClient::connect(cluster);
+    if (!connected) return connected.status();
+    client = std::move(*connected);
     redis::RedisStoreOptions options;
     options.wait_replicas = o.redis_wait_replicas;
     options.wait_timeout = std::chrono::milliseconds(o.redis_wait_ms);
-    auto store = redis::RedisStore::open(std::shared_ptr<redis::ClusterClient>(std::move(*client)), options);
+    auto store = redis::RedisStore::open(client, options);
     if (!store) return store.status();
     log("store: Redis Cluster, " + std::to_string((*store)->client().masters().size()) +
         " masters; accounts load on first use");
@@ -74,8 +77,17 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
   if (!catalog) return catalog.status();
   if (!(*catalog)->warning().empty()) ocs->log_("catalog: " + (*catalog)->warning());
 
-  Expected<std::unique_ptr<engine::AccountStore>> store = open_store(o, ocs->log_);
+  std::shared_ptr<redis::ClusterClient> cluster;
+  Expected<std::unique_ptr<engine::AccountStore>> store = open_store(o, ocs->log_, cluster);
   if (!store) return store.status();
+  if (!o.cdr_export_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.cdr_export_dir, ec);
+    if (ec) return Status::error(ErrorCode::kIo, o.cdr_export_dir + ": " + ec.message());
+    redis::CdrExportOptions exports;
+    exports.dir = o.cdr_export_dir;
+    ocs->exporter_ = std::make_unique<redis::CdrExporter>(cluster, exports);
+  }
   auto engine = engine::Engine::open(*catalog, std::move(*store));
   if (!engine) return engine.status();
   ocs->engine_ = std::move(*engine);
@@ -154,9 +166,11 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
 
 Ocs::~Ocs() { stop(); }
 
-// Once a second: the supervision timer (Tcc); every checkpoint_seconds: a checkpoint.
+// Once a second: the supervision timer (Tcc); every checkpoint_seconds: a checkpoint; every
+// cdr_export_seconds (the exporting node of a Redis store): a CDR export.
 void Ocs::supervise_loop() {
   auto next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(options_.checkpoint_seconds);
+  auto next_export = std::chrono::steady_clock::now() + std::chrono::seconds(options_.cdr_export_seconds);
   std::unique_lock lock(stop_mutex_);
   while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
     lock.unlock();
@@ -172,7 +186,29 @@ void Ocs::supervise_loop() {
       }
       next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(options_.checkpoint_seconds);
     }
+    if (exporter_ && std::chrono::steady_clock::now() >= next_export) {
+      export_cdrs();
+      next_export = std::chrono::steady_clock::now() + std::chrono::seconds(options_.cdr_export_seconds);
+    }
     lock.lock();
+  }
+}
+
+void Ocs::export_cdrs() {
+  // Bounded: under a load that refills the outboxes as fast as they drain, the rest waits for
+  // the next round rather than holding the supervision timer back.
+  for (int pass = 0; pass < 16; ++pass) {
+    Expected<redis::CdrExportPass> done = exporter_->export_once();
+    if (!done) {
+      log_("cdr export failed (the CDRs stay in Redis): " + done.status().to_string());
+      return;
+    }
+    if (done->cdrs > 0) {
+      log_("cdr export: " + std::to_string(done->cdrs) + " CDRs from " + std::to_string(done->outboxes) +
+           " outboxes to cdrs-" + std::to_string(done->number) + ".jsonl" +
+           (done->trim_failures > 0 ? " (" + std::to_string(done->trim_failures) + " outboxes untrimmed)" : ""));
+    }
+    if (!done->more) return;
   }
 }
 
@@ -220,6 +256,7 @@ void Ocs::stop() {
   if (engine_) {
     if (Status s = engine_->checkpoint(); !s) log_("checkpoint at stop failed: " + s.to_string());
   }
+  if (exporter_) export_cdrs();  // what this node's last answers wrote (others' too)
 }
 
 }  // namespace gyrate::ocs

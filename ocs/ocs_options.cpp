@@ -94,6 +94,16 @@ const std::map<std::string, std::pair<std::string, Setter>>& settings() {
                              [](auto& w, auto& v, OcsOptions& o) {
                                return parse_int<int64_t>(w, v, 1, 60'000, &o.redis_deadline_ms);
                              }}},
+      {"cdr-export", {"DIR     with a redis:// store: export the cluster's CDRs into DIR (one node per\n"
+                      "                      cluster; cdrs-N.jsonl and .pb, as the embedded store's)",
+                      [](auto&, auto& v, OcsOptions& o) {
+                        o.cdr_export_dir = v;
+                        return Status::ok();
+                      }}},
+      {"cdr-export-seconds", {"SECONDS how often (default 10)",
+                              [](auto& w, auto& v, OcsOptions& o) {
+                                return parse_int<int64_t>(w, v, 1, 86'400, &o.cdr_export_seconds);
+                              }}},
       {"session-failover", {"BOOL answers carry CC-Session-Failover FAILOVER_SUPPORTED (default: yes\n"
                             "                      with a redis:// store, else the AVP is not sent)",
                             [](auto& w, auto& v, OcsOptions& o) {
@@ -274,6 +284,9 @@ Expected<ParsedOcsArgs> parse_ocs_args(const std::vector<std::string>& args) {
   if (o.catalog_path.empty()) return bad("gyrate-ocs", "--catalog FILE is required");
   if (o.store_dir.empty() && o.redis_seeds.empty()) {
     return bad("gyrate-ocs", "--store DIR (or --store redis://HOST:PORT,...) is required");
+  }
+  if (!o.cdr_export_dir.empty() && o.redis_seeds.empty()) {
+    return bad("--cdr-export", "needs a redis:// store (the embedded store exports at each checkpoint)");
   }
   if (o.gy.tls && (o.gy.tls->cert_file.empty() || o.gy.tls->key_file.empty() || o.gy.tls->ca_files.empty())) {
     return bad("--tls-cert", "TLS needs --tls-cert, --tls-key and --tls-ca together");
