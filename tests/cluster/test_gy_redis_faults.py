@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Redis Cluster changes under Gy load behind the relay (label cluster):
+
+  --fault master-kill (ctest cluster.gy_redis_master_kill): SIGKILL of the Redis master holding the
+    first worker's account; its replica is promoted. Requests on that shard may fail while it has
+    no master (their usage counts as maybe committed); nothing acknowledged may be lost.
+  --fault reshard (ctest cluster.gy_reshard): `redis-cli --cluster reshard` moves every slot of
+    the master holding the first worker's account to another master. No error may reach Diameter:
+    every answer is 2001 (or 4012).
+
+Workers (gyrate-sim scenario processes, one solo subscriber each) play sessions through the relay
+over two gyrate-ocs nodes until the fault is over and each has answered more requests afterwards;
+then they are stopped (the request each had in flight counts as maybe committed). Afterwards each
+account's `used` is the acknowledged usage plus some of the maybe-committed requests, each at most
+once, and equals its CDRs in Redis."""
+import argparse
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cluster_harness import Cluster, Worker, RELAY_ID  # noqa: E402
+from cluster_ledger import Ledger, check_accounts, sessions_scenario  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CATALOG = os.path.join(HERE, "cluster.tariff")
+SUBSCRIBERS = os.path.join(HERE, "cluster_subscribers.csv")
+WORKERS = 4
+SESSIONS = 2000  # per worker: far more than a run plays; the workers are stopped
+UPDATES = 3
+AFTER = 40  # answers each worker must get after the fault
+
+
+def peer(i):
+    return f"sim{i}.gyrate.test"
+
+
+def wait_answers(workers, at_least, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(w.answered() >= n for w, n in zip(workers, at_least)):
+            return True
+        if any(w.proc.poll() is not None for w in workers):
+            return False
+        time.sleep(0.1)
+    return False
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--ocs", required=True)
+    p.add_argument("--sim", required=True)
+    p.add_argument("--fault", choices=["master-kill", "reshard"], required=True)
+    p.add_argument("--seed", type=int, default=None)
+    args = p.parse_args()
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    rng = random.Random(seed)
+    print(f"seed {seed}, fault {args.fault}", flush=True)
+    failures = []
+    with Cluster(args.ocs, CATALOG, SUBSCRIBERS, client_ids=[peer(i) for i in range(WORKERS)]) as cluster:
+        workers = [Worker(args.sim, cluster.root, f"w{i}",
+                          sessions_scenario(f"861370000000{i}", SESSIONS, UPDATES, rng, resend_every=5),
+                          cluster.relay.port, RELAY_ID, peer(i)) for i in range(WORKERS)]
+        if not wait_answers(workers, [20] * WORKERS, 60):
+            failures.append("the workers did not get under way")
+        redis = cluster.redis
+        victim = redis.key_master("{acct:solo-0}")
+        held = [i for i in range(WORKERS) if redis.key_master(f"{{acct:solo-{i}}}") == victim]
+        before = [w.answered() for w in workers]
+        started = time.monotonic()
+        if args.fault == "master-kill":
+            print(f"killing the master {victim} (accounts of workers {held}) after {before} answers", flush=True)
+            redis.kill(victim)
+            redis.wait_ready(60)
+            print(f"a replica took over after {time.monotonic() - started:.1f} s: masters {redis.master_ports()}",
+                  flush=True)
+        else:
+            target = next(m for m in redis.master_ports() if m != victim)
+            slots = redis.slot_count(victim)
+            print(f"moving all {slots} slots of {victim} (accounts of workers {held}) to {target} after "
+                  f"{before} answers", flush=True)
+            redis.reshard(victim, target, slots)
+            redis.wait_ready(60)
+            if redis.key_master("{acct:solo-0}") != target:
+                failures.append("solo-0's account did not move")
+            print(f"resharded in {time.monotonic() - started:.1f} s", flush=True)
+        during = [w.answered() for w in workers]
+        if not wait_answers(workers, [n + AFTER for n in during], 90):
+            failures.append(f"the workers did not continue after the fault: {during} -> "
+                            f"{[w.answered() for w in workers]}")
+        print(f"answers: before {before}, after the fault {during}, at the end {[w.answered() for w in workers]}",
+              flush=True)
+        ledger = Ledger()
+        for i, w in enumerate(workers):
+            w.proc.kill()
+            w.wait(timeout=10)
+            ledger.add(f"solo-{i}", w.output())
+        print(f"Result-Codes (None: no answer): {ledger.codes}, resends: {ledger.resends}", flush=True)
+        if args.fault == "reshard":
+            errors = ledger.unexpected_codes((2001, 4012, None))
+            unanswered = ledger.codes.get(None, 0)
+            if errors or unanswered > WORKERS:  # one in flight per worker when it was stopped
+                failures.append(f"errors reached Diameter during the reshard: {errors}, "
+                                f"{unanswered} unanswered")
+        else:
+            print(f"answers other than 2001 during the failover: {ledger.unexpected_codes()}", flush=True)
+        check_accounts(cluster, ledger, [f"solo-{i}" for i in range(WORKERS)], failures)
+        if failures:
+            print("FAIL\n" + "\n".join(failures) + "\n" + cluster.logs(), flush=True)
+            return 1
+    print(f"PASS: {args.fault} under Gy load; nothing acknowledged lost, nothing doubled, balances equal "
+          f"the CDRs", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
