@@ -4,6 +4,7 @@ freeDiameterd relay of examples/cluster/relay.conf in front of them. Every proce
 (PR_SET_PDEATHSIG) and is killed when the `with` block ends, also on failure; every wait is bounded.
 Readers for what the tests check: balances through a node's admin API, CDRs from the Redis outboxes
 (cdr:{tag} streams, include/gyrate/redis/store_keys.hpp) decoded from gyrate.store.Cdr."""
+import argparse
 import ctypes
 import os
 import queue
@@ -64,6 +65,21 @@ def free_ports(n, used=()):
         if p not in ports and p not in used and _free(p) and _free(p + 10000):
             ports.append(p)
     return ports
+
+
+def test_args(configure=None):
+    """The tests' command line (--ocs, --sim, --seed and what `configure` adds) and a seeded random
+    generator; the seed is printed so a failed run can be repeated."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--ocs", required=True, help="gyrate-ocs")
+    p.add_argument("--sim", required=True, help="gyrate-sim")
+    p.add_argument("--seed", type=int, default=None)
+    if configure:
+        configure(p)
+    args = p.parse_args()
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    print(f"seed {seed}", flush=True)
+    return args, random.Random(seed)
 
 
 def wait_until(predicate, timeout, what):

@@ -49,9 +49,14 @@ def sessions_scenario(msisdn, sessions, updates, rng, resend_every=0):
     return "\n".join(lines) + "\n"
 
 
+# Answers after which the request's usage is committed for sure: 4012 refuses the next grant, not
+# the report that came with it.
+COMMITTED = (2001, 4012)
+
+
 class Ledger:
-    """Per account: usage of requests answered 2001 (committed for sure) and of the others (maybe
-    committed: no answer, or an error after the store may have applied it); Result-Codes seen."""
+    """Per account: usage of requests answered 2001 or 4012 (committed for sure) and of the others
+    (maybe committed: no answer, or an error after the store may have applied it); Result-Codes."""
 
     def __init__(self):
         self.acknowledged = {}
@@ -62,7 +67,7 @@ class Ledger:
 
     def add(self, account, output):
         first = {}   # (session, number) -> its first exchange
-        status = {}  # (session, number) -> (usage, answered 2001 at least once): counted once
+        status = {}  # (session, number) -> (usage, committed for sure): counted once
         for e in exchanges(output):
             self.codes[e.result] = self.codes.get(e.result, 0) + 1
             key = (e.session, e.number)
@@ -74,7 +79,7 @@ class Ledger:
                                          f"`{original.reply}`")
             first.setdefault(key, e)
             usage, ok = status.get(key, (e.usage, False))
-            status[key] = (usage, ok or e.result == 2001)
+            status[key] = (usage, ok or e.result in COMMITTED)
         self.acknowledged[account] = self.acknowledged.get(account, 0) + sum(u for u, ok in status.values() if ok)
         self.maybe.setdefault(account, []).extend(u for u, ok in status.values() if u and not ok)
 

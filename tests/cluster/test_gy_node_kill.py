@@ -10,14 +10,12 @@ requests that node left unanswered to the other one (T flag) and every later req
 so sessions the dead node opened continue on the survivor. Afterwards: every request was answered
 (2001), a resend got its original's answer, and each account's `used` is the acknowledged usage
 (nothing lost, nothing counted twice) and equals its CDRs in Redis."""
-import argparse
 import os
-import random
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import Cluster, Worker, RELAY_ID  # noqa: E402
+from cluster_harness import Cluster, Worker, RELAY_ID, test_args  # noqa: E402
 from cluster_ledger import Ledger, check_accounts, sessions_scenario  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -33,14 +31,7 @@ def peer(i):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--ocs", required=True)
-    p.add_argument("--sim", required=True)
-    p.add_argument("--seed", type=int, default=None)
-    args = p.parse_args()
-    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    rng = random.Random(seed)
-    print(f"seed {seed}", flush=True)
+    args, rng = test_args()
     failures = []
     with Cluster(args.ocs, CATALOG, SUBSCRIBERS, client_ids=[peer(i) for i in range(WORKERS)]) as cluster:
         workers = [Worker(args.sim, cluster.root, f"w{i}",

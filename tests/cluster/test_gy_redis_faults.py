@@ -13,14 +13,12 @@ over two gyrate-ocs nodes until the fault is over and each has answered more req
 then they are stopped (the request each had in flight counts as maybe committed). Afterwards each
 account's `used` is the acknowledged usage plus some of the maybe-committed requests, each at most
 once, and equals its CDRs in Redis."""
-import argparse
 import os
-import random
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import Cluster, Worker, RELAY_ID  # noqa: E402
+from cluster_harness import Cluster, Worker, RELAY_ID, test_args  # noqa: E402
 from cluster_ledger import Ledger, check_accounts, sessions_scenario  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -48,15 +46,7 @@ def wait_answers(workers, at_least, timeout):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--ocs", required=True)
-    p.add_argument("--sim", required=True)
-    p.add_argument("--fault", choices=["master-kill", "reshard"], required=True)
-    p.add_argument("--seed", type=int, default=None)
-    args = p.parse_args()
-    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    rng = random.Random(seed)
-    print(f"seed {seed}, fault {args.fault}", flush=True)
+    args, rng = test_args(lambda p: p.add_argument("--fault", choices=["master-kill", "reshard"], required=True))
     failures = []
     with Cluster(args.ocs, CATALOG, SUBSCRIBERS, client_ids=[peer(i) for i in range(WORKERS)]) as cluster:
         workers = [Worker(args.sim, cluster.root, f"w{i}",

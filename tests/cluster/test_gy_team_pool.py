@@ -9,12 +9,11 @@ reports each grant used and asks 1k again. Nothing is ever released, so the
 grants the two workers were given add up to what the pool had to cover: at most 100k. Afterwards
 both nodes' admin API must agree with that: used = the acknowledged reports, used + reserved =
 the grants still held + used <= pool, and used equals the team's CDRs."""
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_harness import Cluster, Worker  # noqa: E402
+from cluster_harness import Cluster, Worker, test_args  # noqa: E402
 from cluster_ledger import START, Ledger, check_accounts, exchanges, service_used  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,10 +34,7 @@ def scenario(msisdn, solo):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--ocs", required=True)
-    p.add_argument("--sim", required=True)
-    args = p.parse_args()
+    args, _ = test_args()
     failures = []
     ids = ["sima.gyrate.test", "simb.gyrate.test"]
     with Cluster(args.ocs, CATALOG, SUBSCRIBERS, client_ids=ids) as cluster:
