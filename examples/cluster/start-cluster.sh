@@ -183,7 +183,7 @@ start() {
   say "relay $RELAY_ID: Gy 127.0.0.1:$RELAY_PORT (log $DIR/relay.log)"
   say ""
   say "Point gyrate-sim at the relay:"
-  say "  $BUILD/tools/gyrate-sim/gyrate-sim load --duration 10s --subscriber e164:+8613800000001 --subscribers 1 \\"
+  say "  $BUILD/tools/gyrate-sim/gyrate-sim load --duration 10s --rate 200 --subscriber e164:+8613800000001 --subscribers 1 \\"
   say "    --server 127.0.0.1:$RELAY_PORT --server-identity $RELAY_ID"
   say "Stop: Ctrl-C here, or $0 stop"
   trap 'say "stopping"; exit 0' INT TERM
