@@ -24,7 +24,6 @@ SOURCE = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "e2e", "ocs"))
 from ocs_harness import admin_request  # noqa: E402
 EXAMPLES = os.path.join(SOURCE, "examples", "cluster")
-FD_EXTENSIONS = "/usr/lib/freeDiameter"
 REALM = "gyrate.test"
 RELAY_ID = "dra.gyrate.test"
 START_TIMEOUT = 90  # a node compiles the catalog with the JIT before it listens; the box is loaded
