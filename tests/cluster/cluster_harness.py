@@ -226,18 +226,23 @@ class RedisCluster:
                 return entry[2][1]
         return None
 
-    def slot_count(self, port):
-        """How many slots the master on `port` serves."""
-        return sum(e[1] - e[0] + 1 for e in redis_call(self.live()[0], "CLUSTER", "SLOTS") if e[2][1] == port)
+    def slots_of(self, port):
+        """The slots the master on `port` serves, ascending."""
+        ranges = [e for e in redis_call(self.live()[0], "CLUSTER", "SLOTS") if e[2][1] == port]
+        return sorted(s for e in ranges for s in range(e[0], e[1] + 1))
+
+    def key_slot(self, key):
+        return redis_call(self.live()[0], "CLUSTER", "KEYSLOT", key)
 
     def key_master(self, key):
-        return self.slot_master(redis_call(self.live()[0], "CLUSTER", "KEYSLOT", key))
+        return self.slot_master(self.key_slot(key))
 
     def kill(self, port):
         self.procs[port].kill()
         self.procs[port].wait()
 
     def reshard(self, from_port, to_port, slots):
+        """redis-cli --cluster reshard: moves the source's `slots` lowest slots."""
         return self.cli("--cluster", "reshard", f"127.0.0.1:{from_port}",
                         "--cluster-from", self.node_id(from_port), "--cluster-to", self.node_id(to_port),
                         "--cluster-slots", str(slots), "--cluster-yes", timeout=300)
