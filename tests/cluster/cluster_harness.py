@@ -467,6 +467,11 @@ class Relay:
                 state = "open" if "'STATE_OPEN'" in line.split("->", 1)[1] else "other"
         return state == "open"
 
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -491,6 +496,7 @@ class Cluster:
         self.redis = None
         self.nodes = []
         self.relay = None
+        self.keep = False  # a test that failed sets it: the logs stay for a look
 
     def __enter__(self):
         try:
@@ -513,7 +519,7 @@ class Cluster:
             n.stop(timeout=10)
         if self.redis:
             self.redis.stop()
-        if kind is not None or os.environ.get("GYRATE_KEEP_CLUSTER") == "1":
+        if kind is not None or self.keep or os.environ.get("GYRATE_KEEP_CLUSTER") == "1":
             print(f"cluster directory kept: {self.root}", flush=True)
         else:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -524,6 +530,12 @@ class Cluster:
 
     def live_nodes(self):
         return [n for n in self.nodes if n.alive()]
+
+    def fail(self, failures):
+        """Prints FAIL, the failures and every log; keeps the directory. The exit status."""
+        self.keep = True
+        print("FAIL\n" + "\n".join(failures) + "\n" + self.logs(), flush=True)
+        return 1
 
     def logs(self):
         """Every node's and the relay's log, for a failure message."""
@@ -553,6 +565,7 @@ class Worker:
             return f.read()
 
     def answered(self):
+        """Requests done, answered or not: gyrate-sim prints a request with its outcome."""
         return self.output().count("\n  -> ")
 
     def wait(self, timeout):
@@ -562,3 +575,19 @@ class Worker:
             self.proc.kill()
             self.proc.wait()
             raise
+
+
+def cut_off(relay, workers, timeout=20):
+    """Stops workers that would play on forever. gyrate-sim prints a request only with its outcome,
+    so killing a worker would hide the request it had in flight; killing the relay first makes that
+    request come out as unanswered (it may still have been applied) and keeps every later one from
+    reaching a node. Then the workers are killed. Returns how many exchanges each had done before."""
+    done = [w.answered() for w in workers]
+    relay.kill()
+    wait_until(lambda: all(w.proc.poll() is not None or w.answered() > n for w, n in zip(workers, done)),
+               timeout, "every worker to see the relay gone")
+    for w in workers:
+        if w.proc.poll() is None:
+            w.proc.kill()
+        w.proc.wait()
+    return done

@@ -62,22 +62,35 @@ class Ledger:
         self.acknowledged = {}
         self.maybe = {}
         self.codes = {}
+        self.codes_after_cut = {}  # answers after the test cut the workers off (cut_off)
         self.resends = 0
         self.problems = []
 
-    def add(self, account, output):
+    def add(self, account, output, cut=None):
+        """A worker's output; its Result-Codes from the `cut`-th exchange on count apart."""
         first = {}   # (session, number) -> its first exchange
+        opened = set()  # sessions whose CCR-I was answered 2001: alive until their CCR-T
         status = {}  # (session, number) -> (usage, committed for sure): counted once
-        for e in exchanges(output):
-            self.codes[e.result] = self.codes.get(e.result, 0) + 1
+        for n, e in enumerate(exchanges(output)):
+            codes = self.codes if cut is None or n < cut else self.codes_after_cut
+            codes[e.result] = codes.get(e.result, 0) + 1
             key = (e.session, e.number)
             if e.resend:
                 self.resends += 1
                 original = first.get(key)
-                if original and original.result is not None and e.result is not None and e.reply != original.reply:
+                # An answer the store kept must come back as it was; an error was never stored.
+                if original and original.result in COMMITTED and e.result is not None and e.reply != original.reply:
                     self.problems.append(f"{account}: resend of {key} answered `{e.reply}`, the original "
                                          f"`{original.reply}`")
             first.setdefault(key, e)
+            if e.kind == "I" and e.result == 2001:
+                opened.add(e.session)
+            elif e.result == 5002 and e.session in opened:
+                # A client ends a session it is told is unknown: the user loses service.
+                self.problems.append(f"{account}: session {e.session} (opened) got 5002 for CCR-{e.kind} "
+                                     f"#{e.number}{' (resend)' if e.resend else ''}")
+            if e.kind == "T" and e.result in COMMITTED:
+                opened.discard(e.session)
             usage, ok = status.get(key, (e.usage, False))
             status[key] = (usage, ok or e.result in COMMITTED)
         self.acknowledged[account] = self.acknowledged.get(account, 0) + sum(u for u, ok in status.values() if ok)

@@ -62,8 +62,7 @@ def main():
             failures.append(f"expected one node alive, got {[n.name for n in survivor]}")
         check_accounts(cluster, ledger, [f"solo-{i}" for i in range(WORKERS)], failures)
         if failures:
-            print("FAIL\n" + "\n".join(failures) + "\n" + cluster.logs(), flush=True)
-            return 1
+            return cluster.fail(failures)
     print("PASS: a node killed mid-session behind the relay; its sessions continued on the other node, "
           "nothing lost or doubled, balances equal the CDRs", flush=True)
     return 0

@@ -83,8 +83,7 @@ def main():
                 failures.append(f"{n.name}: used {service_used(b)} + held {held} != granted {granted}")
         check_accounts(cluster, ledger, ["crew"], failures)
         if failures:
-            print("FAIL\n" + "\n".join(failures) + "\n" + cluster.logs(), flush=True)
-            return 1
+            return cluster.fail(failures)
     print(f"PASS: two nodes granted the team {granted} of a {POOL} pool, never more", flush=True)
     return 0
 
