@@ -47,12 +47,22 @@ def wait_answers(workers, at_least, timeout):
 
 
 def main():
-    args, rng = test_args(lambda p: p.add_argument("--fault", choices=["master-kill", "reshard"], required=True))
+    def flags(p):
+        p.add_argument("--fault", choices=["master-kill", "reshard"], required=True)
+        p.add_argument("--deadline-ms", type=int, default=250, help="gyrate-ocs --redis-deadline-ms")
+    args, rng = test_args(flags)
     failures = []
-    with Cluster(args.ocs, CATALOG, SUBSCRIBERS, client_ids=[peer(i) for i in range(WORKERS)]) as cluster:
+    # While a slot moves, a change of its accounts is refused (TRYAGAIN) until its last key has
+    # moved, and a busy account's slot holds a stored answer per request (operations.md, "Resharding"):
+    # the test gives the shards a deadline longer than any such move takes on a loaded machine.
+    # args.deadline_ms = 250 (the default) shows what reaches Diameter then.
+    node_extra = ["--redis-deadline-ms", str(args.deadline_ms)]
+    with Cluster(args.ocs, CATALOG, SUBSCRIBERS, node_extra=node_extra,
+                 client_ids=[peer(i) for i in range(WORKERS)]) as cluster:
         workers = [Worker(args.sim, cluster.root, f"w{i}",
                           sessions_scenario(f"861370000000{i}", SESSIONS, UPDATES, rng, resend_every=5),
-                          cluster.relay.port, RELAY_ID, peer(i)) for i in range(WORKERS)]
+                          cluster.relay.port, RELAY_ID, peer(i), timeout_ms=args.deadline_ms + 10_000)
+                   for i in range(WORKERS)]
         if not wait_answers(workers, [20] * WORKERS, 60):
             failures.append("the workers did not get under way")
         redis = cluster.redis
