@@ -178,7 +178,7 @@ start() {
   say "Redis Cluster ($MASTERS masters x $REPLICAS replicas, appendfsync $FSYNC):"
   redis-cli -p "${REDIS_PORTS[0]}" cluster nodes | awk '{split($2, a, "@"); print "  " a[1], $3}' | sort
   for ((i = 1; i <= NODES; i++)); do
-    say "gyrate-ocs ocs-$i.$REALM: Gy 127.0.0.1:${NODE_PORTS[i - 1]}, $(grep '^gyrate-ocs admin on' "$DIR/ocs-$i.log" | cut -d' ' -f3-)"
+    say "gyrate-ocs ocs-$i.$REALM: Gy 127.0.0.1:${NODE_PORTS[i - 1]}, admin $(grep '^gyrate-ocs admin on' "$DIR/ocs-$i.log" | cut -d' ' -f4)"
   done
   say "relay $RELAY_ID: Gy 127.0.0.1:$RELAY_PORT (log $DIR/relay.log)"
   say ""

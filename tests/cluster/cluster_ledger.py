@@ -78,8 +78,10 @@ class Ledger:
             if e.resend:
                 self.resends += 1
                 original = first.get(key)
-                # An answer the store kept must come back as it was; an error was never stored.
-                if original and original.result in COMMITTED and e.result is not None and e.reply != original.reply:
+                # An answer the store kept must come back as it was (or a transient error: the
+                # client tries again); an error was never stored.
+                if original and original.result in COMMITTED and e.result not in (None, 3004) and \
+                        e.reply != original.reply:
                     self.problems.append(f"{account}: resend of {key} answered `{e.reply}`, the original "
                                          f"`{original.reply}`")
             first.setdefault(key, e)

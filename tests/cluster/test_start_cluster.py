@@ -49,10 +49,13 @@ def main():
         run = subprocess.run(argv, capture_output=True, text=True, timeout=120)
         print(run.stdout, run.stderr, flush=True)
         codes = dict(re.findall(r"Result-Code (\d+) \S+: (\d+)", run.stdout))
+        found = re.findall(r"gyrate-ocs (ocs-\d\.gyrate\.test): Gy \S+, admin (http://\S+)", text)
+        if len(found) != 2:
+            failures.append(f"start-cluster.sh printed {len(found)} node addresses, not 2")
         if run.returncode != 0 or not codes or set(codes) != {"2001"}:
             failures.append(f"the printed gyrate-sim command: exit {run.returncode}, Result-Codes {codes}")
         # The relay spread the run over both nodes: each answered some of it (its /metrics).
-        for name, admin in re.findall(r"gyrate-ocs (ocs-\d\.gyrate\.test): Gy \S+, (http://\S+)", text):
+        for name, admin in found:
             with urllib.request.urlopen(admin + "/metrics", timeout=10) as r:
                 metrics = r.read().decode()
             answered = sum(float(v) for v in re.findall(r'^gyrate_ccr_total\{[^}]*result_code="2001"[^}]*\} (\S+)$',
@@ -67,7 +70,16 @@ def main():
         if stop.returncode != 0:
             failures.append(f"start-cluster.sh stop: exit {stop.returncode}\n{stop.stderr}")
         script.wait(timeout=30)
-        alive = [p for p in pids if os.path.exists(f"/proc/{p}")]
+        def running(pid):  # a process that exited may linger as a zombie until init reaps it
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+            except OSError:
+                return False
+        deadline = time.monotonic() + 10
+        while any(running(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        alive = [p for p in pids if running(p)]
         if alive:
             failures.append(f"processes still running after stop: {alive}")
         if len(pids) != 12:
