@@ -303,7 +303,8 @@ CreditControlAnswer GyHandler::handle(const CreditControlRequest& q) {
   // An UPDATE or TERMINATION of a session this server does not hold. It may have served it before
   // a restart: the account still holds the session's reservation or answers.
   Expected<std::string> account = identify(engine_, q);
-  if (account && engine_.holds_session(*account, q.session_id)) {
+  Expected<bool> held = account ? engine_.holds_session(*account, q.session_id) : Expected<bool>(false);
+  if (held && *held) {
     counters_.adopted_sessions.fetch_add(1, std::memory_order_relaxed);
     sessions_.with(q.session_id, true, [&](GySession* s) {
       if (s->account.empty()) {
@@ -315,9 +316,10 @@ CreditControlAnswer GyHandler::handle(const CreditControlRequest& q) {
     });
     return call.a;
   }
-  call.a.result_code = !account && account.status().code() == ErrorCode::kUnavailable
-                           ? ResultCode::kTooBusy  // the store cannot say whose session it is
-                           : ResultCode::kUnknownSessionId;
+  bool unsure = (!account && account.status().code() == ErrorCode::kUnavailable) || !held;
+  // A store that cannot say whose session it is, or whether it was served: transient, never
+  // "unknown session", which would end the user's session at the gateway.
+  call.a.result_code = unsure ? ResultCode::kTooBusy : ResultCode::kUnknownSessionId;
   return call.a;
 }
 

@@ -3,7 +3,10 @@
 #include "gyrate/engine/engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
+#include <random>
+#include <thread>
 
 #include "gyrate/ruleslang/calendar.hpp"
 #include "gyrate/ruleslang/int128.hpp"
@@ -492,12 +495,13 @@ Expected<std::optional<std::string>> Engine::lookup_identity(const Identity& ide
   return owner;
 }
 
-bool Engine::holds_session(std::string_view account, std::string_view session) const {
+Expected<bool> Engine::holds_session(std::string_view account, std::string_view session) const {
   Expected<std::shared_ptr<Slot>> found = find(account);
-  if (!found || !*found) return false;
+  if (!found) return found.status();
+  if (!*found) return false;
   Slot& slot = **found;
   std::lock_guard lock(slot.mutex);
-  if (!refresh(slot)) return false;
+  if (Status s = refresh(slot); !s) return s;
   const AccountState& a = slot.state;
   auto same = [&](std::string_view s) { return session_base(s) == session; };
   if (std::any_of(a.reservations.begin(), a.reservations.end(),
@@ -510,9 +514,21 @@ bool Engine::holds_session(std::string_view account, std::string_view session) c
   });
   if (answered || !shared_store_) return answered;
   // Served by another node: its answers are in the store, not here.
-  Expected<bool> stored = store_->answered_session(a.id, session);
-  return stored && *stored;
+  return store_->answered_session(a.id, session);
 }
+
+namespace {
+
+constexpr int kConflictAttempts = 8;
+
+void conflict_pause(int attempt) {
+  thread_local std::minstd_rand random(static_cast<uint32_t>(
+      std::hash<std::thread::id>{}(std::this_thread::get_id())));
+  std::uniform_int_distribution<int> micros(0, 250 * (attempt + 1));
+  std::this_thread::sleep_for(std::chrono::microseconds(micros(random)));
+}
+
+}  // namespace
 
 Expected<Answer> Engine::change(std::string_view account, RequestKey key, const Mutation& fn) {
   Expected<std::shared_ptr<Slot>> found = find(account);
@@ -561,10 +577,14 @@ Expected<Answer> Engine::change(std::string_view account, RequestKey key, const 
         break;
     }
     // Another node changed the account (a shared store): decide again on what it holds now.
-    if (attempt == 2) {
+    // Nodes serving one busy account (sessions of one subscriber spread by a relay) lose the
+    // compare-and-set to each other in bursts: a short random pause, growing with each loss, lets
+    // one of them through before the call gives up with "retry" (Diameter 3004).
+    if (attempt + 1 >= kConflictAttempts) {
       return Status::error(ErrorCode::kUnavailable, "account '" + slot->state.id +
                                                         "' keeps changing elsewhere; retry");
     }
+    conflict_pause(attempt);
     if (Status s = refresh(*slot); !s) return s;
   }
 }

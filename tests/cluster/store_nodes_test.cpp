@@ -94,9 +94,9 @@ TEST_F(TwoNodes, ANodeRecognisesASessionTheOtherServed) {
   ASSERT_TRUE(a_->reserve("carol", {"gy-1#7", 1, "llm", "qwen_turbo", 10 * kK, t}));
   ASSERT_TRUE(a_->release("carol", "gy-1#7", 2, t + 5));
   // Released: no reservation is left to show the session, only the store's session marker.
-  EXPECT_TRUE(b_->holds_session("carol", "gy-1"));
-  EXPECT_FALSE(b_->holds_session("carol", "gy-2"));
-  EXPECT_FALSE(b_->holds_session("nobody", "gy-1"));
+  EXPECT_TRUE(*b_->holds_session("carol", "gy-1"));
+  EXPECT_FALSE(*b_->holds_session("carol", "gy-2"));
+  EXPECT_FALSE(*b_->holds_session("nobody", "gy-1"));
 }
 
 TEST_F(TwoNodes, ATeamPoolSharedByTwoNodesIsNeverOverReserved) {

@@ -189,8 +189,9 @@ class Engine {
   }
 
   // Whether `session` holds a reservation of the account or was answered by it (its stored
-  // answers): how a Gy server that restarted recognises a session it served before.
-  bool holds_session(std::string_view account, std::string_view session) const;
+  // answers): how a Gy server that restarted recognises a session it served before. On a
+  // shared store also a session another node served; an error when the store cannot say.
+  Expected<bool> holds_session(std::string_view account, std::string_view session) const;
 
   // Whether `id` is an account or a team member, here or (a shared store) in the store.
   Expected<bool> exists(std::string_view id) const;
