@@ -49,12 +49,13 @@ class Node:
     """One gyrate-ocs process; ready once it prints its port."""
 
     def __init__(self, args, work, store, extra=()):
-        cmd = [os.path.join(args.build, "tools/gyrate-ocs/gyrate-ocs"), "--catalog", args.tariff, "--store", store,
-               "--port", "0", "--allow-peer", CLIENT_ID, "--threads", str(args.threads), "--admin", "false",
-               "--checkpoint", "0", *extra]
+        cmd = [os.path.join(args.build, "tools/gyrate-ocs/gyrate-ocs"), "--catalog", args.tariff,
+               "--store", store, "--port", "0", "--allow-peer", CLIENT_ID, "--threads", str(args.threads),
+               "--admin", "false", "--checkpoint", "0", *extra]
         log = os.path.join(work, "ocs.log")
         with open(log, "a") as err:
-            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, preexec_fn=die_with_parent)
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True, cwd=work,
+                                         preexec_fn=die_with_parent)
         line = self.proc.stdout.readline()
         m = READY.match(line.strip())
         if not m:
@@ -122,9 +123,12 @@ def drive(args, nodes, cluster=None):
 
 
 def account_sizes(cluster, n, samples=200):
+    """Median MEMORY USAGE of sampled {acct:ID} keys (0 if none is in Redis)."""
     step = max(n // samples, 1)
-    return [call_key(cluster.masters[0], "MEMORY", "USAGE", f"{{acct:s{i}}}", "SAMPLES", "0")
-            for i in range(0, n, step)]
+    sizes = [call_key(cluster.masters[0], "MEMORY", "USAGE", f"{{acct:s{i}}}", "SAMPLES", "0")
+             for i in range(0, n, step)]
+    sizes = [s for s in sizes if s is not None]
+    return statistics.median(sizes) if sizes else 0
 
 
 def leftovers(cluster, samples=200):
@@ -153,7 +157,7 @@ def redis_runs(args, work, masters):
         provision_s = time.monotonic() - t0
         node.stop()
         prov = {"seconds": provision_s, "bytes_per_account": (cluster.used_memory() - mem0) / args.subscribers,
-                "account_usage": statistics.median(account_sizes(cluster, args.subscribers))}
+                "account_usage": account_sizes(cluster, args.subscribers)}
         rows = {}
         for count in (1, 2):
             nodes = [Node(args, work, seeds) for _ in range(count)]
@@ -161,7 +165,7 @@ def redis_runs(args, work, masters):
             rows[count]["load"] = loadavg()
             for n in nodes:
                 n.stop()
-        prov["account_usage_after"] = statistics.median(account_sizes(cluster, args.subscribers))
+        prov["account_usage_after"] = account_sizes(cluster, args.subscribers)
         prov["leftovers"] = leftovers(cluster)
         prov["answered"] = sum(r["answered"] for r in rows.values())
         return rows, prov
@@ -237,6 +241,7 @@ def main():
     p.add_argument("--tariff", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                     "tariffs/gy_load.tariff"))
     args = p.parse_args()
+    args.build, args.tariff = os.path.abspath(args.build), os.path.abspath(args.tariff)  # nodes run in the work dir
     started = loadavg()
     with tempfile.TemporaryDirectory(prefix="cluster_load.") as work:
         write_subscribers(os.path.join(work, "subscribers.csv"), args.subscribers)
