@@ -30,7 +30,10 @@ from cluster_bench_redis import RedisCluster, call, call_key, cpu_seconds, die_w
 SERVER_ID, CLIENT_ID = "ocs.gyrate.test", "sim.gyrate.test"
 BASE = 8613900000000
 READY = re.compile(r"^gyrate-ocs listening on 127\.0\.0\.1:(\d+)$")
-STORE_COMMANDS = ("fcall", "fcall_ro", "get", "exists", "wait", "set", "cluster|myid")
+# Commands a gyrate-ocs node sends under load. WAIT and CLUSTER MYID ride in the flight of the FCALL
+# gyrate_apply before them, so round trips = the others.
+NODE_COMMANDS = ("fcall", "fcall_ro", "get", "exists", "set", "wait", "cluster|myid", "cluster|slots")
+PIPELINED = ("wait", "cluster|myid")
 
 
 def loadavg():
@@ -114,8 +117,8 @@ def drive(args, nodes, cluster=None):
     }
     if cluster:
         calls1 = cluster.calls()
-        row["calls"] = {c: (calls1.get(c, 0) - calls0.get(c, 0)) / max(answered, 1)
-                        for c in set(calls1) | set(calls0) if calls1.get(c, 0) != calls0.get(c, 0)}
+        row["calls"] = {c: (calls1.get(c, 0) - calls0.get(c, 0)) / max(answered, 1) for c in NODE_COMMANDS}
+        row["round_trips"] = sum(v for c, v in row["calls"].items() if c not in PIPELINED)
         row["master_cpu_us"] = (cluster.master_cpu() - cpu0[1]) * 1e6 / max(answered, 1)
         row["replica_cpu_us"] = (cluster.replica_cpu() - cpu0[2]) * 1e6 / max(answered, 1)
         row["mem_per_ccr"] = (cluster.used_memory() - mem0) / max(answered, 1)
@@ -132,17 +135,21 @@ def account_sizes(cluster, n, samples=200):
 
 
 def leftovers(cluster, samples=200):
-    """Stored answers, session markers and CDR outboxes left in Redis: count, bytes, TTL."""
+    """Stored answers and session markers left in Redis (count, MEMORY USAGE and TTL of a sample), and
+    the CDR outboxes: every one read, its bytes fitted as fixed + per entry (a stream preallocates)."""
     out = {}
-    for name, pattern in (("stored answers", "{acct:*}:req:*"), ("session markers", "{acct:*}:ses:*"),
-                          ("CDR outboxes", "cdr:{*}")):
-        sample, count = cluster.scan(pattern, samples if name != "CDR outboxes" else 1 << 20)
+    for name, pattern in (("stored answers", "{acct:*}:req:*"), ("session markers", "{acct:*}:ses:*")):
+        sample, count = cluster.scan(pattern, samples)
         sizes = [call(p, "MEMORY", "USAGE", k, "SAMPLES", "0") or 0 for p, k in sample]
-        ttls = [call(p, "PTTL", k) for p, k in sample[:samples]]
-        entries = sum(call(p, "XLEN", k) for p, k in sample) if name == "CDR outboxes" else count
-        out[name] = {"keys": count, "entries": entries, "bytes_total_sampled": sum(sizes),
-                     "bytes_median": statistics.median(sizes) if sizes else 0,
+        ttls = [call(p, "PTTL", k) for p, k in sample]
+        out[name] = {"keys": count, "bytes_median": statistics.median(sizes) if sizes else 0,
                      "ttl_s": statistics.median(ttls) / 1000 if ttls else 0}
+    outboxes, count = cluster.scan("cdr:{*}", 1 << 20)
+    entries = [call(p, "XLEN", k) for p, k in outboxes]
+    sizes = [call(p, "MEMORY", "USAGE", k, "SAMPLES", "0") or 0 for p, k in outboxes]
+    fit = statistics.linear_regression(entries, sizes) if len(set(entries)) > 1 else None
+    out["CDR outboxes"] = {"keys": count, "entries": sum(entries), "bytes": sum(sizes),
+                           "bytes_per_entry": fit.slope if fit else 0, "bytes_per_outbox": fit.intercept if fit else 0}
     return out
 
 
@@ -193,7 +200,7 @@ def print_report(args, started, embedded, redis):
     print(f"load average at start {started}; Redis: 1 replica per master, appendonly yes, appendfsync everysec, "
           f"gyrate-ocs --redis-wait-replicas 1 (default)\n")
     print("| store | gyrate-ocs nodes | CCR/s | p50 / p99 ms | CPU us per CCR: nodes / masters / replicas | "
-          "Redis commands per CCR | load after |")
+          "round trips per CCR (Redis commands per CCR) | load after |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for fsync, r in embedded.items():
         print(f"| embedded, fsync {fsync} | 1 | {r['ccr_s']:,.0f} | {r['p50']:.2f} / {r['p99']:.2f} | "
@@ -203,7 +210,7 @@ def print_report(args, started, embedded, redis):
             print(f"| Redis, {masters} master{'s' if masters > 1 else ''} + {masters} replica"
                   f"{'s' if masters > 1 else ''} | {count} | {r['ccr_s']:,.0f} | {r['p50']:.2f} / {r['p99']:.2f} | "
                   f"{r['ocs_cpu_us']:.0f} / {r['master_cpu_us']:.0f} / {r['replica_cpu_us']:.0f} | "
-                  f"{fmt_calls(r['calls'])} | {r['load']} |")
+                  f"{r['round_trips']:.2f} ({fmt_calls(r['calls'])}) | {r['load']} |")
     print("\n| Redis masters | provisioning (start with --subscribers) | used_memory per account provisioned | "
           "MEMORY USAGE {acct:ID} after provisioning / after the runs | used_memory per CCR answered "
           "(1 node / 2 nodes) |")
@@ -212,15 +219,18 @@ def print_report(args, started, embedded, redis):
         print(f"| {masters} | {prov['seconds']:.1f} s | {prov['bytes_per_account']:,.0f} B | "
               f"{prov['account_usage']:,.0f} B / {prov['account_usage_after']:,.0f} B | "
               f"{rows[1]['mem_per_ccr']:,.0f} B / {rows[2]['mem_per_ccr']:,.0f} B |")
-    print("\n| Redis masters | kind | keys | per CCR answered | MEMORY USAGE median | TTL median |")
+    print("\n| Redis masters | left by the runs | keys | per CCR answered | MEMORY USAGE | TTL |")
     print("| --- | --- | --- | --- | --- | --- |")
     for masters, (rows, prov) in redis.items():
-        for name, s in prov["leftovers"].items():
-            per = s["entries"] / max(prov["answered"], 1)
-            size = (f"{s['bytes_total_sampled'] / max(s['entries'], 1):,.0f} B per entry"
-                    if name == "CDR outboxes" else f"{s['bytes_median']:,.0f} B")
-            ttl = "none (until exported)" if name == "CDR outboxes" else f"{s['ttl_s']:,.0f} s"
-            print(f"| {masters} | {name} | {s['keys']:,} ({s['entries']:,} entries) | {per:.2f} | {size} | {ttl} |")
+        answered = max(prov["answered"], 1)
+        for name in ("stored answers", "session markers"):
+            s = prov["leftovers"][name]
+            print(f"| {masters} | {name} | {s['keys']:,} | {s['keys'] / answered:.2f} | {s['bytes_median']:,.0f} B "
+                  f"(median) | {s['ttl_s']:,.0f} s |")
+        s = prov["leftovers"]["CDR outboxes"]
+        print(f"| {masters} | CDR outboxes | {s['keys']:,} ({s['entries']:,} CDRs) | {s['entries'] / answered:.2f} "
+              f"CDRs | {s['bytes']:,} B in all; fit: {s['bytes_per_outbox']:,.0f} B per outbox + "
+              f"{s['bytes_per_entry']:,.0f} B per CDR | until exported |")
     print("\nanswers by Result-Code and client errors per run:")
     for fsync, r in embedded.items():
         print(f"  embedded fsync {fsync}: {r['codes']} errors {r['errors']} (sent {r['sent']:,})")

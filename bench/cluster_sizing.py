@@ -25,15 +25,16 @@ def measured(result, masters):
     prov = result["redis"][str(masters)]["provisioning"]
     left = prov["leftovers"]
     answered = max(prov["answered"], 1)
-    per_request = sum(s["bytes_median"] * s["keys"] / answered
-                      for name, s in left.items() if name != "CDR outboxes")
+    per_request = sum(left[name]["bytes_median"] * left[name]["keys"] / answered
+                      for name in ("stored answers", "session markers"))
     cdr = left["CDR outboxes"]
     return {
         "master_us": max(r["master_cpu_us"] for r in runs.values()),
         "node_us": max(r["ocs_cpu_us"] for r in runs.values()),
         "account_bytes": prov["bytes_per_account"],
         "request_bytes": per_request,
-        "cdr_bytes": cdr["bytes_total_sampled"] / max(cdr["entries"], 1),
+        "cdr_bytes": cdr["bytes_per_entry"],
+        "outbox_bytes": cdr["bytes_per_outbox"],
         "cdrs_per_ccr": cdr["entries"] / answered,
     }
 
@@ -42,7 +43,8 @@ def size(m, subscribers, rate, a):
     master_rate = a.headroom * 1e6 / m["master_us"]
     node_rate = a.headroom * a.node_cores * 1e6 / m["node_us"]
     data = (subscribers * m["account_bytes"] + rate * a.answer_ttl * m["request_bytes"]
-            + rate * a.export_backlog * m["cdrs_per_ccr"] * m["cdr_bytes"]) * a.fragmentation
+            + rate * a.export_backlog * m["cdrs_per_ccr"] * m["cdr_bytes"] + 16384 * m["outbox_bytes"]) \
+        * a.fragmentation
     masters = max(math.ceil(rate / master_rate), math.ceil(data / (a.master_memory_gib * 2**30)), 1)
     nodes = math.ceil(rate / node_rate) + 1  # one spare: a node can die
     return masters, masters * a.replicas, nodes, data
