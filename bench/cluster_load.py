@@ -256,7 +256,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="cluster_load.") as work:
         write_subscribers(os.path.join(work, "subscribers.csv"), args.subscribers)
         embedded = {fsync: embedded_run(args, work, fsync) for fsync in ("off", "always")}
-        redis = {m: redis_runs(args, work, m) for m in (int(x) for x in args.masters.split(","))}
+        redis = {m: redis_runs(args, work, m) for m in (int(x) for x in args.masters.split(",") if x)}
     print_report(args, started, embedded, redis)
     if args.json:
         with open(args.json, "w") as f:
