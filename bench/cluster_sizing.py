@@ -33,7 +33,7 @@ def measured(result, masters):
         "node_us": max(r["ocs_cpu_us"] for r in runs.values()),
         "account_bytes": prov["bytes_per_account"],
         "request_bytes": per_request,
-        "cdr_bytes": cdr["bytes_per_entry"],
+        "cdr_bytes": cdr["cdr_payload"] + 24,  # + a stream entry's ids and flags in its listpack (approx.)
         "outbox_bytes": cdr["bytes_per_outbox"],
         "cdrs_per_ccr": cdr["entries"] / answered,
     }
