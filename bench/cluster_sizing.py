@@ -61,9 +61,13 @@ def main():
     p.add_argument("--export-backlog", type=float, default=60, help="seconds of CDRs the outboxes may hold")
     p.add_argument("--fragmentation", type=float, default=1.3)
     p.add_argument("--master-memory-gib", type=float, default=32)
+    p.add_argument("--master-us", type=float, help="instead of the measured master CPU per CCR")
+    p.add_argument("--node-us", type=float, help="instead of the measured gyrate-ocs CPU per CCR")
     a = p.parse_args()
     with open(a.result) as f:
         m = measured(json.load(f), a.masters_measured)
+    m["master_us"] = a.master_us or m["master_us"]
+    m["node_us"] = a.node_us or m["node_us"]
     print(f"per CCR: Redis master {m['master_us']:.0f} us CPU, gyrate-ocs node {m['node_us']:.0f} us CPU; "
           f"{m['account_bytes']:.0f} B per account, {m['request_bytes']:.0f} B per request for "
           f"{a.answer_ttl:.0f} s, {m['cdr_bytes'] * m['cdrs_per_ccr']:.0f} B of CDR per CCR until exported")
