@@ -91,11 +91,30 @@ def sim(args, port, first, count):
                             preexec_fn=die_with_parent)
 
 
+def counters(cluster):
+    """What the masters and replicas have done so far: commands, CPU seconds, used_memory."""
+    return {"calls": cluster.calls(), "master_cpu": cluster.master_cpu(), "replica_cpu": cluster.replica_cpu(),
+            "memory": cluster.used_memory()}
+
+
+def store_costs(before, after, answered):
+    """Per CCR answered: the nodes' Redis commands and round trips, masters' and replicas' CPU, memory."""
+    per = 1 / max(answered, 1)
+    delta = {c: after["calls"].get(c, 0) - before["calls"].get(c, 0) for c in NODE_COMMANDS}
+    for c in INSIDE_APPLY:
+        delta[c] -= delta["fcall"]
+    calls = {c: n * per for c, n in delta.items()}
+    return {"calls": calls, "round_trips": sum(v for c, v in calls.items() if c not in PIPELINED),
+            "master_cpu_us": (after["master_cpu"] - before["master_cpu"]) * 1e6 * per,
+            "replica_cpu_us": (after["replica_cpu"] - before["replica_cpu"]) * 1e6 * per,
+            "mem_per_ccr": (after["memory"] - before["memory"]) * per}
+
+
 def drive(args, nodes, cluster=None):
-    """Runs one gyrate-sim per node at once; returns the summed report and the counters' deltas."""
-    calls0 = cluster.calls() if cluster else {}
-    mem0 = cluster.used_memory() if cluster else 0
-    cpu0 = [n.cpu() for n in nodes], cluster.master_cpu() if cluster else 0, cluster.replica_cpu() if cluster else 0
+    """Runs one gyrate-sim per node at once, each on its share of the subscribers; returns their
+    summed report (the worse p50/p99) and, on Redis, the store's costs per CCR."""
+    before = counters(cluster) if cluster else None
+    node_cpu = sum(n.cpu() for n in nodes)
     share = args.subscribers // len(nodes)
     procs = [sim(args, n.port, i * share, share) for i, n in enumerate(nodes)]
     reports = []
@@ -116,18 +135,10 @@ def drive(args, nodes, cluster=None):
         "p50": max(r["latency_us"]["p50"] for r in reports) / 1000,
         "p99": max(r["latency_us"]["p99"] for r in reports) / 1000,
         "answered": answered, "sent": sum(r["sent"] for r in reports), "codes": codes, "errors": errors,
-        "ocs_cpu_us": (sum(n.cpu() for n in nodes) - sum(cpu0[0])) * 1e6 / max(answered, 1),
+        "ocs_cpu_us": (sum(n.cpu() for n in nodes) - node_cpu) * 1e6 / max(answered, 1),
     }
     if cluster:
-        calls1 = cluster.calls()
-        delta = {c: calls1.get(c, 0) - calls0.get(c, 0) for c in NODE_COMMANDS}
-        for c in INSIDE_APPLY:
-            delta[c] -= delta["fcall"]
-        row["calls"] = {c: n / max(answered, 1) for c, n in delta.items()}
-        row["round_trips"] = sum(v for c, v in row["calls"].items() if c not in PIPELINED)
-        row["master_cpu_us"] = (cluster.master_cpu() - cpu0[1]) * 1e6 / max(answered, 1)
-        row["replica_cpu_us"] = (cluster.replica_cpu() - cpu0[2]) * 1e6 / max(answered, 1)
-        row["mem_per_ccr"] = (cluster.used_memory() - mem0) / max(answered, 1)
+        row.update(store_costs(before, counters(cluster), answered))
     return row
 
 
