@@ -275,7 +275,7 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
   std::vector<ProvisionFailure> refused;
   StringMap<size_t> first;  // id -> index of its first spec
   std::vector<std::shared_ptr<Slot>> slots(specs.size());
-  std::vector<std::unique_lock<std::mutex>> locks;
+  std::vector<std::unique_lock<SlotMutex>> locks;
   auto lock_once = [&locks](Slot& slot) {  // a member's id resolves to its team's slot
     for (const auto& l : locks) {
       if (l.mutex() == &slot.mutex) return;
