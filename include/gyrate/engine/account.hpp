@@ -16,6 +16,7 @@
 #include "gyrate/engine/identity.hpp"
 #include "gyrate/engine/offer_name.hpp"
 #include "gyrate/engine/period_calendar.hpp"
+#include "gyrate/engine/small_vector.hpp"
 #include "gyrate/engine/window.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/ir.hpp"
@@ -149,7 +150,8 @@ struct TeamMember {
 };
 
 // Laid out for bytes per subscriber (P5, docs/benchmarks.md): every list is a CompactVector (one
-// pointer, nothing allocated while empty) and the plan's name comes from the catalog.
+// pointer, nothing allocated while empty), the counters are inline for a few services and the
+// plan's name comes from the catalog.
 struct AccountState {
   std::string id;
   std::shared_ptr<const Catalog> catalog;  // the version the account rates on
@@ -163,8 +165,10 @@ struct AccountState {
   // catalog versions, so they are resolved again when the catalog changes.
   CompactVector<std::pair<uint16_t, int64_t>> resolved;
   CompactVector<Bucket> buckets;
-  CompactVector<int64_t> used;              // per service index: allowance units this period
-  CompactVector<int64_t> period_allowance;  // per service index: this period's allowance
+  // Per service index of the catalog; a catalog of up to kInlineServices services allocates none.
+  static constexpr uint32_t kInlineServices = 4;
+  SmallVector<int64_t, kInlineServices> used;              // allowance units this period
+  SmallVector<int64_t, kInlineServices> period_allowance;  // this period's allowance
   int64_t spend = 0;                      // money millionths this period (overage and packs)
   int64_t fees_charged = 0;               // every fee charged since provisioning (millionths)
   int64_t last_fee = 0;                   // the fee of the current period
