@@ -1,5 +1,5 @@
-// The compact account layout (P5): CompactVector, OfferName and SlotMutex behave as the
-// std::vector, std::string and std::mutex they replace, and the account stays within its bytes.
+// The compact account layout (P5): CompactVector, SmallVector, OfferName and SlotMutex behave as
+// the std::vector, std::string and std::mutex they replace, and the account stays within its bytes.
 #include <gtest/gtest.h>
 
 #include <latch>
@@ -11,6 +11,7 @@
 #include "gyrate/engine/compact_vector.hpp"
 #include "gyrate/engine/offer_name.hpp"
 #include "gyrate/engine/slot_mutex.hpp"
+#include "gyrate/engine/small_vector.hpp"
 
 namespace gyrate::engine {
 namespace {
@@ -66,6 +67,30 @@ TEST(CompactVector, CopiesAreDeepAndMovesTakeTheBlock) {
   EXPECT_EQ(out, (std::vector<std::string>{"changed", "y"}));
   CompactVector<std::string> back = out;
   EXPECT_EQ(back.size(), 2u);
+}
+
+TEST(SmallVector, InlineUpToNThenOnTheHeapAndBack) {
+  SmallVector<int64_t, 4> v;
+  v.assign(4, 7);
+  const int64_t* inline_data = v.data();
+  EXPECT_EQ(std::vector<int64_t>(v), (std::vector<int64_t>{7, 7, 7, 7}));
+  v.resize(6, 1);  // beyond the inline room: moves to the heap, contents kept
+  EXPECT_NE(v.data(), inline_data);
+  EXPECT_EQ(std::vector<int64_t>(v), (std::vector<int64_t>{7, 7, 7, 7, 1, 1}));
+  SmallVector<int64_t, 4> copy = v;
+  copy[0] = 9;
+  EXPECT_EQ(v[0], 7);
+  SmallVector<int64_t, 4> moved = std::move(copy);
+  EXPECT_EQ(moved[0], 9);
+  EXPECT_EQ(moved.size(), 6u);
+  v = std::vector<int64_t>{1, 2};  // from a std::vector (rebase builds one)
+  EXPECT_EQ(std::vector<int64_t>(v), (std::vector<int64_t>{1, 2}));
+  v.clear();
+  EXPECT_TRUE(v.empty());
+  v.assign(3, 0);
+  SmallVector<int64_t, 4> inline_moved = std::move(v);
+  EXPECT_EQ(std::vector<int64_t>(inline_moved), (std::vector<int64_t>{0, 0, 0}));
+  EXPECT_TRUE(v.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty by design
 }
 
 TEST(OfferName, SameNameSameIdAndTheFixedIdsNameThemselves) {

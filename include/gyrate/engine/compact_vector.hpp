@@ -38,6 +38,7 @@ class CompactVector {
     for (T& x : items) push_back(std::move(x));
   }
   template <typename It>
+    requires(!std::is_integral_v<It>)
   CompactVector(It first, It last) {
     append_copies(first, last);
   }
@@ -134,6 +135,7 @@ class CompactVector {
     for (size_t i = 0; i < n; ++i) push_back(value);
   }
   template <typename It>
+    requires(!std::is_integral_v<It>)  // assign(3, 0) is a count and a value
   void assign(It first, It last) {
     clear();
     append_copies(first, last);

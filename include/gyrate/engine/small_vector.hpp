@@ -63,6 +63,7 @@ class SmallVector {
     size_ = static_cast<uint32_t>(n);
   }
   template <typename It>
+    requires(!std::is_integral_v<It>)  // assign(3, 0) is a count and a value
   void assign(It first, It last) {
     size_t n = static_cast<size_t>(std::distance(first, last));
     reserve_exactly(n);
