@@ -269,7 +269,9 @@ Expected<std::string> identify(const engine::Engine& engine, const CreditControl
     Expected<engine::Identity> identity =
         engine::make_identity(static_cast<engine::IdentityType>(id.type), id.data);
     if (!identity) continue;
-    if (std::optional<std::string> account = engine.find_by_identity(*identity)) return *account;
+    Expected<std::optional<std::string>> account = engine.lookup_identity(*identity);
+    if (!account) return account.status();  // the store is down: transient, not 5030
+    if (*account) return **account;
   }
   return Status::error(any ? ErrorCode::kNotFound : ErrorCode::kInvalidArgument,
                        any ? "no subscriber has these Subscription-Ids"
@@ -313,7 +315,9 @@ CreditControlAnswer GyHandler::handle(const CreditControlRequest& q) {
     });
     return call.a;
   }
-  call.a.result_code = ResultCode::kUnknownSessionId;
+  call.a.result_code = !account && account.status().code() == ErrorCode::kUnavailable
+                           ? ResultCode::kTooBusy  // the store cannot say whose session it is
+                           : ResultCode::kUnknownSessionId;
   return call.a;
 }
 
@@ -329,6 +333,10 @@ void GyHandler::answer_new(Call& call, GySession& s) {
   }
   if (s.account.empty()) {
     Expected<std::string> who = identify(engine_, q);
+    if (!who && who.status().code() == ErrorCode::kUnavailable) {
+      a.result_code = ResultCode::kTooBusy;  // nothing decided: a retry (or another server) may
+      return;                                // answer it
+    }
     if (!who) {
       a.result_code = who.status().code() == ErrorCode::kNotFound ? ResultCode::kUserUnknown
                                                                   : ResultCode::kMissingAvp;

@@ -115,11 +115,12 @@ Expected<std::unique_ptr<Engine>> Engine::open(std::shared_ptr<const Catalog> ca
     std::unique_lock lock(engine->accounts_mutex_);
     for (AccountState& a : *accounts) engine->install(std::move(a));
   }
+  engine->shared_store_ = store->shared();
   engine->store_ = std::move(store);
   return engine;
 }
 
-void Engine::install(AccountState state) {
+void Engine::install(AccountState state) const {
   for (auto& [key, id] : owned_identities(state)) identities_[key] = std::move(id);
   auto [entry, fresh] = accounts_.try_emplace(state.id, nullptr);
   if (fresh) entry->second = std::make_shared<Slot>();
@@ -157,19 +158,81 @@ std::shared_ptr<const Catalog> Engine::catalog() const { return catalog_.load();
 
 void Engine::publish(std::shared_ptr<const Catalog> catalog) { catalog_.store(std::move(catalog)); }
 
-std::shared_ptr<Engine::Slot> Engine::find(std::string_view account) const {
+std::shared_ptr<Engine::Slot> Engine::held(std::string_view account) const {
   std::shared_lock lock(accounts_mutex_);
   auto it = accounts_.find(account);
   return it == accounts_.end() ? nullptr : it->second;
 }
 
+Expected<std::shared_ptr<Engine::Slot>> Engine::find(std::string_view account) const {
+  if (std::shared_ptr<Slot> slot = held(account)) return slot;
+  if (!shared_store_) return std::shared_ptr<Slot>();
+  return load_slot(account);
+}
+
+Expected<std::shared_ptr<Engine::Slot>> Engine::load_slot(std::string_view account) const {
+  Expected<std::optional<std::string>> owner = store_->account_of(account);
+  if (!owner) return owner.status();
+  if (!*owner) return std::shared_ptr<Slot>();
+  // Loaded without any lock held: two threads missing the same account both load it, and the
+  // second keeps the first one's slot.
+  Expected<AccountState> state = store_->load(**owner, catalog());
+  if (!state) {
+    if (state.status().code() == ErrorCode::kNotFound) return std::shared_ptr<Slot>();
+    return state.status();
+  }
+  std::unique_lock lock(accounts_mutex_);
+  auto it = accounts_.find(state->id);
+  if (it == accounts_.end()) {
+    install(std::move(*state));
+  } else {
+    // Held already: another thread loaded it meanwhile, or it is a team held here that another
+    // node gave a new member. Only the member ids are mapped: the held state is not replaced
+    // here (this thread may hold the slot's mutex already, provisioning); a stale one is read
+    // again by change() when a request finds it wanting.
+    for (const TeamMember& m : state->members) {
+      auto [member, fresh] = accounts_.try_emplace(m.id, it->second);
+      if (fresh) ++member_ids_;
+    }
+  }
+  auto mine = accounts_.find(account);  // none: a member id the stored team no longer has
+  return mine == accounts_.end() ? nullptr : mine->second;
+}
+
+Status Engine::refresh(Slot& slot) const {
+  if (!shared_store_) return Status::ok();
+  Expected<AccountState> fresh = store_->load(slot.state.id, catalog());
+  if (!fresh) return fresh.status();
+  if (fresh->revision != slot.state.revision) {
+    fresh->answered = std::move(slot.state.answered);
+    slot.state = std::move(*fresh);
+  }
+  return Status::ok();
+}
+
+namespace {
+
+Status unknown_account(std::string_view account) {
+  return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+}
+
+}  // namespace
+
 Expected<std::vector<Notification>> Engine::take_notifications(std::string_view account) {
-  std::shared_ptr<Slot> slot = find(account);
-  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  Expected<std::shared_ptr<Slot>> found = find(account);
+  if (!found) return found.status();
+  std::shared_ptr<Slot> slot = *found;
+  if (!slot) return unknown_account(account);
   std::lock_guard lock(slot->mutex);
   std::vector<Notification> taken = std::move(slot->state.notifications);
   slot->state.notifications.clear();
   return taken;
+}
+
+Expected<bool> Engine::exists(std::string_view id) const {
+  Expected<std::shared_ptr<Slot>> slot = find(id);
+  if (!slot) return slot.status();
+  return *slot != nullptr;
 }
 
 size_t Engine::account_count() const {
@@ -268,6 +331,17 @@ Status Engine::provision(const ProvisionSpec& spec) { return provision_all({spec
 
 Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
                              std::vector<ProvisionFailure>* failures) {
+  // On a shared store another node may change an account of the batch between its load and the
+  // apply: the batch is then checked and applied again on what the store holds.
+  for (int attempt = 0;; ++attempt) {
+    bool conflicted = false;
+    Status s = provision_batch(specs, failures, conflicted);
+    if (!conflicted || attempt == 2) return s;
+  }
+}
+
+Status Engine::provision_batch(const std::vector<ProvisionSpec>& specs,
+                               std::vector<ProvisionFailure>* failures, bool& conflicted) {
   // Batches run one at a time and requests lock one slot at a time, so locking every slot of the
   // batch in turn cannot deadlock; no request creates an account, so the new ids stay new.
   std::lock_guard batch(batch_mutex_);
@@ -292,7 +366,12 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
       continue;
     }
     if (!specs[i].team.empty()) continue;  // a team member: provision_members
-    slots[i] = find(specs[i].id);
+    Expected<std::shared_ptr<Slot>> found = find(specs[i].id);
+    if (!found) {
+      refused.push_back({i, found.status()});
+      continue;
+    }
+    slots[i] = *found;
     if (slots[i]) lock_once(*slots[i]);
     if (slots[i] && slots[i]->state.id != specs[i].id) {
       refused.push_back({i, Status::error(ErrorCode::kAlreadyExists,
@@ -354,6 +433,13 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
       changes.push_back(AccountChange{&next[i], before, nullptr, nullptr, {}});
     }
     ApplyResult applied = store_->apply(changes);
+    if (applied.outcome == ApplyOutcome::kConflict && shared_store_) {
+      conflicted = true;
+      for (const std::shared_ptr<Slot>& slot : slots) {
+        if (!slot) continue;
+        if (Status s = refresh(*slot); !s) return s;  // locked: each was lock_once'd
+      }
+    }
     if (applied.outcome != ApplyOutcome::kApplied) {
       return applied.outcome == ApplyOutcome::kUnavailable
                  ? applied.error
@@ -385,21 +471,34 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
 }
 
 std::optional<std::string> Engine::find_by_identity(const Identity& identity) const {
-  std::shared_lock lock(accounts_mutex_);
-  auto it = identities_.find(identity_key(identity));
-  if (it == identities_.end()) return std::nullopt;
-  return it->second;
+  Expected<std::optional<std::string>> owner = lookup_identity(identity);
+  return owner ? *owner : std::nullopt;
+}
+
+Expected<std::optional<std::string>> Engine::lookup_identity(const Identity& identity) const {
+  std::string key = identity_key(identity);
+  {
+    std::shared_lock lock(accounts_mutex_);
+    auto it = identities_.find(key);
+    if (it != identities_.end()) return std::optional<std::string>(it->second);
+  }
+  if (!shared_store_) return std::optional<std::string>();
+  // Not cached: the owner is loaded with it, so the session's next requests find both here.
+  Expected<std::optional<std::string>> owner = store_->identity_owner(key);
+  if (!owner || !*owner) return owner;
+  Expected<std::shared_ptr<Slot>> slot = find(**owner);
+  if (!slot) return slot.status();
+  return owner;
 }
 
 bool Engine::holds_session(std::string_view account, std::string_view session) const {
-  std::shared_ptr<Slot> slot = find(account);
-  if (!slot) return false;
-  std::lock_guard lock(slot->mutex);
-  const AccountState& a = slot->state;
-  // A Gy server may split a session per Service-Identifier as "<session>#<id>".
-  auto same = [&](std::string_view s) {
-    return s.substr(0, s.find('#')) == session;
-  };
+  Expected<std::shared_ptr<Slot>> found = find(account);
+  if (!found || !*found) return false;
+  Slot& slot = **found;
+  std::lock_guard lock(slot.mutex);
+  if (!refresh(slot)) return false;
+  const AccountState& a = slot.state;
+  auto same = [&](std::string_view s) { return session_base(s) == session; };
   if (std::any_of(a.reservations.begin(), a.reservations.end(),
                   [&](const Reservation& r) { return same(r.session); })) {
     return true;
@@ -408,12 +507,17 @@ bool Engine::holds_session(std::string_view account, std::string_view session) c
   a.answered.for_each([&](const RequestKey& key, const Answer&) {
     answered = answered || same(key.session);
   });
-  return answered;
+  if (answered || !shared_store_) return answered;
+  // Served by another node: its answers are in the store, not here.
+  Expected<bool> stored = store_->answered_session(a.id, session);
+  return stored && *stored;
 }
 
 Expected<Answer> Engine::change(std::string_view account, RequestKey key, const Mutation& fn) {
-  std::shared_ptr<Slot> slot = find(account);
-  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  Expected<std::shared_ptr<Slot>> found = find(account);
+  if (!found) return found.status();
+  std::shared_ptr<Slot> slot = *found;
+  if (!slot) return unknown_account(account);
   std::lock_guard lock(slot->mutex);
   std::vector<Cdr> cdrs;
   for (int attempt = 0;; ++attempt) {
@@ -430,6 +534,13 @@ Expected<Answer> Engine::change(std::string_view account, RequestKey key, const 
     slot->state.answered = std::move(answered);
     cdrs.clear();
     Expected<Answer> answer = fn(next, cdrs);
+    if (!answer && shared_store_ && attempt == 0) {
+      // Refused on the copy held here, which may be stale (a team member another node added):
+      // refused again only on what the store holds.
+      uint64_t held_revision = slot->state.revision;
+      if (Status s = refresh(*slot); !s) return s;
+      if (slot->state.revision != held_revision) continue;
+    }
     if (!answer) return answer;
     next.revision = std::max(next.revision, slot->state.revision + 1);
     for (Cdr& c : cdrs) c.revision = next.revision;
@@ -453,9 +564,7 @@ Expected<Answer> Engine::change(std::string_view account, RequestKey key, const 
       return Status::error(ErrorCode::kUnavailable, "account '" + slot->state.id +
                                                         "' keeps changing elsewhere; retry");
     }
-    Expected<AccountState> fresh = store_->load(slot->state.id, catalog());
-    if (!fresh) return fresh.status();
-    slot->state = std::move(*fresh);
+    if (Status s = refresh(*slot); !s) return s;
   }
 }
 
@@ -692,10 +801,21 @@ Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view ord
 }
 
 Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
-  std::shared_ptr<Slot> slot = find(account);
-  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  Expected<std::shared_ptr<Slot>> found = find(account);
+  if (!found) return found.status();
+  std::shared_ptr<Slot> slot = *found;
+  if (!slot) return unknown_account(account);
   std::lock_guard lock(slot->mutex);
-  AccountState& a = slot->state;
+  if (Status s = refresh(*slot); !s) return s;
+  // Renewal to `time` is applied to the account held here, which the store does not see: on a
+  // shared store to a copy, so that the held revision stays the stored one.
+  std::optional<AccountState> copy;
+  if (shared_store_) {
+    AnsweredRequests answered = std::move(slot->state.answered);
+    copy = slot->state;
+    slot->state.answered = std::move(answered);
+  }
+  AccountState& a = copy ? *copy : slot->state;
   Expected<TeamMember*> member = requester(a, account);
   if (!member) return member.status();
   if (Status s = check_time(a, time); !s) return s;

@@ -187,7 +187,9 @@ void explain_buckets(Explanation& e, const AccountState& a, uint16_t service, in
 
 Expected<Explanation> Engine::explain(std::string_view account,
                                       const ReserveRequest& request) const {
-  std::shared_ptr<Slot> slot = find(account);
+  Expected<std::shared_ptr<Slot>> found = find(account);
+  if (!found) return found.status();
+  std::shared_ptr<Slot> slot = *found;
   if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   if (request.requested < 0) {
     return Status::error(ErrorCode::kInvalidArgument, "negative requested amount");
@@ -195,6 +197,7 @@ Expected<Explanation> Engine::explain(std::string_view account,
   AccountState a;
   {
     std::lock_guard lock(slot->mutex);
+    if (Status s = refresh(*slot); !s) return s;
     a = slot->state;  // the copy is renewed and rated; the account is left as it is
   }
   Expected<TeamMember*> member = requester(a, account);

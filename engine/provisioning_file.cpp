@@ -91,7 +91,7 @@ ParsedProvisioning read_provisioning_file(const std::string& path, ProvisioningF
 }
 
 ProvisioningReport apply_provisioning(Engine& engine, const std::vector<std::string>& paths,
-                                      ProvisioningFormat format) {
+                                      ProvisioningFormat format, ProvisioningMode mode) {
   int32_t offset = engine.catalog()->program().timezone_offset_minutes;
   struct Place {
     size_t file;
@@ -120,6 +120,26 @@ ProvisioningReport apply_provisioning(Engine& engine, const std::vector<std::str
     }
   }
   ProvisioningReport report;
+  if (mode == ProvisioningMode::kNewOnly) {
+    size_t out = 0;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      Expected<bool> exists = engine.exists(specs[i].id);
+      if (!exists) {
+        const Place& p = places[i];
+        errors.emplace_back(p.file, ProvisioningError{paths[p.file], p.line, exists.status().message()});
+      } else if (*exists) {
+        ++report.kept;
+        continue;
+      }
+      if (out != i) {
+        specs[out] = std::move(specs[i]);
+        places[out] = places[i];
+      }
+      ++out;
+    }
+    specs.resize(out);
+    places.resize(out);
+  }
   report.counts = count(specs);
   bool parsed_clean = errors.empty();
   if (!specs.empty()) {

@@ -23,7 +23,9 @@ void Engine::provision_members(const std::vector<ProvisionSpec>& specs,
   for (size_t j = 0; j < cause.size(); ++j) cause[j] = j;
   auto team_state = [&](const std::string& id) -> Expected<size_t> {
     if (auto it = working.find(id); it != working.end()) return it->second;
-    std::shared_ptr<Slot> slot = find(id);
+    Expected<std::shared_ptr<Slot>> found = find(id);
+    if (!found) return found.status();
+    std::shared_ptr<Slot> slot = *found;
     if (!slot) return Status::error(ErrorCode::kNotFound, "unknown team '" + id + "'");
     lock(*slot);
     if (slot->state.id != id) {
@@ -53,7 +55,12 @@ void Engine::provision_members(const std::vector<ProvisionSpec>& specs,
       continue;
     }
     if (next[*team].id.empty()) continue;  // the team's own spec was refused: the batch fails
-    std::shared_ptr<Slot> current = find(spec.id);
+    Expected<std::shared_ptr<Slot>> found = find(spec.id);
+    if (!found) {
+      refuse(found.status());
+      continue;
+    }
+    std::shared_ptr<Slot> current = *found;
     if (current) {
       lock(*current);
       const std::string& holder = current->state.id;

@@ -1,10 +1,13 @@
 #include "gyrate/ocs/ocs.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 
 #include "gyrate/engine/embedded_store.hpp"
 #include "gyrate/engine/provisioning_file.hpp"
+#include "gyrate/redis/redis_store.hpp"
 
 namespace gyrate::ocs {
 namespace {
@@ -25,6 +28,39 @@ Expected<std::shared_ptr<const engine::Catalog>> load(const OcsOptions& o) {
   return l.catalog;
 }
 
+// The embedded store in o.store_dir, or the Redis Cluster store on o.redis_seeds (`client`
+// is then its cluster client).
+Expected<std::unique_ptr<engine::AccountStore>> open_store(const OcsOptions& o,
+                                                           const std::function<void(const std::string&)>& log,
+                                                           std::shared_ptr<redis::ClusterClient>& client) {
+  if (!o.redis_seeds.empty()) {
+    redis::ClusterOptions cluster;
+    cluster.seeds = o.redis_seeds;
+    cluster.shard_deadline = std::chrono::milliseconds(o.redis_deadline_ms);
+    auto connected = redis::ClusterClient::connect(cluster);
+    if (!connected) return connected.status();
+    client = std::move(*connected);
+    redis::RedisStoreOptions options;
+    options.wait_replicas = o.redis_wait_replicas;
+    options.wait_timeout = std::chrono::milliseconds(o.redis_wait_ms);
+    auto store = redis::RedisStore::open(client, options);
+    if (!store) return store.status();
+    log("store: Redis Cluster, " + std::to_string((*store)->client().masters().size()) +
+        " masters; accounts load on first use");
+    return std::unique_ptr<engine::AccountStore>(std::move(*store));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.store_dir, ec);
+  engine::JournalOptions journal;
+  journal.fsync = o.fsync;
+  journal.salvage = o.salvage;
+  auto store = engine::EmbeddedStore::open(o.store_dir, journal);
+  if (!store) return store.status();
+  for (const std::string& w : (*store)->recovery().warnings) log("store: " + w);
+  for (const std::string& w : (*store)->warnings()) log("store: " + w);
+  return std::unique_ptr<engine::AccountStore>(std::move(*store));
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
@@ -41,30 +77,40 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
   if (!catalog) return catalog.status();
   if (!(*catalog)->warning().empty()) ocs->log_("catalog: " + (*catalog)->warning());
 
-  std::error_code ec;
-  std::filesystem::create_directories(o.store_dir, ec);
-  engine::JournalOptions journal;
-  journal.fsync = o.fsync;
-  journal.salvage = o.salvage;
-  auto store = engine::EmbeddedStore::open(o.store_dir, journal);
+  std::shared_ptr<redis::ClusterClient> cluster;
+  Expected<std::unique_ptr<engine::AccountStore>> store = open_store(o, ocs->log_, cluster);
   if (!store) return store.status();
-  for (const std::string& w : (*store)->recovery().warnings) ocs->log_("store: " + w);
-  for (const std::string& w : (*store)->warnings()) ocs->log_("store: " + w);
+  if (!o.cdr_export_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.cdr_export_dir, ec);
+    if (ec) return Status::error(ErrorCode::kIo, o.cdr_export_dir + ": " + ec.message());
+    redis::CdrExportOptions exports;
+    exports.dir = o.cdr_export_dir;
+    ocs->exporter_ = std::make_unique<redis::CdrExporter>(cluster, exports);
+  }
   auto engine = engine::Engine::open(*catalog, std::move(*store));
   if (!engine) return engine.status();
   ocs->engine_ = std::move(*engine);
-  ocs->log_("store: " + std::to_string(ocs->engine_->account_count()) + " accounts recovered from " +
-            o.store_dir);
+  if (o.redis_seeds.empty()) {
+    ocs->log_("store: " + std::to_string(ocs->engine_->account_count()) +
+              " accounts recovered from " + o.store_dir);
+  }
 
   if (!o.subscriber_files.empty()) {
-    engine::ProvisioningReport r = engine::apply_provisioning(*ocs->engine_, o.subscriber_files);
+    // On a shared store every node may start with the same file: only new ids are provisioned,
+    // so a node joining the cluster never starts existing accounts afresh.
+    engine::ProvisioningMode mode =
+        o.redis_seeds.empty() ? engine::ProvisioningMode::kAll : engine::ProvisioningMode::kNewOnly;
+    engine::ProvisioningReport r = engine::apply_provisioning(*ocs->engine_, o.subscriber_files,
+                                                              engine::ProvisioningFormat::kAuto, mode);
     if (!r.applied) {
       std::string text = "subscribers: nothing provisioned:";
       for (const engine::ProvisioningError& e : r.errors) text += "\n  " + e.to_string();
       return Status::error(ErrorCode::kInvalidArgument, text);
     }
     ocs->log_("subscribers: " + std::to_string(r.counts.subscribers) + " subscribers, " +
-              std::to_string(r.counts.members) + " team members provisioned");
+              std::to_string(r.counts.members) + " team members provisioned" +
+              (r.kept > 0 ? ", " + std::to_string(r.kept) + " already in the store kept" : ""));
   }
 
   diameter::GyHandlerOptions h;
@@ -78,7 +124,22 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
                                       std::chrono::nanoseconds latency) {
     m->record_ccr(type, code, latency);
   };
-  if (gy.conf_path.empty()) gy.conf_path = (std::filesystem::path(o.store_dir) / "freeDiameter.conf").string();
+  bool shared = !o.redis_seeds.empty();
+  if (o.session_failover || shared) {
+    gy.session_failover = o.session_failover.value_or(true) ? diameter::CcSessionFailover::kSupported
+                                                            : diameter::CcSessionFailover::kNotSupported;
+  }
+  if (o.failure_handling || shared) {
+    gy.failure_handling =
+        o.failure_handling.value_or(diameter::CreditControlFailureHandling::kRetryAndTerminate);
+  }
+  if (gy.conf_path.empty()) {
+    // A Redis node has no directory of its own: its generated stack configuration is temporary.
+    std::filesystem::path dir = shared ? std::filesystem::temp_directory_path() : std::filesystem::path(o.store_dir);
+    std::string name = shared ? "gyrate-ocs-" + std::to_string(::getpid()) + ".freeDiameter.conf"
+                              : "freeDiameter.conf";
+    gy.conf_path = (dir / name).string();
+  }
   auto server = o.in_daemon ? diameter::GyServer::attach(gy, *ocs->handler_)
                             : diameter::GyServer::start(gy, *ocs->handler_);
   if (!server) return server.status();
@@ -105,9 +166,11 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
 
 Ocs::~Ocs() { stop(); }
 
-// Once a second: the supervision timer (Tcc); every checkpoint_seconds: a checkpoint.
+// Once a second: the supervision timer (Tcc); every checkpoint_seconds: a checkpoint; every
+// cdr_export_seconds (the exporting node of a Redis store): a CDR export.
 void Ocs::supervise_loop() {
   auto next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(options_.checkpoint_seconds);
+  auto next_export = std::chrono::steady_clock::now() + std::chrono::seconds(options_.cdr_export_seconds);
   std::unique_lock lock(stop_mutex_);
   while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
     lock.unlock();
@@ -123,7 +186,29 @@ void Ocs::supervise_loop() {
       }
       next_checkpoint = std::chrono::steady_clock::now() + std::chrono::seconds(options_.checkpoint_seconds);
     }
+    if (exporter_ && std::chrono::steady_clock::now() >= next_export) {
+      export_cdrs();
+      next_export = std::chrono::steady_clock::now() + std::chrono::seconds(options_.cdr_export_seconds);
+    }
     lock.lock();
+  }
+}
+
+void Ocs::export_cdrs() {
+  // Bounded: under a load that refills the outboxes as fast as they drain, the rest waits for
+  // the next round rather than holding the supervision timer back.
+  for (int pass = 0; pass < 16; ++pass) {
+    Expected<redis::CdrExportPass> done = exporter_->export_once();
+    if (!done) {
+      log_("cdr export failed (the CDRs stay in Redis): " + done.status().to_string());
+      return;
+    }
+    if (done->cdrs > 0) {
+      log_("cdr export: " + std::to_string(done->cdrs) + " CDRs from " + std::to_string(done->outboxes) +
+           " outboxes to cdrs-" + std::to_string(done->number) + ".jsonl" +
+           (done->trim_failures > 0 ? " (" + std::to_string(done->trim_failures) + " outboxes untrimmed)" : ""));
+    }
+    if (!done->more) return;
   }
 }
 
@@ -171,6 +256,7 @@ void Ocs::stop() {
   if (engine_) {
     if (Status s = engine_->checkpoint(); !s) log_("checkpoint at stop failed: " + s.to_string());
   }
+  if (exporter_) export_cdrs();  // what this node's last answers wrote (others' too)
 }
 
 }  // namespace gyrate::ocs

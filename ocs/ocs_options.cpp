@@ -58,11 +58,70 @@ const std::map<std::string, std::pair<std::string, Setter>>& settings() {
                          o.subscriber_files.push_back(v);
                          return Status::ok();
                        }}},
-      {"store", {"DIR         the embedded store's directory (journal, snapshots, CDRs)",
-                 [](auto&, auto& v, OcsOptions& o) {
-                   o.store_dir = v;
+      {"store", {"DIR|redis://HOST:PORT[,HOST:PORT...]  the embedded store's directory (journal,\n"
+                 "                      snapshots, CDRs), or Redis Cluster seeds (docs/operations.md)",
+                 [](auto& w, auto& v, OcsOptions& o) {
+                   constexpr std::string_view kRedis = "redis://";
+                   if (v.rfind(kRedis, 0) != 0) {
+                     o.store_dir = v;
+                     o.redis_seeds.clear();
+                     return Status::ok();
+                   }
+                   o.store_dir.clear();
+                   o.redis_seeds.clear();
+                   std::stringstream seeds(v.substr(kRedis.size()));
+                   for (std::string seed; std::getline(seeds, seed, ',');) {
+                     size_t colon = seed.rfind(':');
+                     uint16_t port = 0;
+                     if (colon == std::string::npos || colon == 0 ||
+                         !parse_int<uint16_t>(w, seed.substr(colon + 1), 1, 65535, &port)) {
+                       return bad(w, "'" + seed + "' is not HOST:PORT");
+                     }
+                     o.redis_seeds.push_back(seed);
+                   }
+                   if (o.redis_seeds.empty()) return bad(w, "redis:// needs at least one HOST:PORT");
                    return Status::ok();
                  }}},
+      {"redis-wait-replicas", {"N replicas a change must reach before its answer goes out (default 1)",
+                               [](auto& w, auto& v, OcsOptions& o) {
+                                 return parse_int<int>(w, v, 0, 16, &o.redis_wait_replicas);
+                               }}},
+      {"redis-wait-ms", {"MS    how long WAIT waits for them (default 100)",
+                         [](auto& w, auto& v, OcsOptions& o) {
+                           return parse_int<int64_t>(w, v, 1, 60'000, &o.redis_wait_ms);
+                         }}},
+      {"redis-deadline-ms", {"MS a shard's deadline per command, redirects included (default 250)",
+                             [](auto& w, auto& v, OcsOptions& o) {
+                               return parse_int<int64_t>(w, v, 1, 60'000, &o.redis_deadline_ms);
+                             }}},
+      {"cdr-export", {"DIR     with a redis:// store: export the cluster's CDRs into DIR (one node per\n"
+                      "                      cluster; cdrs-N.jsonl and .pb, as the embedded store's)",
+                      [](auto&, auto& v, OcsOptions& o) {
+                        o.cdr_export_dir = v;
+                        return Status::ok();
+                      }}},
+      {"cdr-export-seconds", {"SECONDS how often (default 10)",
+                              [](auto& w, auto& v, OcsOptions& o) {
+                                return parse_int<int64_t>(w, v, 1, 86'400, &o.cdr_export_seconds);
+                              }}},
+      {"session-failover", {"BOOL answers carry CC-Session-Failover FAILOVER_SUPPORTED (default: yes\n"
+                            "                      with a redis:// store, else the AVP is not sent)",
+                            [](auto& w, auto& v, OcsOptions& o) {
+                              bool on = false;
+                              if (Status s = parse_bool(w, v, &on); !s) return s;
+                              o.session_failover = on;
+                              return Status::ok();
+                            }}},
+      {"failure-handling", {"terminate|continue|retry-and-terminate  Credit-Control-Failure-Handling\n"
+                            "                      in answers (default retry-and-terminate with a redis:// store)",
+                            [](auto& w, auto& v, OcsOptions& o) {
+                              using F = diameter::CreditControlFailureHandling;
+                              if (v == "terminate") o.failure_handling = F::kTerminate;
+                              else if (v == "continue") o.failure_handling = F::kContinue;
+                              else if (v == "retry-and-terminate") o.failure_handling = F::kRetryAndTerminate;
+                              else return bad(w, "'" + v + "' is not terminate, continue or retry-and-terminate");
+                              return Status::ok();
+                            }}},
       {"fsync", {"always|batched|off  when a change is durable (default always)",
                  [](auto& w, auto& v, OcsOptions& o) {
                    if (v == "always") o.fsync = engine::FsyncPolicy::kAlways;
@@ -185,9 +244,9 @@ Status read_config(const std::string& path, OcsOptions& o) {
 
 std::string ocs_usage() {
   std::ostringstream out;
-  out << "usage: gyrate-ocs --catalog FILE --store DIR [--subscribers FILE]... [--config FILE] "
-         "[options]\n\nThe online charging system: Gy (RFC 4006) on freeDiameter over the engine "
-         "and its embedded store.\nEvery option is also a `key = value` line of --config (flags "
+  out << "usage: gyrate-ocs --catalog FILE --store DIR|redis://HOST:PORT,... [--subscribers FILE]... "
+         "[--config FILE] [options]\n\nThe online charging system: Gy (RFC 4006) on freeDiameter over "
+         "the engine and its embedded store (or Redis Cluster).\nEvery option is also a `key = value` line of --config (flags "
          "win).\n\n";
   for (const auto& [name, entry] : settings()) out << "  --" << name << " " << entry.first << "\n";
   out << "  --config FILE     read settings from FILE first\n  --help\n";
@@ -223,7 +282,12 @@ Expected<ParsedOcsArgs> parse_ocs_args(const std::vector<std::string>& args) {
   }
   OcsOptions& o = parsed.options;
   if (o.catalog_path.empty()) return bad("gyrate-ocs", "--catalog FILE is required");
-  if (o.store_dir.empty()) return bad("gyrate-ocs", "--store DIR is required");
+  if (o.store_dir.empty() && o.redis_seeds.empty()) {
+    return bad("gyrate-ocs", "--store DIR (or --store redis://HOST:PORT,...) is required");
+  }
+  if (!o.cdr_export_dir.empty() && o.redis_seeds.empty()) {
+    return bad("--cdr-export", "needs a redis:// store (the embedded store exports at each checkpoint)");
+  }
   if (o.gy.tls && (o.gy.tls->cert_file.empty() || o.gy.tls->key_file.empty() || o.gy.tls->ca_files.empty())) {
     return bad("--tls-cert", "TLS needs --tls-cert, --tls-key and --tls-ca together");
   }

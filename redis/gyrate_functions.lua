@@ -7,9 +7,11 @@
 -- Keys of one account, all in the slot of the hash tag {acct:ID}:
 --   {acct:ID}            hash: rev (decimal), state (gyrate.store.Account), ids (index lines)
 --   {acct:ID}:req:<key>  string with a TTL: the gyrate.store.Answer given to that request
+--   {acct:ID}:ses:<id>   string with the same TTL: a request of Diameter session <id> was
+--                        answered (how a node that never saw the session recognises it)
 --   cdr:{<tag>}          stream: the outbox of the slot (<tag> hashes to the account's slot)
 
-local VERSION = 1
+local VERSION = 2
 
 -- Revisions travel as decimal strings: Lua numbers are doubles and lose uint64 precision.
 local function revision_of(account)
@@ -20,7 +22,7 @@ local function node()
   return redis.call('CLUSTER', 'MYID')
 end
 
--- KEYS: account, request, outbox.
+-- KEYS: account, request, outbox[, session marker].
 -- ARGV: expected revision, next revision, state, index lines, answer TTL in ms (0: a change
 -- without a request, i.e. provisioning: only it writes the index lines), answer, CDRs...
 -- Returns {'applied', previous index lines ('' after a request), node} |
@@ -28,7 +30,7 @@ end
 -- is this master's cluster id: the client checks that the WAIT behind the call ran on the same
 -- master (a MOVED or ASK sends the call elsewhere, but not the keyless WAIT).
 local function apply(keys, args)
-  local account, request, outbox = keys[1], keys[2], keys[3]
+  local account, request, outbox, session = keys[1], keys[2], keys[3], keys[4]
   local expected, next_rev, state, ids = args[1], args[2], args[3], args[4]
   local ttl = tonumber(args[5])
   if ttl > 0 then
@@ -38,6 +40,7 @@ local function apply(keys, args)
       -- may have come from another connection (Redis 7.0.15 happens to wait for the offset at
       -- the connection's last command anyway, but WAIT is documented for its own writes).
       redis.call('PEXPIRE', request, ttl)
+      if session then redis.call('SET', session, '1', 'PX', ttl) end
       return {'duplicate', stored, node()}
     end
   end
@@ -54,6 +57,7 @@ local function apply(keys, args)
   if ttl > 0 then
     redis.call('HSET', account, 'rev', next_rev, 'state', state)
     redis.call('SET', request, args[6], 'PX', ttl)
+    if session then redis.call('SET', session, '1', 'PX', ttl) end
   else
     previous = redis.call('HGET', account, 'ids') or ''
     redis.call('HSET', account, 'rev', next_rev, 'state', state, 'ids', ids)

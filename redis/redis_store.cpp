@@ -64,10 +64,12 @@ Command apply_command(const AccountChange& change, std::chrono::milliseconds ans
   const engine::AccountState& state = *change.state;
   std::string key = account_key(state.id);
   Command c;
-  c.argv = {"FCALL", "gyrate_apply", "3", key,
+  c.argv = {"FCALL", "gyrate_apply", change.key ? "4" : "3", key,
             change.key ? request_key(state.id, *change.key) : key + ":req:",
-            outbox_key_of(state.id), std::to_string(change.expected_revision),
-            std::to_string(state.revision)};
+            outbox_key_of(state.id)};
+  if (change.key) c.argv.push_back(session_key(state.id, engine::session_base(change.key->session)));
+  c.argv.push_back(std::to_string(change.expected_revision));
+  c.argv.push_back(std::to_string(state.revision));
   store::Account account;
   engine::codec::encode(state, account);
   c.argv.push_back(account.SerializeAsString());
@@ -356,6 +358,24 @@ Expected<std::optional<std::string>> RedisStore::find_by_identity(
 
 Expected<std::optional<std::string>> RedisStore::team_of(std::string_view id) {
   return get_index(member_index_key(id));
+}
+
+Expected<std::optional<std::string>> RedisStore::account_of(std::string_view id) {
+  Expected<std::optional<std::string>> team = team_of(id);
+  if (!team || *team) return team;
+  return std::optional<std::string>(std::string(id));
+}
+
+Expected<std::optional<std::string>> RedisStore::identity_owner(std::string_view identity_key) {
+  return get_index(identity_index_key(identity_key));
+}
+
+Expected<bool> RedisStore::answered_session(std::string_view account, std::string_view session) {
+  std::string key = session_key(account, session);
+  Expected<Reply> reply = client_->run(Command{key, {"EXISTS", key}});
+  if (!reply) return reply.status();
+  if (reply->type != Reply::Type::kInteger) return unavailable(key + ": EXISTS: " + reply->str);
+  return reply->integer > 0;
 }
 
 }  // namespace gyrate::redis

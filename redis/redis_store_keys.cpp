@@ -57,6 +57,10 @@ std::string request_key(std::string_view account, const engine::RequestKey& key)
   return out;
 }
 
+std::string session_key(std::string_view account, std::string_view session) {
+  return account_key(account) + ":ses:" + std::string(session);
+}
+
 std::string_view slot_tag(uint16_t slot) {
   static const std::array<std::string, kSlots> tags = make_tags();
   return tags[slot % kSlots];

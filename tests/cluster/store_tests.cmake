@@ -6,6 +6,7 @@ add_executable(gyrate_store_cluster_tests
   ${CMAKE_CURRENT_LIST_DIR}/functions_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/store_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/store_sharded_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store_nodes_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/export_test.cpp)
 target_include_directories(gyrate_store_cluster_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests/engine
   ${PROJECT_SOURCE_DIR}/engine)

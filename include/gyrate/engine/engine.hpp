@@ -193,18 +193,31 @@ class Engine {
   // answers): how a Gy server that restarted recognises a session it served before.
   bool holds_session(std::string_view account, std::string_view session) const;
 
-  // Accounts (subscribers and teams); team members are not accounts of their own.
+  // Whether `id` is an account or a team member, here or (a shared store) in the store.
+  Expected<bool> exists(std::string_view id) const;
+  // Accounts (subscribers and teams); team members are not accounts of their own. On a shared
+  // store: those held here.
   size_t account_count() const;
   // The account an identity belongs to (make_identity gives the canonical form looked up here).
+  // On a shared store an identity this engine does not hold is asked of the store; a store
+  // failure reads as no account here and as the error in lookup_identity.
   std::optional<std::string> find_by_identity(const Identity& identity) const;
+  Expected<std::optional<std::string>> lookup_identity(const Identity& identity) const;
 
  private:
   struct Slot {
     SlotMutex mutex;  // 4 bytes: one per account (P5)
     AccountState state;
   };
-  // `account` may be a team member's id: it resolves to its team's slot.
-  std::shared_ptr<Slot> find(std::string_view account) const;
+  // `account` may be a team member's id: it resolves to its team's slot. On a shared store an
+  // account not held yet is loaded (load_slot). nullptr: no such account; an error: the store
+  // could not say.
+  Expected<std::shared_ptr<Slot>> find(std::string_view account) const;
+  std::shared_ptr<Slot> held(std::string_view account) const;
+  Expected<std::shared_ptr<Slot>> load_slot(std::string_view account) const;
+  // A shared store's account may have moved on elsewhere: read it again before answering from
+  // it alone (balances, explain, holds_session). Under the slot's mutex; no-op otherwise.
+  Status refresh(Slot& slot) const;
   // One keyed call: a repeat of `key` gets its stored answer; otherwise `fn` changes a copy of
   // the account (the account itself without a store), the store takes the copy and its CDRs,
   // and only then does the copy become the account.
@@ -212,7 +225,11 @@ class Engine {
   Expected<Answer> change(std::string_view account, RequestKey key, const Mutation& fn);
   // Puts a state from the store in its slot (new or existing) with its members' ids and
   // identities; under accounts_mutex_.
-  void install(AccountState state);
+  void install(AccountState state) const;
+  // One try of provision_all; `conflicted`: the store refused it as stale (the batch's slots are
+  // read again) and it may be tried again.
+  Status provision_batch(const std::vector<ProvisionSpec>& specs,
+                         std::vector<ProvisionFailure>* failures, bool& conflicted);
   // Part of provision_all (engine/team_provision.cpp): applies the batch's member specs to
   // working copies of their teams (appended to `slots` and `next` when the team itself is not
   // re-provisioned in the batch), moving members between teams, then checks every team's seats
@@ -224,11 +241,13 @@ class Engine {
 
   std::atomic<std::shared_ptr<const Catalog>> catalog_;
   std::unique_ptr<AccountStore> store_;  // null: memory only
+  bool shared_store_ = false;  // store_->shared(): accounts_ is a cache of what the store holds
+  // Mutable: on a shared store the const lookups fill them as a cache.
   mutable std::shared_mutex accounts_mutex_;
-  StringMap<std::shared_ptr<Slot>> accounts_;
+  mutable StringMap<std::shared_ptr<Slot>> accounts_;
   std::mutex batch_mutex_;  // one provision_all at a time: it locks many slots
-  StringMap<std::string> identities_;  // identity_key -> account id, under accounts_mutex_
-  size_t member_ids_ = 0;  // entries of accounts_ that are team members, under accounts_mutex_
+  mutable StringMap<std::string> identities_;  // identity_key -> account id, under accounts_mutex_
+  mutable size_t member_ids_ = 0;  // entries of accounts_ that are team members, under accounts_mutex_
 };
 
 }  // namespace gyrate::engine

@@ -56,9 +56,17 @@ struct ProvisioningCounts {
   size_t members = 0;
 };
 
+// Whether rows of ids the engine already holds (or its shared store does) are provisioned again
+// (starting them afresh on their plan, engine.hpp) or left as they are.
+enum class ProvisioningMode : uint8_t {
+  kAll,
+  kNewOnly,  // every node of a cluster may start with the same file: the first one provisions
+};
+
 struct ProvisioningReport {
   bool applied = false;
-  ProvisioningCounts counts;              // of the rows that parsed
+  ProvisioningCounts counts;              // of the rows that parsed (and, kNewOnly, were new)
+  size_t kept = 0;                        // kNewOnly: rows left out because their id exists
   std::vector<ProvisioningError> errors;  // in file order, then line order
 };
 
@@ -69,7 +77,8 @@ struct ProvisioningReport {
 // refused at the second, naming the first. Safe while requests run: provision_all's locking
 // holds (requests of accounts outside the files do not wait).
 ProvisioningReport apply_provisioning(Engine& engine, const std::vector<std::string>& paths,
-                                      ProvisioningFormat format = ProvisioningFormat::kAuto);
+                                      ProvisioningFormat format = ProvisioningFormat::kAuto,
+                                      ProvisioningMode mode = ProvisioningMode::kAll);
 ProvisioningReport apply_provisioning(Engine& engine, const std::string& path,
                                       ProvisioningFormat format = ProvisioningFormat::kAuto);
 

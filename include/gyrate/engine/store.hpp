@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -64,6 +65,12 @@ struct ApplyResult {
   Status error;    // kUnavailable
 };
 
+// The Diameter session a request key's session belongs to: a Gy server that splits a session per
+// Service-Identifier keys its requests "<Session-Id>#<Service-Identifier>".
+inline std::string_view session_base(std::string_view session) {
+  return session.substr(0, session.find('#'));
+}
+
 // Reads every account of the engine, each under its own lock, for a checkpoint.
 using AccountVisitor = std::function<void(const AccountState&)>;
 using AccountSource = std::function<void(const AccountVisitor&)>;
@@ -105,6 +112,30 @@ class AccountStore {
 
   // All the changes or none. The embedded store writes them as one journal record.
   virtual ApplyResult apply(std::span<const AccountChange> changes) = 0;
+
+  // A shared store holds accounts this process never loaded and other processes change them: the
+  // engine then loads an account on its first use, asks the store for identities it does not
+  // hold, and reads an account again before answering from it alone (balances, explain). The
+  // embedded store is not shared: the engine holds all of its accounts from the start.
+  virtual bool shared() const { return false; }
+  // Asked of a shared store only. The account holding `id` (itself, or the team a member id
+  // belongs to), or nullopt when the store has neither.
+  virtual Expected<std::optional<std::string>> account_of(std::string_view id) {
+    (void)id;
+    return std::optional<std::string>();
+  }
+  // The id (a subscriber, or a team member) that an identity (identity_key()) belongs to.
+  virtual Expected<std::optional<std::string>> identity_owner(std::string_view identity_key) {
+    (void)identity_key;
+    return std::optional<std::string>();
+  }
+  // Whether a request of Diameter session `session` (session_base()) was answered on `account`
+  // within the lifetime of stored answers: how a node recognises a session another node served.
+  virtual Expected<bool> answered_session(std::string_view account, std::string_view session) {
+    (void)account;
+    (void)session;
+    return false;
+  }
 
   // Makes everything applied so far cheap to recover: the embedded store writes a snapshot of
   // `accounts` and exports the CDRs it covers. No-op for a shared store.

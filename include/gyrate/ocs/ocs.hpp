@@ -19,6 +19,7 @@
 #include "gyrate/ocs/admin_api.hpp"
 #include "gyrate/ocs/metrics.hpp"
 #include "gyrate/ocs/ocs_options.hpp"
+#include "gyrate/redis/cdr_export.hpp"
 
 namespace gyrate::ocs {
 
@@ -54,6 +55,9 @@ class Ocs {
   explicit Ocs(OcsOptions options) : options_(std::move(options)) {}
   void supervise_loop();
   void report_gauges();
+  // One round of the Redis store's CDR export (--cdr-export): passes until the outboxes are empty
+  // or a pass fails (the CDRs then stay in Redis for the next round).
+  void export_cdrs();
 
   OcsOptions options_;
   std::function<void(const std::string&)> log_;
@@ -62,6 +66,7 @@ class Ocs {
   std::unique_ptr<diameter::GyServer> server_;
   OcsMetrics metrics_;
   std::unique_ptr<AdminApi> admin_;
+  std::unique_ptr<redis::CdrExporter> exporter_;  // the Redis store's, on the one exporting node
   std::mutex reload_mutex_;
 
   std::mutex stop_mutex_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,20 @@ namespace gyrate::ocs {
 struct OcsOptions {
   std::string catalog_path;
   std::vector<std::string> subscriber_files;  // provisioned at start (one batch)
-  std::string store_dir;
+  std::string store_dir;                  // the embedded store (--store DIR)
+  // The Redis Cluster store (--store redis://HOST:PORT[,HOST:PORT...]): its seeds, host:port.
+  std::vector<std::string> redis_seeds;
+  int redis_wait_replicas = 1;              // WAIT behind every change (redis_store.hpp)
+  int64_t redis_wait_ms = 100;
+  int64_t redis_deadline_ms = 250;          // per shard and command (cluster_client.hpp)
+  // With the Redis store: this node exports the cluster's CDRs into this directory every
+  // cdr_export_seconds and at stop (cdr_export.hpp). One node per cluster.
+  std::string cdr_export_dir;
+  int64_t cdr_export_seconds = 10;
+  // RFC 4006 failover AVPs in every answer: sent when set, and with the Redis store (any node
+  // serves any session) by default as FAILOVER_SUPPORTED and RETRY_AND_TERMINATE.
+  std::optional<bool> session_failover;
+  std::optional<diameter::CreditControlFailureHandling> failure_handling;
   engine::FsyncPolicy fsync = engine::FsyncPolicy::kAlways;
   bool salvage = false;
 

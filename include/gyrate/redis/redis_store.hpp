@@ -49,6 +49,14 @@ class RedisStore final : public engine::AccountStore {
   // No-op: Redis persists (AOF) and the CDR exporter drains the outboxes (cdr_export.hpp).
   Status checkpoint(const engine::AccountSource& accounts) override;
 
+  // Accounts live in Redis: the engine loads them on first use (store.hpp, shared()).
+  bool shared() const override { return true; }
+  // The team a member id belongs to (the member index), else `id` itself.
+  Expected<std::optional<std::string>> account_of(std::string_view id) override;
+  Expected<std::optional<std::string>> identity_owner(std::string_view identity_key) override;
+  // The session marker gyrate_apply sets beside each stored answer, with its TTL.
+  Expected<bool> answered_session(std::string_view account, std::string_view session) override;
+
   // The id owning an identity (a subscriber, or a team member's id), from the index that
   // provisioning writes; nullopt when none.
   Expected<std::optional<std::string>> find_by_identity(const engine::Identity& identity);

@@ -18,6 +18,9 @@ inline constexpr uint16_t kSlots = 16384;
 std::string account_key(std::string_view account);
 // "{acct:ID}:req:<session>\0<number>\0<op>\0<service>": the answer given to one request.
 std::string request_key(std::string_view account, const engine::RequestKey& key);
+// "{acct:ID}:ses:<session>": set, with the answers' TTL, whenever a request of Diameter session
+// `session` (engine::session_base: without a "#<Service-Identifier>" suffix) is answered.
+std::string session_key(std::string_view account, std::string_view session);
 // "cdr:{<tag>}": the CDR outbox stream of `slot`; the same slot as every account key in it.
 std::string outbox_key(uint16_t slot);
 // The outbox that commits atomically with the account (its slot's).

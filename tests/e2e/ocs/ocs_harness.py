@@ -102,20 +102,25 @@ class Ocs:
 
     def admin(self, method, path, body=None):
         """(status, JSON answer) of an admin API request."""
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"http://127.0.0.1:{self.admin_port}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
+        return admin_request(self.admin_port, method, path, body)
 
     def sim_cmd(self, sim, *args):
         return [sim, *args, "--server", f"127.0.0.1:{self.port}", "--server-identity", SERVER_ID]
 
     def sim(self, sim, *args, timeout=120):
         return subprocess.run(self.sim_cmd(sim, *args), capture_output=True, text=True, timeout=timeout)
+
+
+def admin_request(port, method, path, body=None):
+    """(status, JSON answer) of a request to the admin API on 127.0.0.1:port."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
 
 
 def free_port():
