@@ -74,7 +74,7 @@ WindowCounter& AccountState::window(uint16_t service, uint8_t index, int64_t sec
     if (w.service() == service && w.index() == index && w.seconds() == seconds) return w;
   }
   // A window whose length changed (another plan) starts counting afresh.
-  std::erase_if(windows, [&](const WindowCounter& w) {
+  erase_if(windows, [&](const WindowCounter& w) {
     return w.service() == service && w.index() == index;
   });
   return windows.emplace_back(service, index, seconds);
@@ -139,20 +139,25 @@ int64_t draw(AccountState& account, uint16_t service, int64_t amount, int64_t t)
 
 Bucket& overrun_bucket(AccountState& account, uint16_t service, int64_t t) {
   for (Bucket& b : account.buckets) {
-    if (b.service == service && b.offer == "overrun") return b;
+    if (b.service == service && b.offer == kOverrunOffer) return b;
   }
-  account.buckets.push_back(Bucket{service, BucketOrigin::kAllowance, 0, t, kNeverEnds, "overrun"});
+  account.buckets.push_back(Bucket{.service = service,
+                                   .origin = BucketOrigin::kAllowance,
+                                   .offer = kOverrunOffer,
+                                   .amount = 0,
+                                   .valid_from = t,
+                                   .valid_until = kNeverEnds});
   return account.buckets.back();
 }
 
 void settle_overruns(AccountState& account, int64_t t) {
   for (size_t i = 0; i < account.buckets.size(); ++i) {
-    if (account.buckets[i].offer != "overrun" || account.buckets[i].amount >= 0) continue;
+    if (account.buckets[i].offer != kOverrunOffer || account.buckets[i].amount >= 0) continue;
     // draw() takes only from buckets above zero, so never from this one; indexes stay put.
     int64_t got = draw(account, account.buckets[i].service, -account.buckets[i].amount, t);
     account.buckets[i].amount += got;
   }
-  std::erase_if(account.buckets, [](const Bucket& b) { return b.offer == "overrun" && b.amount == 0; });
+  erase_if(account.buckets, [](const Bucket& b) { return b.offer == kOverrunOffer && b.amount == 0; });
 }
 
 }  // namespace gyrate::engine

@@ -17,7 +17,7 @@ Status corrupt(const std::string& what) {
   return Status::error(ErrorCode::kCorrupt, "stored account: " + what);
 }
 
-void encode_identities(const std::vector<Identity>& from,
+void encode_identities(const CompactVector<Identity>& from,
                        google::protobuf::RepeatedPtrField<store::Identity>& to) {
   for (const Identity& i : from) {
     store::Identity* o = to.Add();
@@ -41,7 +41,7 @@ Expected<std::vector<Identity>> decode_identities(
 
 void encode(const AccountState& a, store::Account& out) {
   out.set_id(a.id);
-  out.set_plan(a.plan_name);
+  out.set_plan(a.plan_name());
   out.set_plan_version(a.plan_version);
   out.set_activation(a.activation);
   out.set_billing_day(a.billing_day);
@@ -58,7 +58,7 @@ void encode(const AccountState& a, store::Account& out) {
     o->set_amount(b.amount);
     o->set_valid_from(b.valid_from);
     o->set_valid_until(b.valid_until);
-    o->set_offer(b.offer);
+    o->set_offer(b.offer.str());
   }
   for (size_t s = 0; s < a.used.size() || s < a.period_allowance.size(); ++s) {
     int64_t used = s < a.used.size() ? a.used[s] : 0;
@@ -152,7 +152,6 @@ Expected<AccountState> decode(const store::Account& in,
   a.id = in.id();
   a.catalog = catalog;
   a.plan = *plan;
-  a.plan_name = in.plan();
   a.plan_version = c.program().plans[*plan].version;
   a.activation = in.activation();
   a.billing_day = in.billing_day();
@@ -168,8 +167,12 @@ Expected<AccountState> decode(const store::Account& in,
     std::optional<uint16_t> s = service(b.service());
     if (!s) continue;
     if (b.origin() > static_cast<uint32_t>(BucketOrigin::kPooled)) return corrupt("bucket origin");
-    a.buckets.push_back(Bucket{*s, static_cast<BucketOrigin>(b.origin()), b.amount(),
-                               b.valid_from(), b.valid_until(), b.offer()});
+    a.buckets.push_back(Bucket{.service = *s,
+                               .origin = static_cast<BucketOrigin>(b.origin()),
+                               .offer = b.offer(),
+                               .amount = b.amount(),
+                               .valid_from = b.valid_from(),
+                               .valid_until = b.valid_until()});
   }
   a.used.assign(services, 0);
   a.period_allowance.assign(services, 0);

@@ -98,7 +98,7 @@ Cdr usage_cdr(const AccountState& a, std::string session, uint32_t number, int64
   c.session = std::move(session);
   c.number = number;
   c.time = t;
-  c.plan = a.plan_name;
+  c.plan = a.plan_name();
   c.plan_version = a.plan_version;
   return c;
 }
@@ -273,7 +273,6 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
   a.id = spec.id;
   a.catalog = catalog;
   a.plan = *plan;
-  a.plan_name = spec.plan;
   a.plan_version = catalog->program().plans[*plan].version;
   a.activation = spec.activation;
   a.billing_day = spec.billing_day != 0
@@ -291,7 +290,7 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
   if (Status s = resolve_attributes(a); !s) {
     return Status::error(s.code(), "account '" + spec.id + "': " + s.message());
   }
-  if (old != nullptr && old->plan_name == spec.plan && old->activation == spec.activation &&
+  if (old != nullptr && old->plan_name() == spec.plan && old->activation == spec.activation &&
       old->billing_day == a.billing_day) {
     // The same subscription provisioned again: only its attributes change. Nothing is charged or
     // granted; a promo they now make eligible comes at the next period start (rule 11).
@@ -308,7 +307,7 @@ Expected<AccountState> new_account(const ProvisionSpec& spec,
     a.promos_granted = old->promos_granted;
     for (const Bucket& b : old->buckets) {
       if (b.origin != BucketOrigin::kPack && b.origin != BucketOrigin::kPromo &&
-          b.offer != "overrun") {
+          b.offer != kOverrunOffer) {
         continue;
       }
       // Service indexes belong to a catalog version: carry the bucket by its service's name.
@@ -353,7 +352,7 @@ Status Engine::provision_batch(const std::vector<ProvisionSpec>& specs,
   std::vector<ProvisionFailure> refused;
   StringMap<size_t> first;  // id -> index of its first spec
   std::vector<std::shared_ptr<Slot>> slots(specs.size());
-  std::vector<std::unique_lock<std::mutex>> locks;
+  std::vector<std::unique_lock<SlotMutex>> locks;
   auto lock_once = [&locks](Slot& slot) {  // a member's id resolves to its team's slot
     for (const auto& l : locks) {
       if (l.mutex() == &slot.mutex) return;
@@ -726,7 +725,7 @@ Expected<Answer> Engine::release(std::string_view account, std::string_view sess
     advance(a, time, catalog());
     Answer answer;
     answer.outcome = lang::Outcome::kGranted;
-    std::erase_if(a.reservations, [&](const Reservation& r) {
+    erase_if(a.reservations, [&](const Reservation& r) {
       // A member releases its own reservations of the session; the team's id releases them all.
       if (r.session != session || (*member && r.member != (*member)->id)) return false;
       answer.released += r.debit;
@@ -748,7 +747,7 @@ Expected<Answer> Engine::refund(std::string_view account, const RefundRequest& r
     std::optional<uint16_t> service = a.catalog->service(request.service);
     if (!service || !a.catalog->block(a.plan, *service)) {
       return Status::error(ErrorCode::kInvalidArgument,
-                           "plan '" + a.plan_name + "' does not rate '" + request.service + "'");
+                           "plan '" + a.plan_name() + "' does not rate '" + request.service + "'");
     }
     int64_t weight = lang::kFixedScale;
     if (int64_t m = model_index(*a.catalog, request.model, *service); m >= 0) {
@@ -760,7 +759,12 @@ Expected<Answer> Engine::refund(std::string_view account, const RefundRequest& r
     answer.weight = weight;
     answer.released = units;
     if (units > 0) {
-      a.buckets.push_back(Bucket{*service, BucketOrigin::kAllowance, units, t, a.period.end, "refund"});
+      a.buckets.push_back(Bucket{.service = *service,
+                                 .origin = BucketOrigin::kAllowance,
+                                 .offer = kRefundOffer,
+                                 .amount = units,
+                                 .valid_from = t,
+                                 .valid_until = a.period.end});
       if (*service < a.used.size()) a.used[*service] = std::max<int64_t>(a.used[*service] - units, 0);
       if (*member) {
         add_member_usage(**member, *service, -units);
@@ -790,13 +794,18 @@ Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view ord
     auto p = std::find_if(packs.begin(), packs.end(),
                           [&](const lang::ir::Pack& x) { return x.name == pack; });
     if (p == packs.end()) {
-      return Status::error(ErrorCode::kNotFound, "plan '" + a.plan_name + "' sells no pack '" +
+      return Status::error(ErrorCode::kNotFound, "plan '" + a.plan_name() + "' sells no pack '" +
                                                      std::string(pack) + "'");
     }
     // Rule 10: `valid D` from the purchase, across period ends; without it, to the period's end.
     int64_t until = p->valid_seconds > 0 ? add_saturated(t, p->valid_seconds) : a.period.end;
     for (const lang::ir::Grant& g : p->grants) {
-      a.buckets.push_back(Bucket{g.service, BucketOrigin::kPack, g.amount, t, until, p->name});
+      a.buckets.push_back(Bucket{.service = g.service,
+                                 .origin = BucketOrigin::kPack,
+                                 .offer = p->name,
+                                 .amount = g.amount,
+                                 .valid_from = t,
+                                 .valid_until = until});
     }
     a.spend = saturate(static_cast<Int128>(a.spend) + p->price);  // packs count as spend
     settle_overruns(a, t);

@@ -178,7 +178,7 @@ void explain_buckets(Explanation& e, const AccountState& a, uint16_t service, in
     const Bucket& b = a.buckets[i];
     int64_t gives = std::min(b.amount, left);
     left -= gives;
-    e.buckets.push_back(ExplainedBucket{b.origin, b.offer, b.amount, b.valid_from, b.valid_until,
+    e.buckets.push_back(ExplainedBucket{b.origin, b.offer.str(), b.amount, b.valid_from, b.valid_until,
                                         gives});
   }
 }
@@ -212,7 +212,7 @@ Expected<Explanation> Engine::explain(std::string_view account,
   e.requested = request.requested;
   RequestKey key{request.session, request.number, Operation::kReserve, request.service};
   if (const Answer* stored = a.answered.find(key)) {
-    e.plan = a.plan_name;
+    e.plan = a.plan_name();
     e.plan_version = a.plan_version;
     e.duplicate = true;
     e.answer = *stored;
@@ -233,7 +233,7 @@ Expected<Explanation> Engine::explain(std::string_view account,
   int64_t t = std::max(request.time, a.last_time);
   renew(a, t, catalog());
   e.time = t;
-  e.plan = a.plan_name;
+  e.plan = a.plan_name();
   e.plan_version = a.plan_version;
   const Catalog& catalog = *a.catalog;
   const lang::ir::Program& program = catalog.program();

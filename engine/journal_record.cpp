@@ -75,7 +75,7 @@ const std::string& service_name(const AccountState& a, uint16_t service) {
   return a.catalog->program().services[service].name;
 }
 
-void identities(Wire& w, uint32_t field, const std::vector<Identity>& from) {
+void identities(Wire& w, uint32_t field, const CompactVector<Identity>& from) {
   for (const Identity& i : from) {
     const size_t m = w.begin(field);
     w.u64(1, static_cast<uint32_t>(i.type));
@@ -86,7 +86,7 @@ void identities(Wire& w, uint32_t field, const std::vector<Identity>& from) {
 
 void account(Wire& w, const AccountState& a) {
   w.string(1, a.id);
-  w.string(2, a.plan_name);
+  w.string(2, a.plan_name());
   w.i64(3, a.plan_version);
   w.i64(4, a.activation);
   w.i64(5, a.billing_day);  // int32: a negative value is sign-extended, as protobuf does
@@ -104,7 +104,7 @@ void account(Wire& w, const AccountState& a) {
     w.s64(3, b.amount);
     w.i64(4, b.valid_from);
     w.i64(5, b.valid_until);
-    w.string(6, b.offer);
+    w.string(6, b.offer.str());
     w.end(m);
   }
   for (size_t s = 0; s < a.used.size() || s < a.period_allowance.size(); ++s) {

@@ -24,7 +24,7 @@ int64_t add_saturated(int64_t a, int64_t b) {
 // until a renewal or a pack covers it (rule 17: the balance never goes silently wrong).
 void drop_expired(AccountState& account, int64_t t) {
   std::vector<std::pair<uint16_t, int64_t>> debts;
-  std::erase_if(account.buckets, [&](const Bucket& b) {
+  erase_if(account.buckets, [&](const Bucket& b) {
     if (b.valid_until > t) return false;
     if (b.amount < 0) debts.emplace_back(b.service, b.amount);
     return true;
@@ -42,7 +42,7 @@ void roll_over(AccountState& account, const PeriodCalendar& calendar, const Peri
     int64_t unused = 0;
     for (const Bucket& b : account.buckets) {
       bool allowance = b.origin == BucketOrigin::kAllowance || b.origin == BucketOrigin::kPooled;
-      if (b.service == block.service && allowance && b.offer == "allowance" &&
+      if (b.service == block.service && allowance && b.offer == kAllowanceOffer &&
           b.valid_until == closing.end && b.amount > 0) {
         unused += b.amount;
       }
@@ -53,8 +53,12 @@ void roll_over(AccountState& account, const PeriodCalendar& calendar, const Peri
     for (int64_t i = 1; i < block.rollover_periods && last.end != kNeverEnds; ++i) {
       last = calendar.next(last);
     }
-    account.buckets.push_back(Bucket{block.service, BucketOrigin::kRollover, carried, closing.end,
-                                     last.end, "rollover"});
+    account.buckets.push_back(Bucket{.service = block.service,
+                                     .origin = BucketOrigin::kRollover,
+                                     .offer = kRolloverOffer,
+                                     .amount = carried,
+                                     .valid_from = closing.end,
+                                     .valid_until = last.end});
   }
 }
 
@@ -159,9 +163,13 @@ void open_period(AccountState& account, const PeriodSpan& span, int64_t at) {
     std::optional<int64_t> allowance = block_value(catalog, block_index, Role::kAllowance, ctx);
     if (!allowance || *allowance <= 0) continue;
     account.period_allowance[block.service] = *allowance;
-    account.buckets.push_back(Bucket{block.service,
-                                     block.pooled ? BucketOrigin::kPooled : BucketOrigin::kAllowance,
-                                     *allowance, at, span.end, "allowance"});
+    account.buckets.push_back(
+        Bucket{.service = block.service,
+               .origin = block.pooled ? BucketOrigin::kPooled : BucketOrigin::kAllowance,
+               .offer = kAllowanceOffer,
+               .amount = *allowance,
+               .valid_from = at,
+               .valid_until = span.end});
   }
 
   // Rule 11: once per subscriber and promo name, at the first period start where `when` holds.
@@ -171,8 +179,12 @@ void open_period(AccountState& account, const PeriodSpan& span, int64_t at) {
     if (!eligible[i] || account.promo_granted(promo.name)) continue;
     int64_t until = promo.valid_seconds > 0 ? add_saturated(at, promo.valid_seconds) : span.end;
     for (const lang::ir::Grant& g : promo.grants) {
-      account.buckets.push_back(
-          Bucket{g.service, BucketOrigin::kPromo, g.amount, at, until, promo.name});
+      account.buckets.push_back(Bucket{.service = g.service,
+                                       .origin = BucketOrigin::kPromo,
+                                       .offer = promo.name,
+                                       .amount = g.amount,
+                                       .valid_from = at,
+                                       .valid_until = until});
     }
     account.promos_granted.push_back(promo.name);
   }
@@ -190,7 +202,7 @@ std::optional<uint32_t> version_switch(const AccountState& account, const Catalo
   const std::vector<lang::ir::Plan>& plans = latest.program().plans;
   for (uint32_t i = 0; i < plans.size(); ++i) {
     const lang::ir::Plan& p = plans[i];
-    if (p.name != account.plan_name || p.version <= best_version) continue;
+    if (p.name != account.plan_name() || p.version <= best_version) continue;
     if (p.effective_date && *p.effective_date > day) continue;
     bool moves = p.grandfather == lang::ir::GrandfatherKind::kNone ||
                  (p.grandfather == lang::ir::GrandfatherKind::kUntil && day >= p.grandfather_until);
@@ -232,17 +244,17 @@ bool rebase(AccountState& account, const std::shared_ptr<const Catalog>& catalog
     }
     m.used = std::move(carried);
   }
-  std::erase_if(account.buckets, [&](Bucket& b) {
+  erase_if(account.buckets, [&](Bucket& b) {
     std::optional<uint16_t> n = to_service(b.service);
     if (n) b.service = *n;
     return !n;
   });
-  std::erase_if(account.windows, [&](WindowCounter& w) {
+  erase_if(account.windows, [&](WindowCounter& w) {
     std::optional<uint16_t> n = to_service(w.service());
     if (n) w.set_service(*n);
     return !n;
   });
-  std::erase_if(account.reservations, [&](Reservation& r) {
+  erase_if(account.reservations, [&](Reservation& r) {
     std::optional<uint16_t> n = to_service(r.service);
     if (n) r.service = *n;  // its catalog, weight and prices stay those of its grant (rule 21)
     return !n;
@@ -259,12 +271,12 @@ bool rebase(AccountState& account, const std::shared_ptr<const Catalog>& catalog
 void renew(AccountState& account, int64_t t, const std::shared_ptr<const Catalog>& latest) {
   if (latest && latest != account.catalog) {
     // A reload: the same plan version in the new catalog applies from now on.
-    if (std::optional<uint32_t> same = latest->plan(account.plan_name, account.plan_version)) {
+    if (std::optional<uint32_t> same = latest->plan(account.plan_name(), account.plan_version)) {
       rebase(account, latest, *same);
     }
   }
   // Rule 17: a reservation whose validity lapsed without a report gives its units back.
-  std::erase_if(account.reservations, [&](const Reservation& r) { return r.expires_at <= t; });
+  erase_if(account.reservations, [&](const Reservation& r) { return r.expires_at <= t; });
   while (account.period.end != kNeverEnds && account.period.end <= t) {
     PeriodCalendar calendar = account.calendar();
     PeriodSpan next = calendar.next(account.period);

@@ -18,7 +18,7 @@ bool id_less(const TeamMember& m, std::string_view id) { return m.id < id; }
 TeamMember* find_member(AccountState& account, std::string_view id) {
   // join_team keeps members sorted by id, so a request finds its member in O(log n) in a team
   // of a thousand seats; a state built elsewhere in another order is still searched in full.
-  std::vector<TeamMember>& members = account.members;
+  CompactVector<TeamMember>& members = account.members;
   auto at = std::lower_bound(members.begin(), members.end(), id, id_less);
   if (at != members.end() && at->id == id) return &*at;
   auto it = std::find_if(members.begin(), members.end(),
@@ -83,7 +83,7 @@ Status check_team(const AccountState& account) {
   if (account.members.empty()) return Status::ok();
   if (!plan_is_pooled(account)) {
     return Status::error(ErrorCode::kFailedPrecondition,
-                         "team '" + account.id + "' is on plan '" + account.plan_name +
+                         "team '" + account.id + "' is on plan '" + account.plan_name() +
                              "', which pools no allowance: it cannot have members");
   }
   std::optional<int64_t> n = seats(account);
@@ -137,9 +137,9 @@ Status join_team(AccountState& team, const ProvisionSpec& spec) {
     return Status::error(code, "member '" + spec.id + "': " + why);
   };
   if (spec.id.empty()) return Status::error(ErrorCode::kInvalidArgument, "empty member id");
-  if (!spec.plan.empty() && spec.plan != team.plan_name) {
+  if (!spec.plan.empty() && spec.plan != team.plan_name()) {
     return refuse(ErrorCode::kInvalidArgument, "plan '" + spec.plan + "' is not team '" +
-                                                   team.id + "''s plan '" + team.plan_name + "'");
+                                                   team.id + "''s plan '" + team.plan_name() + "'");
   }
   if (!spec.attributes.empty()) {
     return refuse(ErrorCode::kInvalidArgument,
@@ -147,7 +147,7 @@ Status join_team(AccountState& team, const ProvisionSpec& spec) {
   }
   if (!plan_is_pooled(team)) {
     return refuse(ErrorCode::kFailedPrecondition,
-                  "team '" + team.id + "' is on plan '" + team.plan_name +
+                  "team '" + team.id + "' is on plan '" + team.plan_name() +
                       "', which pools no allowance");
   }
   std::vector<Identity> identities;
@@ -163,17 +163,19 @@ Status join_team(AccountState& team, const ProvisionSpec& spec) {
     m->identities = std::move(identities);  // provisioned again: its usage this period stays
   } else {
     auto at = std::lower_bound(team.members.begin(), team.members.end(), spec.id, id_less);
-    team.members.insert(at, TeamMember{spec.id, std::move(identities),
-                                       std::vector<int64_t>(
-                                           team.catalog->program().services.size(), 0)});
+    TeamMember joined;
+    joined.id = spec.id;
+    joined.identities = std::move(identities);
+    joined.used.assign(team.catalog->program().services.size(), 0);
+    team.members.insert(at, std::move(joined));
   }
   ++team.revision;
   return Status::ok();
 }
 
 void leave_team(AccountState& team, std::string_view id) {
-  std::erase_if(team.members, [&](const TeamMember& m) { return m.id == id; });
-  std::erase_if(team.reservations, [&](const Reservation& r) { return r.member == id; });
+  erase_if(team.members, [&](const TeamMember& m) { return m.id == id; });
+  erase_if(team.reservations, [&](const Reservation& r) { return r.member == id; });
   ++team.revision;
 }
 

@@ -163,7 +163,7 @@ json balances_json(const AccountHeader& header, const engine::Balances& b) {
     const engine::Bucket& x = b.buckets[i];
     buckets.push_back({{"service", i < b.bucket_services.size() ? b.bucket_services[i] : ""},
                        {"origin", engine::origin_name(x.origin)},
-                       {"offer", x.offer},
+                       {"offer", x.offer.str()},
                        {"amount", x.amount},
                        {"valid_from", iso_utc(x.valid_from)},
                        {"valid_until", iso_utc(x.valid_until)}});

@@ -107,6 +107,18 @@ TEST(EngineAccounts, Rule3RemainingTakesOffReservations) {
   EXPECT_EQ(service(*b, "llm").reserved, 0);
 }
 
+Bucket bucket(uint16_t service, BucketOrigin origin, int64_t amount, int64_t from, int64_t until,
+              const char* offer) {
+  Bucket b;
+  b.service = service;
+  b.origin = origin;
+  b.offer = offer;
+  b.amount = amount;
+  b.valid_from = from;
+  b.valid_until = until;
+  return b;
+}
+
 // Rule 4, default order: promo first, then soonest expiry, ties rollover, allowance, pack, pooled.
 TEST(EngineAccounts, Rule4DefaultOrder) {
   AccountState a;
@@ -114,13 +126,13 @@ TEST(EngineAccounts, Rule4DefaultOrder) {
   a.plan = *a.catalog->plan("token_starter");
   uint16_t llm = *a.catalog->service("llm");
   a.buckets = {
-      {llm, BucketOrigin::kPack, 10, 0, 500, "p"},
-      {llm, BucketOrigin::kAllowance, 10, 0, 500, "allowance"},
-      {llm, BucketOrigin::kRollover, 10, 0, 500, "rollover"},
-      {llm, BucketOrigin::kPromo, 10, 0, 900, "promo"},  // latest expiry, still first
-      {llm, BucketOrigin::kPack, 10, 0, 400, "early"},   // soonest expiry
-      {llm, BucketOrigin::kPack, 10, 0, 50, "gone"},     // not valid at t = 100
-      {llm, BucketOrigin::kPack, 0, 0, 500, "empty"},    // nothing to draw
+      bucket(llm, BucketOrigin::kPack, 10, 0, 500, "p"),
+      bucket(llm, BucketOrigin::kAllowance, 10, 0, 500, "allowance"),
+      bucket(llm, BucketOrigin::kRollover, 10, 0, 500, "rollover"),
+      bucket(llm, BucketOrigin::kPromo, 10, 0, 900, "promo"),  // latest expiry, still first
+      bucket(llm, BucketOrigin::kPack, 10, 0, 400, "early"),   // soonest expiry
+      bucket(llm, BucketOrigin::kPack, 10, 0, 50, "gone"),     // not valid at t = 100
+      bucket(llm, BucketOrigin::kPack, 0, 0, 500, "empty"),    // nothing to draw
   };
   std::vector<size_t> order = draw_order(a, llm, 100);
   EXPECT_EQ(order, (std::vector<size_t>{3, 4, 2, 1, 0}));
@@ -134,10 +146,10 @@ TEST(EngineAccounts, Rule4PlanOrder) {
   a.plan = *a.catalog->plan("data_rollover");
   uint16_t data = *a.catalog->service("data");
   a.buckets = {
-      {data, BucketOrigin::kPack, 10, 0, 200, "day_pass"},
-      {data, BucketOrigin::kPromo, 10, 0, 150, "promo"},
-      {data, BucketOrigin::kAllowance, 10, 0, 900, "allowance"},
-      {data, BucketOrigin::kRollover, 10, 0, 950, "rollover"},
+      bucket(data, BucketOrigin::kPack, 10, 0, 200, "day_pass"),
+      bucket(data, BucketOrigin::kPromo, 10, 0, 150, "promo"),
+      bucket(data, BucketOrigin::kAllowance, 10, 0, 900, "allowance"),
+      bucket(data, BucketOrigin::kRollover, 10, 0, 950, "rollover"),
   };
   EXPECT_EQ(draw_order(a, data, 100), (std::vector<size_t>{3, 2, 0, 1}));
 }

@@ -49,7 +49,7 @@ std::string describe(Engine& engine, const std::string& id, int64_t t) {
   EXPECT_EQ(b->bucket_services.size(), b->buckets.size());
   for (size_t i = 0; i < b->buckets.size(); ++i) {
     const Bucket& x = b->buckets[i];
-    out << "  bucket " << b->bucket_services[i] << " " << origin_name(x.origin) << " " << x.offer << " "
+    out << "  bucket " << b->bucket_services[i] << " " << origin_name(x.origin) << " " << x.offer.str() << " "
         << x.amount << " [" << x.valid_from << "," << x.valid_until << ")\n";
   }
   for (const ServiceBalance& s : b->services) {

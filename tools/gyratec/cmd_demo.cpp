@@ -59,7 +59,7 @@ std::string holdings(engine::Engine& engine, const std::string& id, int64_t t) {
   auto b = engine.balances(id, t);
   if (!b) return b.status().message();
   std::string out = std::to_string(b->spend) + " " + std::to_string(b->fees_charged);
-  for (const auto& x : b->buckets) out += " " + x.offer + ":" + std::to_string(x.amount);
+  for (const auto& x : b->buckets) out += " " + x.offer.str() + ":" + std::to_string(x.amount);
   for (const auto& x : b->services) out += " " + x.service + ":" + std::to_string(x.used);
   return out;
 }

@@ -12,8 +12,11 @@
 #include <vector>
 
 #include "gyrate/engine/catalog.hpp"
+#include "gyrate/engine/compact_vector.hpp"
 #include "gyrate/engine/identity.hpp"
+#include "gyrate/engine/offer_name.hpp"
 #include "gyrate/engine/period_calendar.hpp"
+#include "gyrate/engine/small_vector.hpp"
 #include "gyrate/engine/window.hpp"
 #include "gyrate/ruleslang/decision.hpp"
 #include "gyrate/ruleslang/ir.hpp"
@@ -26,15 +29,17 @@ const char* origin_name(BucketOrigin origin);
 
 // A balance of one service in allowance units (rule 1), valid in [valid_from, valid_until).
 // A negative amount is an overrun (rule 17): usage reported beyond what the buckets held.
+// 32 bytes (P5): the offer is an interned name.
 struct Bucket {
   uint16_t service = 0;
   BucketOrigin origin = BucketOrigin::kAllowance;
+  OfferName offer;  // "allowance", "rollover", the pack's or the promo's name, "overrun", "refund"
   int64_t amount = 0;
   int64_t valid_from = 0;
   int64_t valid_until = kNeverEnds;
-  std::string offer;  // "allowance", "rollover", the pack's or the promo's name, "overrun"
   bool valid_at(int64_t t) const { return valid_from <= t && t < valid_until; }
 };
+static_assert(sizeof(Bucket) == 32);
 
 // Which call a request key belongs to. One CCR may carry a commit (USU) and a reserve (RSU) for
 // several services under one (session, request number), so the idempotency key names both.
@@ -140,40 +145,46 @@ class AnsweredRequests {
 // team's pool; its own usage is counted against the per-member cap (rule 12).
 struct TeamMember {
   std::string id;
-  std::vector<Identity> identities;  // canonical (identity.hpp)
-  std::vector<int64_t> used;         // per service index: allowance units this period (member_used)
+  CompactVector<Identity> identities;  // canonical (identity.hpp)
+  CompactVector<int64_t> used;  // per service index: allowance units this period (member_used)
 };
 
+// Laid out for bytes per subscriber (P5, docs/benchmarks.md): every list is a CompactVector (one
+// pointer, nothing allocated while empty), the counters are inline for a few services and the
+// plan's name comes from the catalog.
 struct AccountState {
   std::string id;
   std::shared_ptr<const Catalog> catalog;  // the version the account rates on
   uint32_t plan = 0;                       // index in catalog->program().plans
-  std::string plan_name;
+  int billing_day = 1;
   int64_t plan_version = 0;
   int64_t activation = 0;                  // unix seconds
-  int billing_day = 1;
-  std::vector<std::pair<std::string, std::string>> attributes;  // (name, text) as provisioned
-  std::vector<Identity> identities;       // canonical (identity.hpp)
+  CompactVector<std::pair<std::string, std::string>> attributes;  // (name, text) as provisioned
+  CompactVector<Identity> identities;     // canonical (identity.hpp)
   // The attributes resolved for `catalog` as (context slot, value): string ids differ between
   // catalog versions, so they are resolved again when the catalog changes.
-  std::vector<std::pair<uint16_t, int64_t>> resolved;
-  std::vector<Bucket> buckets;
-  std::vector<int64_t> used;              // per service index: allowance units this period
-  std::vector<int64_t> period_allowance;  // per service index: this period's allowance
+  CompactVector<std::pair<uint16_t, int64_t>> resolved;
+  CompactVector<Bucket> buckets;
+  // Per service index of the catalog; a catalog of up to kInlineServices services allocates none.
+  static constexpr uint32_t kInlineServices = 4;
+  SmallVector<int64_t, kInlineServices> used;              // allowance units this period
+  SmallVector<int64_t, kInlineServices> period_allowance;  // this period's allowance
   int64_t spend = 0;                      // money millionths this period (overage and packs)
   int64_t fees_charged = 0;               // every fee charged since provisioning (millionths)
   int64_t last_fee = 0;                   // the fee of the current period
   PeriodSpan period;
-  std::vector<std::string> promos_granted;  // names, across plan versions (rule 11)
+  CompactVector<std::string> promos_granted;  // names, across plan versions (rule 11)
   int64_t last_time = 0;                  // rule 19: time never runs backwards
-  std::vector<Reservation> reservations;
-  std::vector<WindowCounter> windows;     // committed usage per rolling-window limit (rule 13)
-  std::vector<Notification> notifications;  // crossed thresholds not yet taken (at most 64)
+  CompactVector<Reservation> reservations;
+  CompactVector<WindowCounter> windows;   // committed usage per rolling-window limit (rule 13)
+  CompactVector<Notification> notifications;  // crossed thresholds not yet taken (at most 64)
   AnsweredRequests answered;
   uint64_t revision = 0;
   uint64_t late_requests = 0;             // rule 19's metric: requests timed before last_time
-  std::vector<TeamMember> members;        // a team account's members; empty for a subscriber
+  CompactVector<TeamMember> members;      // a team account's members; empty for a subscriber
 
+  // The plan's name (the same for all its versions).
+  const std::string& plan_name() const { return plan_ir().name; }
   const lang::ir::Plan& plan_ir() const { return catalog->program().plans[plan]; }
   PeriodCalendar calendar() const;
   // The counter of rolling-window limit `index` of `service`; null when nothing was counted.

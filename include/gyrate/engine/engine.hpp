@@ -21,6 +21,7 @@
 #include "gyrate/engine/account.hpp"
 #include "gyrate/engine/catalog.hpp"
 #include "gyrate/engine/identity.hpp"
+#include "gyrate/engine/slot_mutex.hpp"
 #include "gyrate/engine/store.hpp"
 
 namespace gyrate::engine {
@@ -206,7 +207,7 @@ class Engine {
 
  private:
   struct Slot {
-    std::mutex mutex;
+    SlotMutex mutex;  // 4 bytes: one per account (P5)
     AccountState state;
   };
   // `account` may be a team member's id: it resolves to its team's slot. On a shared store an
