@@ -104,10 +104,15 @@ start_redis() {
   wait_for "redis-cli -p $port ping | grep -q PONG" 20 || die "redis-server on $port did not start: $dir/redis.log"
 }
 
+# Every node sees the cluster ok and every replica has its master's data: a node that provisions
+# before then waits for a replica that is still syncing (WAIT) and refuses to start.
 cluster_ok() {
   local port
   for port in "${REDIS_PORTS[@]}"; do
     redis-cli -p "$port" cluster info | grep -q 'cluster_state:ok' || return 1
+    if redis-cli -p "$port" info replication | grep -q 'role:slave'; then
+      redis-cli -p "$port" info replication | grep -q 'master_link_status:up' || return 1
+    fi
   done
 }
 
