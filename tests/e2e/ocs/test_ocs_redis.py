@@ -43,9 +43,9 @@ def cluster_port(taken):
             continue
 
 
-def start_redis_cluster(work, masters=3):
-    """`masters` redis-server processes in cluster mode, joined; their ports."""
-    ports = []
+def start_redis_cluster(work, ports, masters=3):
+    """`masters` redis-server processes in cluster mode, joined; their ports go into `ports` as
+    they start, so the caller stops them even when joining fails."""
     for _ in range(masters):
         ports.append(cluster_port(ports))
     for p in ports:
@@ -64,7 +64,7 @@ def start_redis_cluster(work, masters=3):
     for _ in range(200):
         info = subprocess.run(["redis-cli", "-p", str(ports[0]), "cluster", "info"], capture_output=True, text=True).stdout
         if "cluster_state:ok" in info:
-            return ports
+            return
         time.sleep(0.05)
     raise RuntimeError("the Redis cluster never became ok")
 
@@ -100,7 +100,7 @@ def main():
     work = tempfile.mkdtemp(prefix="gyrate-ocs-redis-")
     ports, nodes, failures = [], [], []
     try:
-        ports = start_redis_cluster(work)
+        start_redis_cluster(work, ports)
         store = "redis://" + ",".join(f"127.0.0.1:{p}" for p in ports)
         exports = os.path.join(work, "cdrs")
         common = ["--redis-wait-replicas", "0"]
