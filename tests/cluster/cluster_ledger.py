@@ -80,7 +80,7 @@ class Ledger:
                 original = first.get(key)
                 # An answer the store kept must come back as it was (or a transient error: the
                 # client tries again); an error was never stored.
-                if original and original.result in COMMITTED and e.result not in (None, 3004) and \
+                if original and original.result in COMMITTED and e.result not in (None, 3002, 3004) and \
                         e.reply != original.reply:
                     self.problems.append(f"{account}: resend of {key} answered `{e.reply}`, the original "
                                          f"`{original.reply}`")
