@@ -1,24 +1,18 @@
 """The Redis side of bench/cluster_load.py: a local Redis Cluster of redis-server processes (masters
-with one replica each, AOF appendfsync everysec, no RDB) on free 127.0.0.1 ports, a minimal RESP
-client that handles binary keys and MOVED, and the counters the benchmark reads (INFO
+with one replica each, AOF appendfsync everysec, no RDB) on free 127.0.0.1 ports, one-key commands that follow MOVED
+(on tests/cluster/cluster_harness.py's RESP client), and the counters the benchmark reads (INFO
 commandstats, used_memory, CPU time of a process). Every child dies with this process
 (PR_SET_PDEATHSIG). tests/cluster has the same kind of cluster in C++ (LocalCluster) for the tests;
 this one is Python because the benchmark drives processes and reads counters, nothing more."""
-import ctypes
 import os
-import random
-import signal
-import socket
 import subprocess
-import time
+import sys
 
-_libc = ctypes.CDLL(None, use_errno=True)
-PR_SET_PDEATHSIG = 1
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "cluster"))
+# The cluster tests' harness: its RESP client, port picker, bounded wait and PR_SET_PDEATHSIG.
+from cluster_harness import Resp, die_with_parent, free_ports, wait_until  # noqa: E402,F401
+
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def die_with_parent():
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def cpu_seconds(pid):
@@ -28,84 +22,8 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def _bindable(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def free_ports(n):
-    """n ports free now, each with port + 10000 free too (the cluster bus)."""
-    ports = []
-    while len(ports) < n:
-        p = random.randrange(12000, 22000)
-        if p not in ports and _bindable(p) and _bindable(p + 10000):
-            ports.append(p)
-    return ports
-
-
-class RedisError(Exception):
-    pass
-
-
-class Resp:
-    """One connection speaking RESP2; keys and values may be bytes (gyrate's request keys hold NULs)."""
-
-    def __init__(self, port, timeout=30):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        self.buf = b""
-
-    def close(self):
-        self.sock.close()
-
-    def call(self, *args):
-        parts = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            parts.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(parts))
-        return self._reply()
-
-    def _fill(self, n):
-        while len(self.buf) < n:
-            chunk = self.sock.recv(1 << 16)
-            if not chunk:
-                raise ConnectionError("redis closed the connection")
-            self.buf += chunk
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill(len(self.buf) + 1)
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
-
-    def _reply(self):
-        line = self._line()
-        kind, rest = line[:1], line[1:]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            raise RedisError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            self._fill(n + 2)
-            data, self.buf = self.buf[:n], self.buf[n + 2:]
-            return data
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self._reply() for _ in range(n)]
-        raise RedisError(f"unexpected reply {line!r}")
-
-
 def call(port, *args):
-    c = Resp(port)
+    c = Resp(port, timeout=30)
     try:
         return c.call(*args)
     finally:
@@ -116,7 +34,7 @@ def call_key(port, *args):
     """A one-key command, following one MOVED to the slot's master."""
     try:
         return call(port, *args)
-    except RedisError as e:
+    except RuntimeError as e:  # the harness's Resp raises a Redis error reply as RuntimeError
         if not str(e).startswith("MOVED"):
             raise
         return call(int(str(e).rsplit(":", 1)[1]), *args)
@@ -135,15 +53,6 @@ def command_calls(port):
         fields = dict(kv.split("=", 1) for kv in value.split(","))
         out[key.removeprefix("cmdstat_")] = int(fields["calls"])
     return out
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
 
 
 class RedisCluster:
@@ -235,7 +144,7 @@ class RedisCluster:
         """Up to `limit` keys matching `pattern` on each master, and how many keys match in all."""
         sample, count = [], 0
         for p in self.masters:
-            c = Resp(p)
+            c = Resp(p, timeout=30)
             try:
                 cursor, taken = b"0", 0
                 while True:

@@ -33,7 +33,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent():
+def die_with_parent():
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
@@ -42,7 +42,7 @@ def spawn(argv, log_path, **kw):
     log = open(log_path, "ab")
     try:
         return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                preexec_fn=_die_with_parent, **kw)
+                                preexec_fn=die_with_parent, **kw)
     finally:
         log.close()
 
@@ -355,7 +355,7 @@ class OcsNode:
             cmd += ["--subscribers", s]
         self.cmd = cmd
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     preexec_fn=_die_with_parent)
+                                     preexec_fn=die_with_parent)
         self.lines = queue.Queue()
         self.log = open(self.log_path, "w", encoding="utf-8")
         self.pump = threading.Thread(target=self._pump, daemon=True)

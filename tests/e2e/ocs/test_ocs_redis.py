@@ -10,68 +10,19 @@ import argparse
 import glob
 import json
 import os
-import random
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cluster"))
 from ocs_harness import Ocs  # noqa: E402
+from cluster_harness import RedisCluster  # noqa: E402  (its processes die with this test)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 CATALOG = os.path.join(ROOT, "examples", "catalog.tariff")
 SUBSCRIBERS = os.path.join(ROOT, "examples", "subscribers.csv")
 ALICE = "e164:8613800000001"  # alice, token_starter (examples/subscribers.csv)
-
-
-def cluster_port(taken):
-    """A port free with its cluster bus port (+10000), so below 55536: the ephemeral range
-    free_port() draws from would put the bus past 65535."""
-    while True:
-        p = random.randrange(20000, 30000)
-        if p in taken:
-            continue
-        try:
-            for port in (p, p + 10000):
-                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-                    s.bind(("127.0.0.1", port))
-            return p
-        except OSError:
-            continue
-
-
-def start_redis_cluster(work, ports, masters=3):
-    """`masters` redis-server processes in cluster mode, joined; their ports go into `ports` as
-    they start, so the caller stops them even when joining fails."""
-    for _ in range(masters):
-        ports.append(cluster_port(ports))
-    for p in ports:
-        d = os.path.join(work, f"redis-{p}")
-        os.makedirs(d)
-        subprocess.run(["redis-server", "--port", str(p), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--dir", d, "--save", "", "--appendonly", "no",
-                        "--daemonize", "yes", "--logfile", os.path.join(d, "log")], check=True)
-    for p in ports:
-        for _ in range(100):
-            if subprocess.run(["redis-cli", "-p", str(p), "ping"], capture_output=True, text=True).stdout.strip() == "PONG":
-                break
-            time.sleep(0.05)
-    subprocess.run(["redis-cli", "--cluster", "create", *[f"127.0.0.1:{p}" for p in ports], "--cluster-replicas", "0",
-                    "--cluster-yes"], check=True, capture_output=True, timeout=60)
-    for _ in range(200):
-        info = subprocess.run(["redis-cli", "-p", str(ports[0]), "cluster", "info"], capture_output=True, text=True).stdout
-        if "cluster_state:ok" in info:
-            return
-        time.sleep(0.05)
-    raise RuntimeError("the Redis cluster never became ok")
-
-
-def stop_redis(ports):
-    for p in ports:
-        subprocess.run(["redis-cli", "-p", str(p), "shutdown", "nosave"], capture_output=True, timeout=10)
 
 
 def llm(node):
@@ -98,10 +49,10 @@ def main():
         print("SKIP: no redis-server")
         return 77
     work = tempfile.mkdtemp(prefix="gyrate-ocs-redis-")
-    ports, nodes, failures = [], [], []
+    redis, nodes, failures = None, [], []
     try:
-        start_redis_cluster(work, ports)
-        store = "redis://" + ",".join(f"127.0.0.1:{p}" for p in ports)
+        redis = RedisCluster(work, masters=3, replicas=0)
+        store = "redis://" + redis.seeds()
         exports = os.path.join(work, "cdrs")
         common = ["--redis-wait-replicas", "0"]
         a = Ocs(args.ocs, CATALOG, store, [SUBSCRIBERS], [*common, "--cdr-export", exports])
@@ -144,7 +95,8 @@ def main():
     finally:
         for n in nodes:
             n.stop()
-        stop_redis(ports)
+        if redis:
+            redis.stop()
     if failures:
         print("FAIL\n" + "\n".join(failures))
         for i, n in enumerate(nodes):
