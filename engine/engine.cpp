@@ -213,19 +213,18 @@ Status Engine::refresh(Slot& slot) const {
   return Status::ok();
 }
 
-namespace {
-
-Status unknown_account(std::string_view account) {
-  return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+Expected<std::shared_ptr<Engine::Slot>> Engine::existing(std::string_view account) const {
+  Expected<std::shared_ptr<Slot>> slot = find(account);
+  if (slot && !*slot) {
+    return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
+  }
+  return slot;
 }
 
-}  // namespace
-
 Expected<std::vector<Notification>> Engine::take_notifications(std::string_view account) {
-  Expected<std::shared_ptr<Slot>> found = find(account);
+  Expected<std::shared_ptr<Slot>> found = existing(account);
   if (!found) return found.status();
   std::shared_ptr<Slot> slot = *found;
-  if (!slot) return unknown_account(account);
   std::lock_guard lock(slot->mutex);
   std::vector<Notification> taken = std::move(slot->state.notifications);
   slot->state.notifications.clear();
@@ -530,10 +529,9 @@ void conflict_pause(int attempt) {
 }  // namespace
 
 Expected<Answer> Engine::change(std::string_view account, RequestKey key, const Mutation& fn) {
-  Expected<std::shared_ptr<Slot>> found = find(account);
+  Expected<std::shared_ptr<Slot>> found = existing(account);
   if (!found) return found.status();
   std::shared_ptr<Slot> slot = *found;
-  if (!slot) return unknown_account(account);
   std::lock_guard lock(slot->mutex);
   std::vector<Cdr> cdrs;
   for (int attempt = 0;; ++attempt) {
@@ -821,10 +819,9 @@ Expected<Answer> Engine::buy_pack(std::string_view account, std::string_view ord
 }
 
 Expected<Balances> Engine::balances(std::string_view account, int64_t time) {
-  Expected<std::shared_ptr<Slot>> found = find(account);
+  Expected<std::shared_ptr<Slot>> found = existing(account);
   if (!found) return found.status();
   std::shared_ptr<Slot> slot = *found;
-  if (!slot) return unknown_account(account);
   std::lock_guard lock(slot->mutex);
   if (Status s = refresh(*slot); !s) return s;
   // Renewal to `time` is applied to the account held here, which the store does not see: on a

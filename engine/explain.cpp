@@ -187,10 +187,9 @@ void explain_buckets(Explanation& e, const AccountState& a, uint16_t service, in
 
 Expected<Explanation> Engine::explain(std::string_view account,
                                       const ReserveRequest& request) const {
-  Expected<std::shared_ptr<Slot>> found = find(account);
+  Expected<std::shared_ptr<Slot>> found = existing(account);
   if (!found) return found.status();
   std::shared_ptr<Slot> slot = *found;
-  if (!slot) return Status::error(ErrorCode::kNotFound, "unknown account '" + std::string(account) + "'");
   if (request.requested < 0) {
     return Status::error(ErrorCode::kInvalidArgument, "negative requested amount");
   }

@@ -215,6 +215,8 @@ class Engine {
   // could not say.
   Expected<std::shared_ptr<Slot>> find(std::string_view account) const;
   std::shared_ptr<Slot> held(std::string_view account) const;
+  // find() for a call on an account that must exist: kNotFound ("unknown account") when none.
+  Expected<std::shared_ptr<Slot>> existing(std::string_view account) const;
   Expected<std::shared_ptr<Slot>> load_slot(std::string_view account) const;
   // A shared store's account may have moved on elsewhere: read it again before answering from
   // it alone (balances, explain, holds_session). Under the slot's mutex; no-op otherwise.
