@@ -21,8 +21,15 @@ Expected<Reply> ClusterClientImpl::run(const Command& command) {
 }
 
 std::vector<Expected<Reply>> ClusterClientImpl::pipeline(const std::vector<Command>& commands) {
-  std::vector<Attempt> attempts(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) attempts[i].index = i;
+  std::vector<Attempt> attempts;
+  attempts.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (commands[i].behind_previous && !attempts.empty()) {
+      attempts.back().followers.push_back(i);
+    } else {
+      attempts.emplace_back().index = i;
+    }
+  }
   return execute(commands, std::move(attempts));
 }
 

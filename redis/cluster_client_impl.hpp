@@ -21,6 +21,7 @@ struct Attempt {
   std::string address;        // set by MOVED / ASK (next try only) or pinned; empty: by slot
   bool asking = false;        // send ASKING first (after an ASK redirect)
   bool pinned = false;        // on_every_master: stays on its node, redirects are its reply
+  std::vector<size_t> followers;  // commands riding behind this one (Command::behind_previous)
   int redirects = 0;
   std::string last_address;   // for the final error: which shard did not answer
   std::string last_error;

@@ -49,6 +49,7 @@ std::vector<Expected<Reply>> ClusterClientImpl::execute(const std::vector<Comman
     if (Clock::now() >= deadline) {
       for (const Attempt& attempt : pending) {
         results[attempt.index] = shard_unavailable(attempt, options_.shard_deadline);
+        for (size_t f : attempt.followers) results[f] = results[attempt.index];
       }
       break;
     }
@@ -126,6 +127,7 @@ void ClusterClientImpl::send(Flight& flight, const std::vector<Command>& command
   for (Attempt* attempt : flight.attempts) {
     if (attempt->asking) flight.connection->append({"ASKING"});
     flight.connection->append(commands[attempt->index].argv);
+    for (size_t f : attempt->followers) flight.connection->append(commands[f].argv);
   }
   // A failed send shows up as a failed read in receive(), which fails the flight's attempts.
   (void)flight.connection->flush();
@@ -137,6 +139,11 @@ void ClusterClientImpl::receive(Flight& flight, Results& results, Round& round) 
     attempt.last_address = flight.address;
     Expected<Reply> asking = attempt.asking ? flight.connection->read() : Expected<Reply>(Reply{});
     Expected<Reply> reply = asking ? flight.connection->read() : asking.status();
+    std::vector<Expected<Reply>> behind;
+    for (size_t f = 0; reply && f < attempt.followers.size(); ++f) {
+      behind.push_back(flight.connection->read());
+      if (!behind.back()) reply = behind.back().status();
+    }
     if (!reply) {
       fail_rest(flight, i, reply.status(), round);
       break;
@@ -148,14 +155,19 @@ void ClusterClientImpl::receive(Flight& flight, Results& results, Round& round) 
     if (redirect.kind == ErrorKind::kNone ||
         (attempt.pinned && (redirect.kind == ErrorKind::kMoved || redirect.kind == ErrorKind::kAsk))) {
       results[attempt.index] = std::move(*reply);
+      for (size_t f = 0; f < attempt.followers.size(); ++f) {
+        results[attempt.followers[f]] = std::move(behind[f]);
+      }
       continue;
     }
+    // Redirected or refused: what rode behind it ran where it did not, and goes again with it.
     attempt.last_error = reply->str;
     if (redirect.kind == ErrorKind::kMoved || redirect.kind == ErrorKind::kAsk) {
       if (++attempt.redirects > options_.max_redirects) {
         results[attempt.index] = Status::error(
             ErrorCode::kUnavailable, "redis: more than " + std::to_string(options_.max_redirects) +
                                          " redirects (last: " + reply->str + ")");
+        for (size_t f : attempt.followers) results[f] = results[attempt.index];
         continue;
       }
       attempt.address = redirect.address;

@@ -59,29 +59,32 @@ std::vector<std::pair<std::string, std::string>> parse_index_lines(std::string_v
   return out;
 }
 
-// One account's gyrate_apply (redis/gyrate_functions.lua documents the arguments).
+// One account's gyrate_apply (redis/gyrate_functions.lua documents the arguments). It names the
+// slot's outbox only when there are CDRs: a call naming the account alone is never refused while
+// its slot moves to another master.
 Command apply_command(const AccountChange& change, std::chrono::milliseconds answer_ttl) {
   const engine::AccountState& state = *change.state;
+  const bool request = change.key && change.answer;
   std::string key = account_key(state.id);
   Command c;
-  c.argv = {"FCALL", "gyrate_apply", change.key ? "4" : "3", key,
-            change.key ? request_key(state.id, *change.key) : key + ":req:",
-            outbox_key_of(state.id)};
-  if (change.key) c.argv.push_back(session_key(state.id, engine::session_base(change.key->session)));
+  c.argv = {"FCALL", "gyrate_apply", change.cdrs.empty() ? "1" : "2", key};
+  if (!change.cdrs.empty()) c.argv.push_back(outbox_key_of(state.id));
   c.argv.push_back(std::to_string(change.expected_revision));
   c.argv.push_back(std::to_string(state.revision));
   store::Account account;
   engine::codec::encode(state, account);
   c.argv.push_back(account.SerializeAsString());
-  c.argv.push_back(change.key ? std::string() : index_lines(state));
-  if (change.key && change.answer) {
+  c.argv.push_back(request ? std::string() : index_lines(state));
+  if (request) {
     store::Answer answer;
     engine::codec::encode(*change.answer, answer);
     c.argv.push_back(std::to_string(std::max<int64_t>(1, answer_ttl.count())));
+    c.argv.push_back(request_field(*change.key));
+    c.argv.emplace_back(engine::session_base(change.key->session));
     c.argv.push_back(answer.SerializeAsString());
   } else {
     c.argv.push_back("0");
-    c.argv.emplace_back();
+    c.argv.insert(c.argv.end(), 3, std::string());
   }
   store::Cdr cdr;
   for (const engine::Cdr& x : change.cdrs) {
@@ -150,8 +153,9 @@ Applied read_apply(const std::string& account, const Expected<Reply>& reply) {
 // A WAIT that reached fewer replicas than asked turns an applied change into a failure: its
 // answer must not go out, since a failover could undo it. The change stays applied, so the
 // caller's retry gets kDuplicate with the same answer (and waits again). So does a WAIT that ran
-// on another master than the change: `node` is CLUSTER MYID from behind the WAIT, which a MOVED
-// or ASK of the FCALL does not take along (keyless commands are never redirected).
+// on another master than the change: `node` is CLUSTER MYID from behind the WAIT. The client
+// sends both behind the FCALL wherever it goes (Command::behind_previous); the check keeps an
+// answer from going out should that ever break.
 void check_wait(Applied& applied, const std::string& account, const Expected<Reply>& reply,
                 const Expected<Reply>& node, const RedisStoreOptions& options) {
   if (applied.kind != Applied::Kind::kApplied && applied.kind != Applied::Kind::kDuplicate) return;
@@ -189,6 +193,23 @@ Expected<std::unique_ptr<RedisStore>> RedisStore::open(std::shared_ptr<ClusterCl
 
 Status RedisStore::ensure_functions() { return redis::ensure_functions(*client_); }
 
+std::vector<Expected<Reply>> RedisStore::read_function(const std::vector<Command>& commands) {
+  std::vector<Expected<Reply>> replies = client_->pipeline(commands);
+  if (replies.front() && missing_function(*replies.front())) {
+    // Nothing ran: load the library where a master lacks it and ask again.
+    if (Status s = ensure_functions(); !s) return {s};
+    replies = client_->pipeline(commands);
+  }
+  return replies;
+}
+
+Command RedisStore::wait_command() const {
+  return Command{"",
+                 {"WAIT", std::to_string(options_.wait_replicas),
+                  std::to_string(options_.wait_timeout.count())},
+                 true};
+}
+
 Expected<std::vector<engine::AccountState>> RedisStore::preload(
     const std::shared_ptr<const engine::Catalog>&) {
   return std::vector<engine::AccountState>();
@@ -197,13 +218,25 @@ Expected<std::vector<engine::AccountState>> RedisStore::preload(
 Expected<engine::AccountState> RedisStore::load(
     std::string_view id, const std::shared_ptr<const engine::Catalog>& catalog) {
   std::string key = account_key(id);
-  Command load{key, {"FCALL_RO", "gyrate_load", "1", key}};
-  Expected<Reply> reply = client_->run(load);
-  if (reply && missing_function(*reply)) {
-    if (Status s = ensure_functions(); !s) return s;
-    reply = client_->run(load);
-  }
+  // WAIT behind the read: a state the replicas do not have yet (a change whose answer was held
+  // back) may vanish in a failover, and a node deciding on it could later meet the same revision
+  // number, written by another node, and overwrite that change. Redis 7.0 waits for the master's
+  // whole replication offset even on a connection that wrote nothing (store_test checks it).
+  std::vector<Command> commands{Command{key, {"FCALL_RO", "gyrate_load", "1", key}}};
+  if (options_.wait_replicas > 0) commands.push_back(wait_command());
+  std::vector<Expected<Reply>> replies = read_function(commands);
+  const Expected<Reply>& reply = replies.front();
   if (!reply) return reply.status();
+  if (replies.size() > 1) {
+    const Expected<Reply>& waited = replies[1];
+    if (!waited || waited->type != Reply::Type::kInteger ||
+        waited->integer < options_.wait_replicas) {
+      return unavailable("account '" + std::string(id) + "': its stored state has not reached " +
+                         std::to_string(options_.wait_replicas) + " replica(s) within " +
+                         std::to_string(options_.wait_timeout.count()) +
+                         " ms (WAIT); a failover could undo it");
+    }
+  }
   if (reply->type == Reply::Type::kError) {
     return unavailable("account '" + std::string(id) + "': gyrate_load: " + reply->str);
   }
@@ -255,8 +288,8 @@ engine::ApplyResult RedisStore::apply_once(std::span<const AccountChange> change
       return result;
     }
   }
-  // FCALL, WAIT, CLUSTER MYID per account: the WAIT goes to the account's master behind the
-  // FCALL, in the same flight on one connection, so it covers that FCALL's write.
+  // FCALL, WAIT, CLUSTER MYID per account: the WAIT rides behind the FCALL on its connection,
+  // also where an ASK sends it while the account's slot moves, so it covers that FCALL's write.
   const size_t per_change = options_.wait_replicas > 0 ? 3 : 1;
   std::vector<Command> commands;
   commands.reserve(changes.size() * per_change);
@@ -264,9 +297,8 @@ engine::ApplyResult RedisStore::apply_once(std::span<const AccountChange> change
     commands.push_back(apply_command(c, options_.answer_ttl));
     if (per_change == 3) {
       std::string key = commands.back().key;
-      commands.push_back(Command{key, {"WAIT", std::to_string(options_.wait_replicas),
-                                       std::to_string(options_.wait_timeout.count())}});
-      commands.push_back(Command{key, {"CLUSTER", "MYID"}});
+      commands.push_back(wait_command());
+      commands.push_back(Command{key, {"CLUSTER", "MYID"}, true});
     }
   }
   std::vector<Expected<Reply>> replies = client_->pipeline(commands);
@@ -371,10 +403,13 @@ Expected<std::optional<std::string>> RedisStore::identity_owner(std::string_view
 }
 
 Expected<bool> RedisStore::answered_session(std::string_view account, std::string_view session) {
-  std::string key = session_key(account, session);
-  Expected<Reply> reply = client_->run(Command{key, {"EXISTS", key}});
+  std::string key = account_key(account);
+  Expected<Reply> reply = std::move(read_function(
+      {Command{key, {"FCALL_RO", "gyrate_answered", "1", key, std::string(session)}}}).front());
   if (!reply) return reply.status();
-  if (reply->type != Reply::Type::kInteger) return unavailable(key + ": EXISTS: " + reply->str);
+  if (reply->type != Reply::Type::kInteger) {
+    return unavailable(key + ": gyrate_answered: " + reply->str);
+  }
   return reply->integer > 0;
 }
 

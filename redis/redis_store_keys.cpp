@@ -44,10 +44,8 @@ std::string account_key(std::string_view account) {
   return "{acct:" + std::string(account) + "}";
 }
 
-std::string request_key(std::string_view account, const engine::RequestKey& key) {
-  std::string out = account_key(account);
-  out += ":req:";
-  out += key.session;
+std::string request_field(const engine::RequestKey& key) {
+  std::string out = key.session;
   out += '\0';
   out += std::to_string(key.number);
   out += '\0';
@@ -55,10 +53,6 @@ std::string request_key(std::string_view account, const engine::RequestKey& key)
   out += '\0';
   out += key.service;
   return out;
-}
-
-std::string session_key(std::string_view account, std::string_view session) {
-  return account_key(account) + ":ses:" + std::string(session);
 }
 
 std::string_view slot_tag(uint16_t slot) {

@@ -241,6 +241,14 @@ class RedisCluster:
         self.procs[port].kill()
         self.procs[port].wait()
 
+    def signal(self, port, sig):
+        """SIGSTOP / SIGCONT: a node that stalls (a slow disk, a long fork) and comes back."""
+        self.procs[port].send_signal(sig)
+
+    def replica_of(self, master_port):
+        master = self.node_id(master_port)
+        return next(p for p, _, role, of, _ in self.nodes() if role == "replica" and of == master)
+
     def reshard(self, from_port, to_port, slots):
         """redis-cli --cluster reshard: moves the source's `slots` lowest slots."""
         return self.cli("--cluster", "reshard", f"127.0.0.1:{from_port}",

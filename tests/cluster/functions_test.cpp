@@ -3,7 +3,9 @@
 // account's slot, and loading/verifying the library on every master.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "gyrate/redis/store_functions.hpp"
 #include "gyrate/redis/store_keys.hpp"
@@ -21,10 +23,6 @@ TEST(StoreKeys, EveryOutboxSharesItsSlot) {
   }
   for (const char* id : {"alice", "t1", "a}b", "{x}", "8613800000001"}) {
     EXPECT_EQ(key_slot(outbox_key_of(id)), key_slot(account_key(id))) << id;
-    EXPECT_EQ(key_slot(request_key(id, engine::RequestKey{"s;1{2}", 7, engine::Operation::kCommit,
-                                                          "llm"})),
-              key_slot(account_key(id)))
-        << id;
   }
 }
 
@@ -42,19 +40,33 @@ class Functions : public test::ClusterTest<1, 0> {
 
   std::string cmd(const std::vector<std::string>& argv) { return test::text(*cluster_, port_, argv); }
 
-  // gyrate_apply on account `id`; the verdict and its value as "verdict:value".
+  // gyrate_apply on account `id` (the outbox named only with CDRs, as RedisStore does); the
+  // verdict and its value as "verdict:value".
   std::string apply(const std::string& id, const std::string& request, const std::string& expected,
                     const std::string& next, const std::string& state, int64_t ttl_ms,
-                    const std::string& answer, const std::vector<std::string>& cdrs = {}) {
+                    const std::string& answer, const std::vector<std::string>& cdrs = {},
+                    const std::string& session = "") {
     std::string key = account_key(id);
-    std::vector<std::string> argv = {"FCALL", "gyrate_apply", "3", key, key + ":req:" + request,
-                                     outbox_key_of(id), expected, next, state, "ids-" + state,
-                                     std::to_string(ttl_ms), answer};
+    std::vector<std::string> argv = {"FCALL", "gyrate_apply", cdrs.empty() ? "1" : "2", key};
+    if (!cdrs.empty()) argv.push_back(outbox_key_of(id));
+    for (const std::string& a : {expected, next, state, "ids-" + state, std::to_string(ttl_ms),
+                                 request, session, answer}) {
+      argv.push_back(a);
+    }
     argv.insert(argv.end(), cdrs.begin(), cdrs.end());
     Expected<Reply> r = client_->run(Command{key, argv});
     if (!r) return r.status().to_string();
     if (r->type == Reply::Type::kError) return "error:" + r->str;
     return r->elements.at(0).str + ":" + r->elements.at(1).str;
+  }
+
+  // The stored answer of `request`: "<expiry ms>:<answer>", or "" when none.
+  std::string stored(const std::string& id, const std::string& request) {
+    return cmd({"HGET", account_key(id), "r:" + request});
+  }
+
+  bool answered(const std::string& id, const std::string& session) {
+    return cmd({"FCALL_RO", "gyrate_answered", "1", account_key(id), session}) == "1";
   }
 
   int port_ = 0;
@@ -71,7 +83,11 @@ TEST_F(Functions, AppliesThenAnswersTheRepeatAndRefusesAStaleRevision) {
   EXPECT_EQ(cmd({"HGET", account_key("a1"), "state"}), "S2");
   EXPECT_EQ(cmd({"HGET", account_key("a1"), "ids"}), "ids-S1");  // only provisioning writes it
   EXPECT_EQ(cmd({"XLEN", outbox_key_of("a1")}), "2");
-  int64_t ttl = std::stoll(cmd({"PTTL", account_key("a1") + ":req:r1"}));
+  std::string r1 = stored("a1", "r1");
+  ASSERT_NE(r1.find(':'), std::string::npos) << r1;
+  EXPECT_EQ(r1.substr(r1.find(':') + 1), "ANSWER");
+  int64_t ttl = std::stoll(r1) - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_GT(ttl, 50'000);
   EXPECT_LE(ttl, 60'000);
 
@@ -84,7 +100,7 @@ TEST_F(Functions, AppliesThenAnswersTheRepeatAndRefusesAStaleRevision) {
   // Another request decided on revision 1: refused with the revision to reload.
   EXPECT_EQ(apply("a1", "r2", "1", "4", "S3", 60'000, "A2", {"cdr-3"}), "conflict:3");
   EXPECT_EQ(cmd({"HGET", account_key("a1"), "state"}), "S2");
-  EXPECT_EQ(cmd({"EXISTS", account_key("a1") + ":req:r2"}), "0");
+  EXPECT_EQ(stored("a1", "r2"), "");
   EXPECT_EQ(cmd({"XLEN", outbox_key_of("a1")}), "2");
   // An account that does not exist is at revision 0.
   EXPECT_EQ(apply("a2", "r1", "5", "6", "S", 60'000, "A"), "conflict:0");
@@ -119,11 +135,64 @@ TEST_F(Functions, CdrsCannotGoToAnotherSlotsOutbox) {
   std::string key = account_key("a1");
   uint16_t other = static_cast<uint16_t>((key_slot(key) + 1) % kSlots);
   Expected<Reply> r = client_->run(Command{
-      key, {"FCALL", "gyrate_apply", "3", key, key + ":req:x", outbox_key(other), "0", "1", "S",
-            "", "1000", "A", "cdr"}});
+      key, {"FCALL", "gyrate_apply", "2", key, outbox_key(other), "0", "1", "S", "", "1000", "x",
+            "", "A", "cdr"}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->type, Reply::Type::kError);
   EXPECT_NE(r->str.find("CROSSSLOT"), std::string::npos) << r->str;
+}
+
+TEST_F(Functions, CdrsNeedTheirOutboxKey) {
+  EXPECT_EQ(apply("a1", "", "0", "1", "S1", 0, ""), "applied:");
+  std::string key = account_key("a1");
+  Expected<Reply> r = client_->run(Command{
+      key, {"FCALL", "gyrate_apply", "1", key, "1", "2", "S", "", "1000", "x", "", "A", "cdr"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->type, Reply::Type::kError);
+  EXPECT_EQ(cmd({"HGET", key, "rev"}), "1");  // refused before anything was written
+}
+
+TEST_F(Functions, SessionMarkersAndAnswersExpire) {
+  EXPECT_EQ(apply("a1", "", "0", "1", "S1", 0, ""), "applied:");
+  EXPECT_EQ(apply("a1", "r1", "1", "2", "S2", 150, "A1", {}, "sess"), "applied:");
+  EXPECT_TRUE(answered("a1", "sess"));
+  EXPECT_FALSE(answered("a1", "other"));
+  EXPECT_FALSE(answered("nobody", "sess"));
+  // A repeat renews both: still there after the first TTL has passed.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(apply("a1", "r1", "2", "3", "S3", 150, "A9", {}, "sess"), "duplicate:A1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(answered("a1", "sess"));
+  EXPECT_EQ(apply("a1", "r1", "2", "3", "S3", 150, "A9", {}, "sess"), "duplicate:A1");
+  // Past its TTL the request is a new one (decided on the current revision) and the session unknown.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(answered("a1", "sess"));
+  EXPECT_EQ(apply("a1", "r1", "2", "3", "S3", 150, "A3"), "applied:");
+  EXPECT_EQ(cmd({"HGET", account_key("a1"), "state"}), "S3");
+}
+
+TEST_F(Functions, ExpiredAnswersArePrunedAsChangesGoOn) {
+  // A state over 64 bytes, as every real one: the hash is a hash table, scanned a few fields at a time.
+  const std::string state(200, 's');
+  const std::string key = account_key("a1");
+  EXPECT_EQ(apply("a1", "", "0", "1", state, 0, ""), "applied:");
+  int rev = 1;
+  auto burst = [&](int n, const std::string& tag, int64_t ttl_ms) {
+    for (int i = 0; i < n; ++i, ++rev) {
+      ASSERT_EQ(apply("a1", tag + std::to_string(i), std::to_string(rev), std::to_string(rev + 1),
+                      state, ttl_ms, "A", {}, tag + std::to_string(i / 4)),
+                "applied:");
+    }
+  };
+  // Answers kept 1 ms: each change adds an answer (and a marker every 4th) and scans 8 fields
+  // on, deleting the expired ones, so the hash stays small instead of holding 500 fields.
+  burst(400, "old", 1);
+  EXPECT_LT(std::stoll(cmd({"HLEN", key})), 150) << "expired answers were not pruned";
+  // Live answers are never pruned: 100 kept a minute are all there, and answer their repeats.
+  burst(100, "new", 60'000);
+  EXPECT_GE(std::stoll(cmd({"HLEN", key})), 100 + 25 + 4);
+  for (int i = 0; i < 100; ++i) EXPECT_NE(stored("a1", "new" + std::to_string(i)), "") << i;
+  EXPECT_EQ(apply("a1", "new0", std::to_string(rev), "9999", state, 60'000, "B"), "duplicate:A");
 }
 
 TEST_F(Functions, UnindexRemovesOnlyAnEntryStillPointingToTheAccount) {

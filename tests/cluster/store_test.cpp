@@ -62,12 +62,13 @@ TEST_F(StoreOnRedis, AnEngineChargesAndAnotherStoreSeesTheBalance) {
   EXPECT_EQ(*other->find_by_identity(Identity{IdentityType::kE164, "8613800000001"}), "alice");
   EXPECT_EQ(other->load("nobody", catalog(kCatalog)).status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(xlen_sum(*cluster_, {"alice"}), 1);  // the commit's CDR, in the slot's outbox
-  std::printf("bytes in Redis: account %s, a stored answer %s\n",
-              text_at(*cluster_, account_key("alice"), {"MEMORY", "USAGE", account_key("alice")}).c_str(),
-              text_at(*cluster_, account_key("alice"),
-                            {"MEMORY", "USAGE", request_key("alice", engine::RequestKey{
-                                                                     "s1", 2, engine::Operation::kCommit, "llm"})})
-                  .c_str());
+  const std::string key = account_key("alice");
+  std::string answer = text_at(*cluster_, key, {"HGET", key, "r:" + request_field(engine::RequestKey{
+                                                                 "s1", 2, engine::Operation::kCommit, "llm"})});
+  EXPECT_NE(answer, "") << "the commit's answer is a field of the account";
+  std::printf("bytes in Redis: account with its answers %s (HLEN %s), a stored answer %zu + field\n",
+              text_at(*cluster_, key, {"MEMORY", "USAGE", key}).c_str(),
+              text_at(*cluster_, key, {"HLEN", key}).c_str(), answer.size());
 }
 
 TEST_F(StoreOnRedis, ARepeatGetsTheStoredAnswerAndAStaleRevisionAConflict) {
@@ -130,12 +131,18 @@ TEST_F(StoreOnRedis, AWaitShortOfReplicasHoldsTheAnswerBackAndTheRetryGetsIt) {
   // Resent to another node (its own connection, which wrote nothing yet).
   auto other = open_store(*cluster_, waiting(std::chrono::milliseconds(200)));
   engine::ApplyResult repeated_stalled = other->apply({&change, 1});
+  // Nor may another node read what the replica has not got: a failover now would undo it.
+  Expected<engine::AccountState> unreplicated = other->load("carol", catalog(kCatalog));
   ASSERT_TRUE(cluster_->kill(*replica, SIGCONT));
   EXPECT_EQ(stalled.outcome, ApplyOutcome::kUnavailable);
   EXPECT_EQ(stalled.error.code(), ErrorCode::kUnavailable);
   EXPECT_NE(stalled.error.message().find("WAIT"), std::string::npos) << stalled.error.message();
   // A repeat while the replica still lags is held back too: its answer was never replicated.
   EXPECT_EQ(repeated_stalled.outcome, ApplyOutcome::kUnavailable) << repeated_stalled.error.to_string();
+  ASSERT_FALSE(unreplicated) << "read revision " << unreplicated->revision << " before it was replicated";
+  EXPECT_EQ(unreplicated.status().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(unreplicated.status().message().find("WAIT"), std::string::npos)
+      << unreplicated.status().message();
 
   // The replica is back: the retry gets the answer the first attempt stored, once.
   engine::ApplyResult retried = store->apply({&change, 1});

@@ -30,6 +30,10 @@ struct Reply {
 struct Command {
   std::string key;                // routes the command (its slot); may be empty for keyless ones
   std::vector<std::string> argv;  // binary-safe
+  // In a pipeline: sent on the same connection right behind the command before it, wherever
+  // that one goes (an ASK redirect included), and sent again with it when it is redirected or
+  // retried; `key` is not used. For WAIT, which waits for the writes of its own connection.
+  bool behind_previous = false;
 };
 
 struct ClusterOptions {

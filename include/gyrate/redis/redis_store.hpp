@@ -39,7 +39,8 @@ class RedisStore final : public engine::AccountStore {
   Expected<std::vector<engine::AccountState>> preload(
       const std::shared_ptr<const engine::Catalog>& catalog) override;
   // The account at its stored revision, without stored answers (the store answers repeats
-  // itself: apply() returns kDuplicate). kNotFound when Redis has no such account.
+  // itself: apply() returns kDuplicate). kNotFound when Redis has no such account; kUnavailable
+  // when what the master holds has not reached the replicas WAIT asks for.
   Expected<engine::AccountState> load(
       std::string_view id, const std::shared_ptr<const engine::Catalog>& catalog) override;
   // One gyrate_apply per account, each followed by WAIT, pipelined. One account's change is
@@ -54,7 +55,7 @@ class RedisStore final : public engine::AccountStore {
   // The team a member id belongs to (the member index), else `id` itself.
   Expected<std::optional<std::string>> account_of(std::string_view id) override;
   Expected<std::optional<std::string>> identity_owner(std::string_view identity_key) override;
-  // The session marker gyrate_apply sets beside each stored answer, with its TTL.
+  // The session marker gyrate_apply keeps beside each stored answer, with its TTL.
   Expected<bool> answered_session(std::string_view account, std::string_view session) override;
 
   // The id owning an identity (a subscriber, or a team member's id), from the index that
@@ -75,6 +76,11 @@ class RedisStore final : public engine::AccountStore {
   engine::ApplyResult apply_once(std::span<const engine::AccountChange> changes,
                                  bool* missing_function);
   Expected<std::optional<std::string>> get_index(const std::string& key);
+  // A read-only function call (gyrate_load, gyrate_answered) and what rides behind it, after
+  // loading the library where a master lacks it.
+  std::vector<Expected<Reply>> read_function(const std::vector<Command>& commands);
+  // WAIT for the configured replicas, riding behind the command before it.
+  Command wait_command() const;
 
   std::shared_ptr<ClusterClient> client_;
   RedisStoreOptions options_;

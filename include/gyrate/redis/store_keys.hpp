@@ -1,7 +1,7 @@
 // The Redis keys of the Redis Cluster store (docs/operations.md, "Redis Cluster store"). Every
-// key of one account shares the account's slot, so one FUNCTION call may touch them all: the
-// account's own keys carry the hash tag {acct:ID}, and the CDR outbox of a slot is named by a
-// short tag chosen to hash to that slot.
+// account is one hash under the hash tag {acct:ID} (its stored answers are fields of it), and the
+// CDR outbox of its slot is named by a short tag chosen to hash to that slot, so one FUNCTION
+// call may touch both.
 #pragma once
 
 #include <cstdint>
@@ -16,11 +16,10 @@ inline constexpr uint16_t kSlots = 16384;
 
 // "{acct:ID}": a hash with the account's revision, encoded state and identity index lines.
 std::string account_key(std::string_view account);
-// "{acct:ID}:req:<session>\0<number>\0<op>\0<service>": the answer given to one request.
-std::string request_key(std::string_view account, const engine::RequestKey& key);
-// "{acct:ID}:ses:<session>": set, with the answers' TTL, whenever a request of Diameter session
-// `session` (engine::session_base: without a "#<Service-Identifier>" suffix) is answered.
-std::string session_key(std::string_view account, std::string_view session);
+// "<session>\0<number>\0<op>\0<service>": names a request's stored answer, the field
+// "r:<this>" of the account's hash (gyrate_functions.lua). A request's session marker is the
+// field "s:<session>" (engine::session_base: without a "#<Service-Identifier>" suffix).
+std::string request_field(const engine::RequestKey& key);
 // "cdr:{<tag>}": the CDR outbox stream of `slot`; the same slot as every account key in it.
 std::string outbox_key(uint16_t slot);
 // The outbox that commits atomically with the account (its slot's).
