@@ -128,6 +128,7 @@ void Engine::install(AccountState state) const {
   auto [entry, fresh] = accounts_.try_emplace(state.id, nullptr);
   if (fresh) entry->second = std::make_shared<Slot>();
   std::shared_ptr<Slot> slot = entry->second;
+  touch(*slot);
   for (const TeamMember& m : state.members) {
     auto [member, new_member] = accounts_.try_emplace(m.id, slot);
     if (new_member) ++member_ids_;
@@ -162,9 +163,70 @@ std::shared_ptr<const Catalog> Engine::catalog() const { return catalog_.load();
 void Engine::publish(std::shared_ptr<const Catalog> catalog) { catalog_.store(std::move(catalog)); }
 
 std::shared_ptr<Engine::Slot> Engine::held(std::string_view account) const {
-  std::shared_lock lock(accounts_mutex_);
-  auto it = accounts_.find(account);
-  return it == accounts_.end() ? nullptr : it->second;
+  std::shared_ptr<Slot> slot;
+  {
+    std::shared_lock lock(accounts_mutex_);
+    auto it = accounts_.find(account);
+    if (it == accounts_.end()) return nullptr;
+    slot = it->second;
+  }
+  if (shared_store_) touch(*slot);
+  return slot;
+}
+
+void Engine::touch(Slot& slot) const {
+  auto since = std::chrono::steady_clock::now() - started_;
+  slot.used.store(static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(since).count()),
+                  std::memory_order_relaxed);
+}
+
+void Engine::set_cache_limit(size_t accounts) { cache_limit_.store(accounts); }
+
+void Engine::evict_over_limit(const Slot* keep) const {
+  size_t limit = cache_limit_.load();
+  if (!shared_store_ || limit == 0) return;
+  // A few tries per call: a sample whose least recently used account is busy drops nothing.
+  for (int tries = 0; accounts_.size() - member_ids_ > limit && tries < 8; ++tries) {
+    if (evict_one(keep)) tries = 0;
+  }
+}
+
+bool Engine::evict_one(const Slot* keep) const {
+  // Sampled LRU (as Redis does it): the least recently used of the accounts in a few random
+  // buckets, so no list has to be kept in order on the request path.
+  constexpr int kSample = 8;
+  std::shared_ptr<Slot> victim;
+  size_t buckets = accounts_.bucket_count();
+  for (int i = 0; i < kSample * 4 && buckets > 0; ++i) {
+    evict_seed_ ^= evict_seed_ << 13;
+    evict_seed_ ^= evict_seed_ >> 7;
+    evict_seed_ ^= evict_seed_ << 17;
+    size_t b = evict_seed_ % buckets;
+    for (auto it = accounts_.begin(b); it != accounts_.end(b); ++it) {
+      const std::shared_ptr<Slot>& slot = it->second;
+      if (slot.get() == keep) continue;
+      if (!victim || slot->used.load(std::memory_order_relaxed) < victim->used.load(std::memory_order_relaxed)) {
+        victim = slot;
+      }
+    }
+  }
+  if (!victim || !victim->mutex.try_lock()) return false;  // in use: not idle
+  std::lock_guard lock(victim->mutex, std::adopt_lock);
+  const AccountState& a = victim->state;
+  auto drop = [&](const std::string& id) {
+    auto it = accounts_.find(id);
+    if (it == accounts_.end() || it->second != victim) return false;
+    accounts_.erase(it);
+    return true;
+  };
+  for (const auto& [key, id] : owned_identities(a)) {
+    auto it = identities_.find(key);
+    if (it != identities_.end() && it->second == id) identities_.erase(it);
+  }
+  for (const TeamMember& m : a.members) {
+    if (drop(m.id)) --member_ids_;
+  }
+  return drop(a.id);
 }
 
 Expected<std::shared_ptr<Engine::Slot>> Engine::find(std::string_view account) const {
@@ -180,6 +242,7 @@ Expected<std::shared_ptr<Engine::Slot>> Engine::load_slot(std::string_view accou
   // Loaded without any lock held: two threads missing the same account both load it, and the
   // second keeps the first one's slot.
   Expected<AccountState> state = store_->load(**owner, catalog());
+  counters_.loads.fetch_add(1, std::memory_order_relaxed);
   if (!state) {
     if (state.status().code() == ErrorCode::kNotFound) return std::shared_ptr<Slot>();
     return state.status();
@@ -188,6 +251,8 @@ Expected<std::shared_ptr<Engine::Slot>> Engine::load_slot(std::string_view accou
   auto it = accounts_.find(state->id);
   if (it == accounts_.end()) {
     install(std::move(*state));
+    auto loaded = accounts_.find(account);
+    evict_over_limit(loaded == accounts_.end() ? nullptr : loaded->second.get());
   } else {
     // Held already: another thread loaded it meanwhile, or it is a team held here that another
     // node gave a new member. Only the member ids are mapped: the held state is not replaced
@@ -205,6 +270,7 @@ Expected<std::shared_ptr<Engine::Slot>> Engine::load_slot(std::string_view accou
 Status Engine::refresh(Slot& slot) const {
   if (!shared_store_) return Status::ok();
   Expected<AccountState> fresh = store_->load(slot.state.id, catalog());
+  counters_.loads.fetch_add(1, std::memory_order_relaxed);
   if (!fresh) return fresh.status();
   if (fresh->revision != slot.state.revision) {
     fresh->answered = std::move(slot.state.answered);
@@ -240,6 +306,13 @@ Expected<bool> Engine::exists(std::string_view id) const {
 size_t Engine::account_count() const {
   std::shared_lock lock(accounts_mutex_);
   return accounts_.size() - member_ids_;
+}
+
+StoreStats Engine::store_stats() const {
+  constexpr auto r = std::memory_order_relaxed;
+  return StoreStats{counters_.loads.load(r), counters_.conflicts.load(r),
+                    counters_.duplicates.load(r), counters_.adopted_sessions.load(r),
+                    counters_.unavailable.load(r)};
 }
 
 namespace {
@@ -338,6 +411,10 @@ Status Engine::provision_all(const std::vector<ProvisionSpec>& specs,
   for (int attempt = 0;; ++attempt) {
     bool conflicted = false;
     Status s = provision_batch(specs, failures, conflicted);
+    if (shared_store_ && cache_limit_.load() > 0) {
+      std::unique_lock lock(accounts_mutex_);
+      evict_over_limit();
+    }
     if (!conflicted || attempt == 2) return s;
   }
 }
@@ -436,6 +513,7 @@ Status Engine::provision_batch(const std::vector<ProvisionSpec>& specs,
     }
     ApplyResult applied = store_->apply(changes);
     if (applied.outcome == ApplyOutcome::kConflict && shared_store_) {
+      counters_.conflicts.fetch_add(1, std::memory_order_relaxed);
       conflicted = true;
       for (const std::shared_ptr<Slot>& slot : slots) {
         if (!slot) continue;
@@ -512,7 +590,9 @@ Expected<bool> Engine::holds_session(std::string_view account, std::string_view 
   });
   if (answered || !shared_store_) return answered;
   // Served by another node: its answers are in the store, not here.
-  return store_->answered_session(a.id, session);
+  Expected<bool> elsewhere = store_->answered_session(a.id, session);
+  if (elsewhere && *elsewhere) counters_.adopted_sessions.fetch_add(1, std::memory_order_relaxed);
+  return elsewhere;
 }
 
 namespace {
@@ -567,10 +647,13 @@ Expected<Answer> Engine::change(std::string_view account, RequestKey key, const 
         slot->state = std::move(next);
         return answer;
       case ApplyOutcome::kDuplicate:
+        counters_.duplicates.fetch_add(1, std::memory_order_relaxed);
         return repeated(applied.stored);
       case ApplyOutcome::kUnavailable:
+        counters_.unavailable.fetch_add(1, std::memory_order_relaxed);
         return applied.error;
       case ApplyOutcome::kConflict:
+        counters_.conflicts.fetch_add(1, std::memory_order_relaxed);
         break;
     }
     // Another node changed the account (a shared store): decide again on what it holds now.
@@ -578,6 +661,7 @@ Expected<Answer> Engine::change(std::string_view account, RequestKey key, const 
     // compare-and-set to each other in bursts: a short random pause, growing with each loss, lets
     // one of them through before the call gives up with "retry" (Diameter 3004).
     if (attempt + 1 >= kConflictAttempts) {
+      counters_.unavailable.fetch_add(1, std::memory_order_relaxed);
       return Status::error(ErrorCode::kUnavailable, "account '" + slot->state.id +
                                                         "' keeps changing elsewhere; retry");
     }

@@ -126,7 +126,8 @@ ProvisioningReport apply_provisioning(Engine& engine, const std::vector<std::str
       Expected<bool> exists = engine.exists(specs[i].id);
       if (!exists) {
         const Place& p = places[i];
-        errors.emplace_back(p.file, ProvisioningError{paths[p.file], p.line, exists.status().message()});
+        errors.emplace_back(p.file, ProvisioningError{paths[p.file], p.line, exists.status().message(),
+                                                                exists.status().code()});
       } else if (*exists) {
         ++report.kept;
         continue;
@@ -152,10 +153,11 @@ ProvisioningReport apply_provisioning(Engine& engine, const std::vector<std::str
     for (const ProvisionFailure& failure : failures) {
       if (failure.index >= places.size()) continue;  // the dry-run spec
       const Place& p = places[failure.index];
-      errors.emplace_back(p.file, ProvisioningError{paths[p.file], p.line, failure.status.message()});
+      errors.emplace_back(p.file, ProvisioningError{paths[p.file], p.line, failure.status.message(),
+                                                    failure.status.code()});
     }
     if (!status && failures.empty()) {
-      errors.emplace_back(0, ProvisioningError{paths.front(), 0, status.message()});
+      errors.emplace_back(0, ProvisioningError{paths.front(), 0, status.message(), status.code()});
     }
     report.applied = parsed_clean && status.is_ok();
   } else {

@@ -10,6 +10,8 @@
 
 #include <sstream>
 
+#include "gyrate/engine/engine.hpp"
+
 namespace gyrate::ocs {
 namespace {
 
@@ -120,6 +122,16 @@ OcsMetrics::OcsMetrics() : registry_(std::make_unique<prometheus::Registry>()) {
   catalog_failures_ = counter("gyrate_catalog_reload_failures_total",
                               "Catalog reloads refused (the previous catalog stays)");
   rars_ = counter("gyrate_rar_sent_total", "Re-Auth-Requests sent to sessions");
+  store_loads_ = counter("gyrate_store_loads_total", "Accounts read from the store");
+  store_conflicts_ = counter("gyrate_store_conflicts_total",
+                             "Changes another node made first (read again, decided again)");
+  store_duplicates_ = counter("gyrate_store_duplicates_total",
+                              "Repeated requests answered from the store's stored answer");
+  store_adopted_ = counter("gyrate_store_adopted_sessions_total",
+                           "Sessions recognised from the store's marker (served by another node)");
+  store_unavailable_ = counter("gyrate_store_unavailable_total",
+                               "Changes the store could not take (answered 3004)");
+  store_seen_ = std::make_unique<engine::StoreStats>();
 }
 
 OcsMetrics::~OcsMetrics() = default;
@@ -169,6 +181,16 @@ void OcsMetrics::catalog_loaded(uint64_t version) {
 void OcsMetrics::catalog_reload_failed() { catalog_failures_->Increment(); }
 
 void OcsMetrics::rar_sent() { rars_->Increment(); }
+
+void OcsMetrics::set_store(const engine::StoreStats& stats) {
+  std::lock_guard lock(store_mutex_);
+  grow(*store_loads_, stats.loads, store_seen_->loads);
+  grow(*store_conflicts_, stats.conflicts, store_seen_->conflicts);
+  grow(*store_duplicates_, stats.duplicates, store_seen_->duplicates);
+  grow(*store_adopted_, stats.adopted_sessions, store_seen_->adopted_sessions);
+  grow(*store_unavailable_, stats.unavailable, store_seen_->unavailable);
+  *store_seen_ = stats;
+}
 
 std::string OcsMetrics::text() const {
   std::ostringstream out;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "gyrate/engine/embedded_store.hpp"
 #include "gyrate/engine/provisioning_file.hpp"
@@ -11,6 +12,8 @@
 
 namespace gyrate::ocs {
 namespace {
+
+constexpr int kProvisioningAttempts = 5;  // start-up provisioning refused only by the store
 
 engine::CatalogOptions catalog_options(const OcsOptions& o) {
   engine::CatalogOptions c;
@@ -91,6 +94,7 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
   auto engine = engine::Engine::open(*catalog, std::move(*store));
   if (!engine) return engine.status();
   ocs->engine_ = std::move(*engine);
+  ocs->engine_->set_cache_limit(o.cache_accounts);  // a cache only on the Redis store
   if (o.redis_seeds.empty()) {
     ocs->log_("store: " + std::to_string(ocs->engine_->account_count()) +
               " accounts recovered from " + o.store_dir);
@@ -101,8 +105,16 @@ Expected<std::unique_ptr<Ocs>> Ocs::start(OcsOptions options,
     // so a node joining the cluster never starts existing accounts afresh.
     engine::ProvisioningMode mode =
         o.redis_seeds.empty() ? engine::ProvisioningMode::kAll : engine::ProvisioningMode::kNewOnly;
-    engine::ProvisioningReport r = engine::apply_provisioning(*ocs->engine_, o.subscriber_files,
-                                                              engine::ProvisioningFormat::kAuto, mode);
+    engine::ProvisioningReport r;
+    // A Redis Cluster still settling (a replica not linked yet, a loaded machine past WAIT's
+    // timeout) refuses for a moment what it takes a second later: a few tries before giving up.
+    for (int attempt = 1;; ++attempt) {
+      r = engine::apply_provisioning(*ocs->engine_, o.subscriber_files, engine::ProvisioningFormat::kAuto,
+                                     mode);
+      if (!r.transient() || attempt == kProvisioningAttempts) break;
+      ocs->log_("subscribers: the store could not answer (" + r.errors.front().reason + "); trying again");
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
     if (!r.applied) {
       std::string text = "subscribers: nothing provisioned:";
       for (const engine::ProvisioningError& e : r.errors) text += "\n  " + e.to_string();
@@ -214,6 +226,7 @@ void Ocs::export_cdrs() {
 
 void Ocs::report_gauges() {
   metrics_.set_open_sessions(static_cast<int64_t>(handler_->sessions().open_count()));
+  metrics_.set_store(engine_->store_stats());
   if (auto* store = dynamic_cast<engine::EmbeddedStore*>(engine_->store())) {
     metrics_.set_journal(store->journal_stats(), handler_->now());
   }

@@ -94,6 +94,11 @@ const std::map<std::string, std::pair<std::string, Setter>>& settings() {
                              [](auto& w, auto& v, OcsOptions& o) {
                                return parse_int<int64_t>(w, v, 1, 60'000, &o.redis_deadline_ms);
                              }}},
+      {"cache-accounts", {"N  with a redis:// store: accounts kept in memory, least recently used\n"
+                          "                      dropped first (default 1000000; 0: no limit)",
+                          [](auto& w, auto& v, OcsOptions& o) {
+                            return parse_int<size_t>(w, v, 0, size_t{1} << 40, &o.cache_accounts);
+                          }}},
       {"cdr-export", {"DIR     with a redis:// store: export the cluster's CDRs into DIR (one node per\n"
                       "                      cluster; cdrs-N.jsonl and .pb, as the embedded store's)",
                       [](auto&, auto& v, OcsOptions& o) {

@@ -3,10 +3,12 @@
 // first use; a node whose copy is stale decides again on what the store holds; a repeat sent to
 // the other node gets the stored answer; a node recognises a session the other one served; a
 // team's pool shared by two nodes at once is never over-reserved; provisioning "new only" keeps
-// what the store holds.
+// what the store holds, and is refused as transient while the store cannot answer; a node holds
+// at most its cache limit.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -99,6 +101,52 @@ TEST_F(TwoNodes, ANodeRecognisesASessionTheOtherServed) {
   EXPECT_FALSE(*b_->holds_session("nobody", "gy-1"));
 }
 
+TEST_F(TwoNodes, ANodeHoldsAtMostItsCacheLimitAndLoadsDroppedAccountsAgain) {
+  std::vector<engine::ProvisionSpec> batch;
+  auto number = [](int i) { return Identity{IdentityType::kE164, "86139000000" + std::to_string(10 + i)}; };
+  for (int i = 0; i < 30; ++i) {
+    batch.push_back(subscriber("sub" + std::to_string(i), "token_starter", t0()));
+    batch.back().identities = {number(i)};
+  }
+  batch.push_back(subscriber("crew", "team_pro", t0(), 0, {{"seats", "2"}}));
+  engine::ProvisionSpec member;
+  member.id = "c1";
+  member.team = "crew";
+  member.identities = {Identity{IdentityType::kImsi, "460001234567890"}};
+  batch.push_back(member);
+  ASSERT_TRUE(a_->provision_all(batch));
+
+  b_->set_cache_limit(5);
+  const int64_t t = t0() + 60;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 30; ++i) {
+      std::string id = "sub" + std::to_string(i);
+      auto who = b_->lookup_identity(number(i));  // also after the account was dropped
+      ASSERT_TRUE(who && *who == id) << id;
+      auto r = round == 0 ? b_->reserve(id, {id + "-s", 1, "llm", "qwen_turbo", 10 * kK, t})
+                          : b_->commit(id, {id + "-s", 2, "llm", 4 * kK, t + 10});
+      ASSERT_TRUE(r) << id << ": " << r.status().to_string();
+      EXPECT_EQ(round == 0 ? r->grant : r->committed, round == 0 ? 10 * kK : 4 * kK) << id;
+      EXPECT_LE(b_->account_count(), 5u);
+    }
+    auto who = b_->lookup_identity(member.identities[0]);
+    ASSERT_TRUE(who && *who == "c1");
+    auto r = b_->reserve("c1", {"c1-s", 1 + static_cast<uint32_t>(round), "llm", "qwen_turbo", kK, t});
+    ASSERT_TRUE(r) << r.status().to_string();
+    EXPECT_EQ(r->grant, kK);
+  }
+  EXPECT_LE(b_->account_count(), 5u);
+  EXPECT_GE(b_->store_stats().loads, 60u) << "each dropped account was read again";
+  // What node a reads from the store: every commit landed once.
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(remaining(*a_, "sub" + std::to_string(i), t + 20), 3'000 * kK - 4 * kK);
+
+  // A store holding the only copy (here: memory only) drops nothing.
+  engine::Engine alone(engine::testing::catalog(kCatalog));
+  alone.set_cache_limit(1);
+  ASSERT_TRUE(alone.provision_all({batch[0], batch[1], batch[2]}));
+  EXPECT_EQ(alone.account_count(), 3u);
+}
+
 TEST_F(TwoNodes, ATeamPoolSharedByTwoNodesIsNeverOverReserved) {
   engine::ProvisionSpec team = subscriber("acme", "team_pro", t0(), 0, {{"seats", "2"}});
   engine::ProvisionSpec m1;
@@ -179,6 +227,35 @@ TEST_F(TwoNodes, ProvisioningNewOnlyKeepsWhatTheStoreHolds) {
   EXPECT_EQ(remaining(*b_, "dave", t), 3'000 * kK - 40 * kK) << "dave's usage kept";
   EXPECT_EQ(remaining(*a_, "erin", t), 3'000 * kK);
   EXPECT_EQ(remaining(*a_, "frank", t), 3'000 * kK);
+}
+
+TEST_F(TwoNodes, ProvisioningRefusedOnlyByTheStoreIsTransient) {
+  ASSERT_TRUE(a_->provision(subscriber("gina", "token_starter", t0())));
+  std::filesystem::path file = std::filesystem::temp_directory_path() /
+                               ("gyrate-transient-" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(file) << "id,plan,activation\ngina,token_starter,2026-03-10\n";
+  auto provision = [&] {
+    return engine::apply_provisioning(*b_, {file.string()}, engine::ProvisioningFormat::kAuto,
+                                      engine::ProvisioningMode::kNewOnly);
+  };
+  // The replica stalls: gina cannot be read (WAIT), so whether she is new cannot be told.
+  Expected<int> replica = cluster_->replica_of(cluster_->master_ports()[0]);
+  ASSERT_TRUE(replica);
+  ASSERT_TRUE(cluster_->kill(*replica, SIGSTOP));
+  engine::ProvisioningReport stalled = provision();
+  ASSERT_TRUE(cluster_->kill(*replica, SIGCONT));
+  EXPECT_FALSE(stalled.applied);
+  EXPECT_TRUE(stalled.transient()) << (stalled.errors.empty() ? "" : stalled.errors.front().to_string());
+  // The replica is back: the same file applies (gina kept, as she exists).
+  engine::ProvisioningReport later = provision();
+  EXPECT_TRUE(later.applied) << (later.errors.empty() ? "" : later.errors.front().to_string());
+  EXPECT_EQ(later.kept, 1u);
+  // A bad row is not transient.
+  std::ofstream(file) << "id,plan,activation\nhank,no_such_plan,2026-03-10\n";
+  engine::ProvisioningReport bad = provision();
+  std::filesystem::remove(file);
+  EXPECT_FALSE(bad.applied);
+  EXPECT_FALSE(bad.transient());
 }
 
 }  // namespace

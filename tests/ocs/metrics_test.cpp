@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "gyrate/engine/engine.hpp"
+
 namespace gyrate::ocs {
 namespace {
 
@@ -118,6 +120,18 @@ TEST(OcsMetrics, GaugesTheDaemonSets) {
   EXPECT_EQ(at(s, "gyrate_journal_bytes_total"), 15000);
   EXPECT_EQ(at(s, "gyrate_journal_lag_records"), 30);   // since the checkpoint at 150
   EXPECT_EQ(at(s, "gyrate_journal_lag_seconds"), 60);   // since the checkpoint at 1010
+}
+
+TEST(OcsMetrics, StoreCountersGrowByWhatTheEngineCounted) {
+  OcsMetrics m;
+  m.set_store({.loads = 3, .conflicts = 1, .duplicates = 2, .adopted_sessions = 0, .unavailable = 4});
+  m.set_store({.loads = 10, .conflicts = 1, .duplicates = 5, .adopted_sessions = 2, .unavailable = 4});
+  auto s = parse(m.text());
+  const std::pair<const char*, double> expected[] = {
+      {"gyrate_store_loads_total", 10}, {"gyrate_store_conflicts_total", 1},
+      {"gyrate_store_duplicates_total", 5}, {"gyrate_store_adopted_sessions_total", 2},
+      {"gyrate_store_unavailable_total", 4}};
+  for (const auto& [name, value] : expected) EXPECT_EQ(at(s, name), value) << name;
 }
 
 TEST(OcsMetrics, JournalLagCountsFromStartUpBeforeAnyCheckpoint) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -118,6 +119,16 @@ struct Balances {
   std::vector<MemberBalance> members;
 };
 
+// What the engine's store did since the engine opened, for metrics: on a shared store (Redis) how
+// often nodes meet each other's changes; on the embedded store only `unavailable` moves.
+struct StoreStats {
+  uint64_t loads = 0;             // accounts read from the store (first use, refresh, conflict)
+  uint64_t conflicts = 0;         // changes another node made first: read again, decided again
+  uint64_t duplicates = 0;        // repeats answered from the store, not from this node's memory
+  uint64_t adopted_sessions = 0;  // sessions recognised by the store's marker (served elsewhere)
+  uint64_t unavailable = 0;       // changes the store could not take (Diameter 3004)
+};
+
 class Engine {
  public:
   // An engine whose accounts live only in memory (tests, what-if tools).
@@ -199,6 +210,13 @@ class Engine {
   // Accounts (subscribers and teams); team members are not accounts of their own. On a shared
   // store: those held here.
   size_t account_count() const;
+  // Counted with relaxed atomics, off the request path's locks.
+  StoreStats store_stats() const;
+  // On a shared store the accounts held here are a cache: at most `accounts` of them (0: no
+  // limit), the least recently used of a random sample going first when one more is loaded or
+  // provisioned. An account in use (its lock held) is never dropped; a dropped one loads again on
+  // its next use. No effect on a store that holds the only copy (the embedded store).
+  void set_cache_limit(size_t accounts);
   // The account an identity belongs to (make_identity gives the canonical form looked up here).
   // On a shared store an identity this engine does not hold is asked of the store; a store
   // failure reads as no account here and as the error in lookup_identity.
@@ -208,6 +226,7 @@ class Engine {
  private:
   struct Slot {
     SlotMutex mutex;  // 4 bytes: one per account (P5)
+    std::atomic<uint32_t> used{0};  // shared store: seconds since start of the last use (in the padding)
     AccountState state;
   };
   // `account` may be a team member's id: it resolves to its team's slot. On a shared store an
@@ -229,6 +248,11 @@ class Engine {
   // Puts a state from the store in its slot (new or existing) with its members' ids and
   // identities; under accounts_mutex_.
   void install(AccountState state) const;
+  // Shared store: drops idle accounts while more than cache_limit_ are held (set_cache_limit);
+  // under accounts_mutex_ (unique). `keep`: the slot just loaded, which its caller returns.
+  void evict_over_limit(const Slot* keep = nullptr) const;
+  bool evict_one(const Slot* keep) const;
+  void touch(Slot& slot) const;
   // One try of provision_all; `conflicted`: the store refused it as stale (the batch's slots are
   // read again) and it may be tried again.
   Status provision_batch(const std::vector<ProvisionSpec>& specs,
@@ -251,6 +275,13 @@ class Engine {
   std::mutex batch_mutex_;  // one provision_all at a time: it locks many slots
   mutable StringMap<std::string> identities_;  // identity_key -> account id, under accounts_mutex_
   mutable size_t member_ids_ = 0;  // entries of accounts_ that are team members, under accounts_mutex_
+  struct StoreCounters {
+    std::atomic<uint64_t> loads{0}, conflicts{0}, duplicates{0}, adopted_sessions{0}, unavailable{0};
+  };
+  mutable StoreCounters counters_;
+  std::atomic<size_t> cache_limit_{0};
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  mutable uint64_t evict_seed_ = 0x9e3779b97f4a7c15;  // under accounts_mutex_ (unique)
 };
 
 }  // namespace gyrate::engine

@@ -5,6 +5,8 @@
 // and rules: docs/provisioning.md.
 #pragma once
 
+#include <algorithm>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -31,6 +33,9 @@ struct ProvisioningError {
   std::string file;
   size_t line = 0;  // 1-based; 0: the file as a whole (it cannot be read, its format is unknown)
   std::string reason;
+  // kUnavailable when the store could not answer (a shard down, WAIT short of replicas): the
+  // row itself may be fine.
+  ErrorCode code = ErrorCode::kInvalidArgument;
   // "subscribers.csv:7: error: bad billing_day '32': ..." ("FILE: error: ..." without a line).
   std::string to_string() const;
 };
@@ -68,6 +73,12 @@ struct ProvisioningReport {
   ProvisioningCounts counts;              // of the rows that parsed (and, kNewOnly, were new)
   size_t kept = 0;                        // kNewOnly: rows left out because their id exists
   std::vector<ProvisioningError> errors;  // in file order, then line order
+  // Nothing applied only because the store could not answer: the same files may apply later.
+  bool transient() const {
+    return !applied && !errors.empty() &&
+           std::all_of(errors.begin(), errors.end(),
+                       [](const ProvisioningError& e) { return e.code == ErrorCode::kUnavailable; });
+  }
 };
 
 // Parses every file and provisions all their rows as one batch (Engine::provision_all): all of

@@ -22,6 +22,10 @@ class Histogram;
 class Registry;
 }  // namespace prometheus
 
+namespace gyrate::engine {
+struct StoreStats;
+}  // namespace gyrate::engine
+
 namespace gyrate::ocs {
 
 class OcsMetrics {
@@ -58,6 +62,8 @@ class OcsMetrics {
   // after the first counts as a reload.
   void catalog_loaded(uint64_t version);
   void catalog_reload_failed();
+  // The engine's store counters (Engine::store_stats()): the counters grow by the difference.
+  void set_store(const engine::StoreStats& stats);
   void rar_sent();
 
   // Prometheus text exposition format 0.0.4.
@@ -79,6 +85,11 @@ class OcsMetrics {
   prometheus::Counter* catalog_reloads_ = nullptr;
   prometheus::Counter* catalog_failures_ = nullptr;
   prometheus::Counter* rars_ = nullptr;
+  prometheus::Counter* store_loads_ = nullptr;
+  prometheus::Counter* store_conflicts_ = nullptr;
+  prometheus::Counter* store_duplicates_ = nullptr;
+  prometheus::Counter* store_adopted_ = nullptr;
+  prometheus::Counter* store_unavailable_ = nullptr;
   // The journal as last reported (the counters grow by the difference) and at the last
   // checkpoint (the lag is measured from it). Rare calls: a mutex is fine.
   std::mutex journal_mutex_;
@@ -86,6 +97,8 @@ class OcsMetrics {
   engine::JournalStats journal_checkpoint_;
   int64_t checkpoint_time_ = -1;  // unix seconds; -1: none since start-up
   std::atomic<bool> catalog_seen_{false};
+  std::mutex store_mutex_;
+  std::unique_ptr<engine::StoreStats> store_seen_;  // as last reported
 };
 
 }  // namespace gyrate::ocs

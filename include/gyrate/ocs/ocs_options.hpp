@@ -24,6 +24,8 @@ struct OcsOptions {
   int redis_wait_replicas = 1;              // WAIT behind every change (redis_store.hpp)
   int64_t redis_wait_ms = 100;
   int64_t redis_deadline_ms = 250;          // per shard and command (cluster_client.hpp)
+  // Accounts a node on the Redis store keeps in memory (Engine::set_cache_limit; 0: no limit).
+  size_t cache_accounts = 1'000'000;
   // With the Redis store: this node exports the cluster's CDRs into this directory every
   // cdr_export_seconds and at stop (cdr_export.hpp). One node per cluster.
   std::string cdr_export_dir;

@@ -10,9 +10,12 @@ import argparse
 import glob
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
+import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cluster"))
@@ -38,6 +41,19 @@ def load(node, sim):
     if r.returncode != 0:
         raise RuntimeError(f"gyrate-sim load failed:\n{r.stdout}{r.stderr}")
     return json.loads(r.stdout)
+
+
+def store_metric(node, name, at_least, timeout=5.0):
+    """The node's counter `name` once it reaches `at_least` (gyrate-ocs reports the engine's store
+    counters every second), else its last reading."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{node.admin_port}/metrics", timeout=10).read().decode()
+        found = re.findall(rf"^{name} (\S+)$", text, re.M)
+        value = float(found[0]) if found else -1
+        if value >= at_least or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
 
 
 def main():
@@ -71,6 +87,10 @@ def main():
             failures.append(f"the nodes disagree: A {seen_a} B {seen_b}")
         if not seen_a["used"] > after_b["used"] > 0:
             failures.append(f"A did not charge on from where B left: {after_b['used']} then {seen_a['used']}")
+        loads = store_metric(a, "gyrate_store_loads_total", 1)
+        print(f"A: gyrate_store_loads_total {loads}")
+        if loads < 1:
+            failures.append(f"A read alice from Redis, but gyrate_store_loads_total is {loads}")
         for report in (first, second):
             codes = {c: n for c, n in report.get("result_codes", {}).items() if c not in ("2001", "4012")}
             if report["sent"] != report["answered"] or report["errors"] or codes:
