@@ -45,8 +45,10 @@ bool Journal::is_durable(uint64_t sequence) const {
 
 void Journal::when_durable(uint64_t sequence, std::function<void(const Status&)> done) {
   std::unique_lock lock(mutex_);
-  // At once only when no callback waits: those registered earlier must run first.
-  if ((sequence <= durable_sequence_ && callbacks_.empty()) || !poisoned_.is_ok() ||
+  // At once only when no callback waits or is being run: those registered earlier run first,
+  // also after a failed commit (a caller waiting for its last record must find every earlier
+  // record's outcome reported).
+  if (((sequence <= durable_sequence_ || !poisoned_.is_ok()) && callbacks_.empty() && !delivering_) ||
       !flusher_.joinable()) {
     // Durable, or never will be; without a committer nothing deferred was ever queued, so a
     // sequence past the durable one is a blocking append's, committed before it returned.
@@ -80,10 +82,12 @@ void Journal::flush_loop() {
       const Status failure = poisoned_.is_ok()
                                  ? Status::error(ErrorCode::kUnavailable, "journal closed")
                                  : poisoned_;
+      delivering_ = true;
       lock.unlock();
       for (DurableCallback& c : ready) c.done(c.sequence <= durable ? Status::ok() : failure);
       ready.clear();
       lock.lock();
+      delivering_ = false;
       continue;
     }
     if (stopping_ && pending_.empty() && !leader_active_) return;

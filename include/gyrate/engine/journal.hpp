@@ -186,6 +186,7 @@ class Journal {
   // Deferred acknowledgement: callbacks waiting for durability (a min-heap by sequence), the
   // committer thread and what wakes it (a queued record, a commit by another leader, stop).
   std::vector<DurableCallback> callbacks_;
+  bool delivering_ = false;  // the flusher runs callbacks it took off callbacks_ (unlocked)
   std::condition_variable flush_wanted_;
   std::thread flusher_;
   uint64_t next_callback_order_ = 0;
